@@ -1,0 +1,43 @@
+// Command podconform is the conformance suite and fuzzer for the Kubernetes
+// Pod lifecycle. See `podconform help`.
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+)
+
+const usage = `podconform: a property-based conformance suite for the Kubernetes Pod lifecycle.
+
+Usage:
+  podconform simulate [flags] FILE   run a scenario or bare Pod manifest through the reference model
+  podconform help [COMMAND]          show help
+
+Run 'podconform COMMAND --help' for a command's flags.
+`
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// run is main without the process: it returns the exit code.
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	switch args[0] {
+	case "simulate":
+		return simulate(args[1:], stdout, stderr)
+	case "help", "-h", "--help":
+		if len(args) > 1 {
+			return run([]string{args[1], "--help"}, stdout, stderr)
+		}
+		fmt.Fprint(stdout, usage)
+		return 0
+	default:
+		fmt.Fprintf(stderr, "podconform: unknown command %q\n\n%s", args[0], usage)
+		return 2
+	}
+}

@@ -1,0 +1,20 @@
+// Package model is podconform's reference model of the Kubernetes Pod
+// lifecycle: a pure, deterministic state machine of one pod on one node, with
+// a virtual clock.
+//
+// The model plays the kubelet. The world around it (containers that exit,
+// probes that answer, hooks that return, users who delete the pod) is the
+// caller's: it feeds the model Inputs through Step, and the model answers
+// with observable Actions. Enabled lists the inputs the world may give next
+// and NextTimer says when the model itself next wants to act, so a generator
+// can choose any interleaving. Script turns a scenario's behaviour script
+// into such a world, and Run drives the two together.
+//
+// The model imports only the standard library and k8s.io/api and
+// k8s.io/apimachinery types. It never reads the wall clock, draws no random
+// numbers, starts no goroutines and does no I/O.
+//
+// Where the Kubernetes documentation and the kubelet's code disagree, the
+// model follows the code (kubernetes/kubernetes v1.36). Each rule cites the
+// upstream function it mirrors; see ../shared/SEMANTICS.md for the facts.
+package model

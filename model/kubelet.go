@@ -1,0 +1,1368 @@
+package model
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	v1 "k8s.io/api/core/v1"
+)
+
+// ckind is a container's role in the pod.
+type ckind uint8
+
+const (
+	kindInit    ckind = iota // regular init container
+	kindSidecar              // init container with restartPolicy Always
+	kindApp                  // regular (app) container
+)
+
+// probe slots, indexed by probeIndex.
+const (
+	pStartup = iota
+	pLiveness
+	pReadiness
+	nProbes
+)
+
+var probeTypes = [nProbes]ProbeType{Startup, Liveness, Readiness}
+
+// probe results as the kubelet's results managers hold them.
+const (
+	resUnknown int8 = 0
+	resSuccess int8 = 1
+	resFailure int8 = -1
+)
+
+// probeState mirrors one prober worker (pkg/kubelet/prober/worker.go).
+type probeState struct {
+	spec    *v1.Probe
+	active  bool // the worker probes this instance
+	pending bool // a probe was asked at nextDue and awaits the world's answer
+	nextDue time.Duration
+	last    bool // last raw answer
+	run     int32
+	result  int8 // the results manager's value
+}
+
+// kill stages (killContainer in kuberuntime_container.go).
+const (
+	stNone     uint8 = iota
+	stPreStop        // running the preStop hook, bounded by the grace period
+	stWait           // waiting for its turn (sidecar termination ordering)
+	stStopping       // StopContainer sent; SIGKILL at deadline
+)
+
+type killReason uint8
+
+const (
+	reasonDelete killReason = iota
+	reasonKillPod
+	reasonLiveness
+	reasonStartup
+	reasonPostStart
+)
+
+type killProc struct {
+	stage      uint8
+	reason     killReason
+	grace      int64         // seconds left at the start of the stage
+	stageStart time.Duration // when the stage began
+	deadline   time.Duration // hook deadline, wait deadline or SIGKILL time
+	ordered    bool          // wait for termination ordering
+	prereqs    []int         // containers to wait for (indices into m.ctrs)
+	timeout    int64         // StopContainer timeout sent
+	hookDone   bool          // preStop returned or was abandoned
+}
+
+type termination struct {
+	set        bool
+	exitCode   int32
+	reason     string
+	message    string
+	startedAt  time.Duration
+	finishedAt time.Duration
+	attempt    int
+}
+
+// cstate is one container of the pod and its current instance.
+type cstate struct {
+	name string
+	spec *v1.Container
+	kind ckind
+	idx  int // index in its spec list
+
+	instances   int  // instances created so far; the current one is instances-1
+	running     bool // the current instance runs in the runtime
+	visible     bool // postStart finished: the kubelet reports it running
+	inPostStart bool
+	startedAt   time.Duration
+	cur         termination // the current instance's end, once it exited
+	prev        termination // the previous instance's end (lastState)
+
+	probes [nProbes]probeState
+	kill   killProc
+
+	// crash-loop back-off entry (client-go flowcontrol.Backoff)
+	boHas        bool
+	boDelay      time.Duration
+	boLastUpdate time.Duration
+	// crashLoop: the last start attempt was refused (the kubelet's reason
+	// cache holds ErrCrashLoopBackOff); boUntil is when it may start.
+	crashLoop bool
+	boTimer   bool // a retry is due at boUntil
+	boUntil   time.Duration
+	boNoted   bool // BackOff action emitted for the current exit
+}
+
+func (c *cstate) exited() bool { return c.instances > 0 && !c.running }
+
+// started mirrors prober_manager UpdatePodStatus: running, and the startup
+// probe (if any) succeeded. A container still in postStart is not yet
+// reported running.
+func (c *cstate) started() bool {
+	if !c.running || !c.visible {
+		return false
+	}
+	if c.probes[pStartup].spec != nil {
+		return c.probes[pStartup].result == resSuccess
+	}
+	return true
+}
+
+func (c *cstate) ready() bool {
+	if !c.started() {
+		return false
+	}
+	if c.probes[pReadiness].spec != nil {
+		return c.probes[pReadiness].result == resSuccess
+	}
+	return true
+}
+
+// op is one step of a SyncPod plan.
+type opKind uint8
+
+const (
+	opKill opKind = iota
+	opStart
+	opKillPod
+)
+
+type op struct {
+	kind   opKind
+	c      int // index into m.ctrs
+	reason killReason
+	// snapFinished is the finishedAt of the latest exited instance as the
+	// plan saw it (doBackOff reads the sync's pod status snapshot).
+	snapFinished time.Duration
+	snapHas      bool
+}
+
+// block says what the pod worker is waiting for.
+const (
+	blockNone      uint8 = iota
+	blockPostStart       // postStart of container blockC
+	blockKill            // a kill of container blockC inside SyncPod
+	blockKillPod         // all kills of a KillPod / termination
+)
+
+// Model is the reference model of one pod on one node.
+type Model struct {
+	prof                                     Profile
+	pod                                      *v1.Pod
+	ctrs                                     []cstate
+	nInit                                    int // ctrs[0:nInit] are init containers, the rest app containers
+	epoch                                    time.Time
+	minGrace                                 int64
+	backoffInitial, backoffMax, backoffReset time.Duration
+	restartRules                             bool
+	tgps                                     int64 // pod terminationGracePeriodSeconds
+
+	now time.Duration
+	out []Action
+
+	sandbox       bool // sandbox running
+	sandboxEver   bool
+	deleting      bool
+	deleteAt      time.Duration
+	deleteGrace   int64
+	forced        bool
+	terminated    bool        // termination finished (podIsTerminal)
+	removed       bool        // API object gone
+	terminalPhase v1.PodPhase // sticky Succeeded/Failed once published
+
+	// pod worker
+	dirty   bool
+	plan    []op
+	planPos int
+	block   uint8
+	blockC  int
+	planDid bool // the current plan started or killed something
+
+	returned bool // m.out was handed out and may be cleared
+
+	status    v1.PodStatus
+	hasStatus bool
+	condTimes [5]time.Duration
+	condState [5]v1.ConditionStatus
+}
+
+// ErrFinished is returned by Step once the pod is gone from the node.
+var ErrFinished = errors.New("model: pod has finished")
+
+// New builds a model for scenario s. The scenario should have been
+// validated (package scenario); New only rejects what it cannot run.
+func New(s *Scenario) (*Model, error) {
+	if s == nil {
+		return nil, errors.New("model: nil scenario")
+	}
+	prof := s.Profile.WithDefaults()
+	m := &Model{prof: prof}
+	m.pod = s.Pod.DeepCopy()
+	m.backoffInitial = prof.BackoffInitial.Duration
+	m.backoffMax = prof.BackoffMax.Duration
+	m.backoffReset = prof.BackoffReset.Duration
+	m.minGrace = *prof.MinimumGracePeriodSeconds
+	m.restartRules = *prof.ContainerRestartRules
+	m.tgps = 30
+	if g := m.pod.Spec.TerminationGracePeriodSeconds; g != nil {
+		m.tgps = *g
+	}
+	if m.pod.Spec.RestartPolicy == "" {
+		m.pod.Spec.RestartPolicy = v1.RestartPolicyAlways
+	}
+	m.epoch = m.pod.CreationTimestamp.Time
+	if m.epoch.IsZero() {
+		m.epoch = DefaultEpoch
+	}
+	spec := &m.pod.Spec
+	if len(spec.Containers) == 0 {
+		return nil, errors.New("model: pod has no containers")
+	}
+	m.nInit = len(spec.InitContainers)
+	m.ctrs = make([]cstate, 0, len(spec.InitContainers)+len(spec.Containers))
+	seen := make(map[string]bool, cap(m.ctrs))
+	add := func(c *v1.Container, k ckind, idx int) error {
+		if c.Name == "" {
+			return errors.New("model: container with no name")
+		}
+		if seen[c.Name] {
+			return fmt.Errorf("model: duplicate container name %q", c.Name)
+		}
+		seen[c.Name] = true
+		x := cstate{name: c.Name, spec: c, kind: k, idx: idx}
+		x.probes[pStartup].spec = c.StartupProbe
+		x.probes[pLiveness].spec = c.LivenessProbe
+		x.probes[pReadiness].spec = c.ReadinessProbe
+		if k == kindInit {
+			x.probes = [nProbes]probeState{}
+		}
+		m.ctrs = append(m.ctrs, x)
+		return nil
+	}
+	for i := range spec.InitContainers {
+		k := kindInit
+		if IsSidecar(&spec.InitContainers[i]) {
+			k = kindSidecar
+		}
+		if err := add(&spec.InitContainers[i], k, i); err != nil {
+			return nil, err
+		}
+	}
+	for i := range spec.Containers {
+		if err := add(&spec.Containers[i], kindApp, i); err != nil {
+			return nil, err
+		}
+	}
+	m.condState = [5]v1.ConditionStatus{}
+	// The pod is admitted at t=0: the sandbox is created and the first sync
+	// runs.
+	m.sandbox, m.sandboxEver = true, true
+	m.emit(Action{Kind: ActSandboxCreated})
+	m.dirty = true
+	m.settle()
+	return m, nil
+}
+
+// DefaultEpoch is the wall-clock instant of virtual time 0 when the pod has
+// no creationTimestamp. Status timestamps are epoch + virtual time.
+var DefaultEpoch = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// Now is the model's virtual clock.
+func (m *Model) Now() time.Duration { return m.now }
+
+// Pod returns the pod as the API server would hold it now (deletion
+// timestamp and grace included) with its latest status.
+func (m *Model) Pod() *v1.Pod {
+	p := m.pod.DeepCopy()
+	p.Status = *m.status.DeepCopy()
+	return p
+}
+
+// Status returns the latest published status.
+func (m *Model) Status() *v1.PodStatus { return &m.status }
+
+// Finished reports whether nothing can happen any more: the pod is
+// terminal or gone and nothing runs.
+func (m *Model) Finished() bool {
+	if m.block != blockNone {
+		return false
+	}
+	for i := range m.ctrs {
+		if m.ctrs[i].running {
+			return false
+		}
+	}
+	return m.removed || m.terminalPhase != "" || (m.terminated)
+}
+
+// Drain returns the actions not yet returned by Step or Drain (after New,
+// the pod's admission and first sync). The slice is reused by later calls:
+// copy what must be kept.
+func (m *Model) Drain() []Action {
+	if m.returned {
+		m.out = m.out[:0]
+	}
+	m.returned = true
+	return m.out
+}
+
+func (m *Model) emit(a Action) {
+	a.At = m.now
+	m.out = append(m.out, a)
+}
+
+func (m *Model) emitC(k ActionKind, c *cstate) *Action {
+	m.out = append(m.out, Action{At: m.now, Kind: k, Container: c.name, Attempt: c.instances - 1})
+	return &m.out[len(m.out)-1]
+}
+
+// Step applies one input. It first advances the clock to in.At, firing the
+// model's timers on the way, then applies the input, lets the kubelet react,
+// and returns every action since the previous call, in order.
+func (m *Model) Step(in Input) ([]Action, error) {
+	if m.returned {
+		m.out, m.returned = m.out[:0], false
+	}
+	if m.removed && !m.anyRunning() && in.Kind != InTick {
+		return nil, ErrFinished
+	}
+	if in.At < m.now {
+		return nil, fmt.Errorf("model: input %s at %v is before the clock (%v)", in.Kind, in.At, m.now)
+	}
+	if err := m.advance(in.At); err != nil {
+		return nil, err
+	}
+	var err error
+	switch in.Kind {
+	case InTick:
+	case InExit:
+		err = m.inExit(in)
+	case InProbeAnswer:
+		err = m.inProbe(in)
+	case InHookDone:
+		err = m.inHook(in)
+	case InDelete:
+		err = m.inDelete(in.Grace, false)
+	case InForceDelete:
+		err = m.inDelete(0, true)
+	default:
+		err = fmt.Errorf("model: unknown input kind %d", in.Kind)
+	}
+	if err != nil {
+		return nil, err
+	}
+	m.settle()
+	m.returned = true
+	return m.out, nil
+}
+
+// advance moves the clock to t, firing every timer due by then in time
+// order.
+func (m *Model) advance(t time.Duration) error {
+	for {
+		if m.pendingProbe() >= 0 && t > m.now {
+			c := &m.ctrs[m.pendingProbe()/nProbes]
+			return fmt.Errorf("model: cannot advance to %v: %s probe of %q asked at %v awaits an answer", t, probeTypes[m.pendingProbe()%nProbes], c.name, m.now)
+		}
+		next, ok := m.NextTimer()
+		if !ok || next > t {
+			m.now = t
+			return nil
+		}
+		m.now = next
+		m.fireTimers()
+		m.settle()
+	}
+}
+
+// pendingProbe returns ctrIndex*nProbes+probe of the first probe awaiting an
+// answer, or -1.
+func (m *Model) pendingProbe() int {
+	for i := range m.ctrs {
+		c := &m.ctrs[i]
+		if !c.running {
+			continue
+		}
+		for p := 0; p < nProbes; p++ {
+			if c.probes[p].pending {
+				return i*nProbes + p
+			}
+		}
+	}
+	return -1
+}
+
+// NextTimer returns the time of the model's next own action (a probe
+// falling due, a hook or grace deadline, SIGKILL, a back-off ending), if
+// any. While a probe awaits an answer the clock cannot move, and NextTimer
+// reports the current time.
+func (m *Model) NextTimer() (time.Duration, bool) {
+	best, ok := time.Duration(0), false
+	consider := func(t time.Duration) {
+		if !ok || t < best {
+			best, ok = t, true
+		}
+	}
+	for i := range m.ctrs {
+		c := &m.ctrs[i]
+		if c.running {
+			for p := 0; p < nProbes; p++ {
+				ps := &c.probes[p]
+				if ps.pending {
+					consider(m.now)
+				} else if ps.active {
+					consider(ps.nextDue)
+				}
+			}
+			if c.kill.stage != stNone {
+				consider(c.kill.deadline)
+			}
+		}
+		if c.boTimer && !m.deleting && m.terminalPhase == "" {
+			consider(c.boUntil)
+		}
+	}
+	if ok && best < m.now {
+		best = m.now
+	}
+	return best, ok
+}
+
+// fireTimers handles every timer due at m.now.
+func (m *Model) fireTimers() {
+	for i := range m.ctrs {
+		c := &m.ctrs[i]
+		if c.running {
+			for p := 0; p < nProbes; p++ {
+				ps := &c.probes[p]
+				if ps.active && !ps.pending && ps.nextDue <= m.now {
+					ps.pending = true
+				}
+			}
+			if c.kill.stage != stNone && c.kill.deadline <= m.now {
+				m.killDeadline(i)
+			}
+		}
+		if c.boTimer && c.boUntil <= m.now {
+			// The back-off ended: the kubelet's next sync retries the start.
+			c.boTimer = false
+			m.dirty = true
+		}
+	}
+}
+
+// Enabled lists the inputs the world may give now.
+func (m *Model) Enabled() []Move {
+	var mv []Move
+	if pp := m.pendingProbe(); pp >= 0 {
+		// A probe asked now must be answered before anything else happens.
+		for i := range m.ctrs {
+			c := &m.ctrs[i]
+			for p := 0; p < nProbes; p++ {
+				if c.running && c.probes[p].pending {
+					mv = append(mv, Move{Kind: InProbeAnswer, Container: c.name, Probe: probeTypes[p]})
+				}
+			}
+		}
+		return mv
+	}
+	for i := range m.ctrs {
+		c := &m.ctrs[i]
+		if !c.running {
+			continue
+		}
+		mv = append(mv, Move{Kind: InExit, Container: c.name})
+		if c.inPostStart {
+			mv = append(mv, Move{Kind: InHookDone, Container: c.name, Hook: HookPostStart})
+		}
+		if c.kill.stage == stPreStop && !c.kill.hookDone {
+			mv = append(mv, Move{Kind: InHookDone, Container: c.name, Hook: HookPreStop})
+		}
+	}
+	if !m.forced && !m.removed {
+		mv = append(mv, Move{Kind: InDelete}, Move{Kind: InForceDelete})
+	}
+	return mv
+}
+
+func (m *Model) find(name string) (int, error) {
+	for i := range m.ctrs {
+		if m.ctrs[i].name == name {
+			return i, nil
+		}
+	}
+	return -1, fmt.Errorf("model: no container %q", name)
+}
+
+// ---------------------------------------------------------------------------
+// Inputs
+
+func (m *Model) inExit(in Input) error {
+	i, err := m.find(in.Container)
+	if err != nil {
+		return err
+	}
+	c := &m.ctrs[i]
+	if !c.running {
+		return fmt.Errorf("model: exit of %q, which is not running", c.name)
+	}
+	code, reason := in.ExitCode, ""
+	if in.OOMKilled {
+		code, reason = 137, "OOMKilled"
+	}
+	m.exit(i, code, reason)
+	return nil
+}
+
+// exit ends the current instance of container i. The reason is the
+// runtime's: Completed for 0, Error otherwise, unless given (OOMKilled).
+func (m *Model) exit(i int, code int32, reason string) {
+	c := &m.ctrs[i]
+	if reason == "" {
+		reason = "Error"
+		if code == 0 {
+			reason = "Completed"
+		}
+	}
+	a := m.emitC(ActContainerExited, c)
+	a.ExitCode, a.Reason = code, reason
+	c.running = false
+	c.cur = termination{set: true, exitCode: code, reason: reason, startedAt: c.startedAt, finishedAt: m.now, attempt: c.instances - 1}
+	c.boNoted = false
+	for p := range c.probes {
+		c.probes[p].active, c.probes[p].pending = false, false
+	}
+	if c.inPostStart {
+		// The hook runs in a container that is gone: it fails.
+		c.inPostStart = false
+		m.emitC(ActHookEnded, c).Hook = HookPostStart
+		m.out[len(m.out)-1].Result = ResultFailed
+		m.postStartEnded(i, false)
+	}
+	if c.kill.stage != stNone {
+		if c.kill.stage == stPreStop && !c.kill.hookDone {
+			h := m.emitC(ActHookEnded, c)
+			h.Hook, h.Result = HookPreStop, ResultAbandoned
+		}
+		c.kill = killProc{}
+		m.killEnded(i)
+	}
+	m.dirty = true
+}
+
+func (m *Model) inProbe(in Input) error {
+	i, err := m.find(in.Container)
+	if err != nil {
+		return err
+	}
+	c := &m.ctrs[i]
+	p := -1
+	for k, t := range probeTypes {
+		if t == in.Probe {
+			p = k
+		}
+	}
+	if p < 0 {
+		return fmt.Errorf("model: unknown probe %q", in.Probe)
+	}
+	ps := &c.probes[p]
+	if !c.running || !ps.pending {
+		return fmt.Errorf("model: no %s probe of %q awaits an answer", in.Probe, c.name)
+	}
+	ps.pending = false
+	r := m.emitC(ActProbeResult, c)
+	r.Probe = in.Probe
+	r.Result = ResultFailure
+	if in.Success {
+		r.Result = ResultSuccess
+	}
+	// worker.go doProbe: count runs of equal answers against the thresholds.
+	if ps.run > 0 && ps.last == in.Success {
+		ps.run++
+	} else {
+		ps.last, ps.run = in.Success, 1
+	}
+	period := time.Duration(probePeriod(ps.spec)) * time.Second
+	ps.nextDue = m.now + period
+	if (!in.Success && ps.run < probeFailureThreshold(ps.spec)) || (in.Success && ps.run < probeSuccessThreshold(ps.spec)) {
+		return nil
+	}
+	res := resFailure
+	if in.Success {
+		res = resSuccess
+	}
+	changed := ps.result != res
+	ps.result = res
+	switch p {
+	case pStartup:
+		if res == resSuccess {
+			// Started: the startup worker stops; liveness and readiness begin.
+			ps.active = false
+			for _, q := range [...]int{pLiveness, pReadiness} {
+				m.activateProbe(c, q)
+			}
+		} else {
+			ps.active, ps.run = false, 0 // on hold until a new instance
+		}
+	case pLiveness:
+		if res == resFailure {
+			ps.active, ps.run = false, 0
+		}
+	}
+	if changed {
+		m.dirty = true
+	}
+	return nil
+}
+
+func (m *Model) inHook(in Input) error {
+	i, err := m.find(in.Container)
+	if err != nil {
+		return err
+	}
+	c := &m.ctrs[i]
+	switch {
+	case c.running && c.inPostStart:
+		c.inPostStart = false
+		h := m.emitC(ActHookEnded, c)
+		h.Hook, h.Result = HookPostStart, ResultOK
+		if !in.HookOK {
+			h.Result = ResultFailed
+		}
+		m.postStartEnded(i, in.HookOK)
+	case c.running && c.kill.stage == stPreStop && !c.kill.hookDone:
+		h := m.emitC(ActHookEnded, c)
+		h.Hook, h.Result = HookPreStop, ResultOK
+		if !in.HookOK {
+			h.Result = ResultFailed // FailedPreStopHook: logged, the kill goes on
+		}
+		k := &c.kill
+		k.hookDone = true
+		used := int64((m.now - k.stageStart) / time.Second)
+		m.afterPreStop(i, k.grace-used)
+	default:
+		return fmt.Errorf("model: no hook of %q is running", c.name)
+	}
+	return nil
+}
+
+// inDelete handles an API delete. Grace < 0 means the pod's own
+// terminationGracePeriodSeconds. A later delete only shortens the grace
+// (calculateEffectiveGracePeriod in pod_workers.go).
+func (m *Model) inDelete(grace int64, force bool) error {
+	if m.removed {
+		return ErrFinished
+	}
+	if grace < 0 {
+		grace = m.tgps
+	}
+	if force || grace == 0 {
+		force, grace = true, 0
+	}
+	first := !m.deleting
+	if !first && grace >= m.deleteGrace && !force {
+		// Grace only shrinks: the API server keeps the shorter one.
+		a := Action{Kind: ActDeleteRequested, Grace: m.deleteGrace}
+		m.emit(a)
+		return nil
+	}
+	m.deleting = true
+	m.deleteGrace = grace
+	if first {
+		m.deleteAt = m.now
+		ts := m.epochAt(m.now + time.Duration(grace)*time.Second)
+		m.pod.DeletionTimestamp = &ts
+	}
+	g := grace
+	m.pod.DeletionGracePeriodSeconds = &g
+	m.emit(Action{Kind: ActDeleteRequested, Grace: grace, Force: force})
+	if force {
+		m.forced = true
+		// The API object goes at once; the node still stops the containers.
+		m.removed = true
+		m.emit(Action{Kind: ActPodRemoved})
+	}
+	// Liveness and startup probes stop during termination; readiness goes on.
+	for i := range m.ctrs {
+		c := &m.ctrs[i]
+		c.probes[pLiveness].active, c.probes[pLiveness].pending = false, false
+		c.probes[pStartup].active, c.probes[pStartup].pending = false, false
+		c.boTimer = false
+	}
+	if first {
+		m.startTermination()
+	} else {
+		for i := range m.ctrs {
+			if m.ctrs[i].kill.stage != stNone {
+				m.tighten(i, grace)
+			}
+		}
+	}
+	return nil
+}
+
+// ---------------------------------------------------------------------------
+// The pod worker
+
+// settle lets the kubelet react: publish the observed status, run syncs
+// while the worker is free and something changed, and publish again.
+func (m *Model) settle() {
+	m.publish()
+	for guard := 0; guard < 64; guard++ {
+		if m.block != blockNone {
+			break
+		}
+		if m.plan != nil {
+			m.runPlan()
+			continue
+		}
+		if !m.dirty {
+			break
+		}
+		m.dirty = false
+		m.sync()
+		m.publish()
+	}
+	m.publish()
+}
+
+// sync is one pod sync: syncPod's decisions, or termination.
+func (m *Model) sync() {
+	if m.removed && !m.anyRunning() && m.block == blockNone {
+		return
+	}
+	if m.deleting || m.terminalPhase != "" {
+		if m.anyRunning() {
+			m.startTermination()
+		} else if !m.terminated && m.deleting {
+			m.finishTermination()
+		}
+		return
+	}
+	m.plan = m.computePodActions()
+	m.planPos, m.planDid = 0, false
+	m.runPlan()
+}
+
+func (m *Model) anyRunning() bool {
+	for i := range m.ctrs {
+		if m.ctrs[i].running {
+			return true
+		}
+	}
+	return false
+}
+
+// computePodActions mirrors kuberuntime_manager.go computePodActions and
+// computeInitContainerActions (sidecar-aware, 1.29+), on the model's state.
+func (m *Model) computePodActions() []op {
+	var kills, initStart, appStart []op
+	killPod := false
+	snap := func(i int) op {
+		c := &m.ctrs[i]
+		o := op{kind: opStart, c: i}
+		switch {
+		case c.exited():
+			o.snapFinished, o.snapHas = c.cur.finishedAt, true
+		case c.prev.set:
+			o.snapFinished, o.snapHas = c.prev.finishedAt, true
+		}
+		return o
+	}
+	podHasInitialized := false
+	for i := m.nInit; i < len(m.ctrs); i++ {
+		if m.ctrs[i].running {
+			podHasInitialized = true
+			break
+		}
+	}
+	isPrev := podHasInitialized
+	restartOnFailure := m.pod.Spec.RestartPolicy != v1.RestartPolicyNever
+	last := m.nInit - 1
+	for i := last; i >= 0; i-- {
+		c := &m.ctrs[i]
+		sidecar := c.kind == kindSidecar
+		if c.instances == 0 {
+			if isPrev && sidecar {
+				initStart = append(initStart, snap(i))
+			}
+			continue
+		}
+		if isPrev && !sidecar {
+			continue
+		}
+		if c.running {
+			if sidecar {
+				gated := false
+				if c.probes[pStartup].spec != nil {
+					switch c.probes[pStartup].result {
+					case resUnknown:
+						gated = true
+					case resFailure:
+						kills = append(kills, op{kind: opKill, c: i, reason: reasonStartup})
+						initStart = append(initStart, snap(i))
+						gated = true
+					}
+				}
+				if !gated {
+					if i == last {
+						podHasInitialized = true
+					} else if !isPrev {
+						initStart = append(initStart, snap(i+1))
+					}
+					if c.probes[pLiveness].spec != nil && c.probes[pLiveness].result == resFailure {
+						kills = append(kills, op{kind: opKill, c: i, reason: reasonLiveness})
+						initStart = append(initStart, snap(i))
+					}
+				}
+			}
+		} else {
+			if sidecar {
+				initStart = append(initStart, snap(i))
+			} else if c.cur.exitCode != 0 {
+				initStart = append(initStart, snap(i))
+				if !restartOnFailure {
+					return []op{{kind: opKillPod, reason: reasonKillPod}}
+				}
+			} else if i == last {
+				podHasInitialized = true
+			} else {
+				initStart = append(initStart, snap(i+1))
+			}
+		}
+		isPrev = true
+	}
+	if !isPrev && m.nInit > 0 {
+		initStart = append(initStart, snap(0))
+	}
+	if m.nInit == 0 {
+		podHasInitialized = true
+	}
+	for l, r := 0, len(initStart)-1; l < r; l, r = l+1, r-1 {
+		initStart[l], initStart[r] = initStart[r], initStart[l]
+	}
+	if !podHasInitialized {
+		return append(kills, initStart...)
+	}
+	keep := 0
+	for i := m.nInit; i < len(m.ctrs); i++ {
+		c := &m.ctrs[i]
+		if !c.running {
+			if m.shouldRestart(c) {
+				appStart = append(appStart, snap(i))
+			}
+			continue
+		}
+		var reason killReason
+		switch {
+		case c.probes[pLiveness].spec != nil && c.probes[pLiveness].result == resFailure:
+			reason = reasonLiveness
+		case c.probes[pStartup].spec != nil && c.probes[pStartup].result == resFailure:
+			reason = reasonStartup
+		default:
+			keep++
+			continue
+		}
+		restart := restartOnFailure
+		if m.restartRules && c.spec.RestartPolicy != nil {
+			restart = *c.spec.RestartPolicy != v1.ContainerRestartPolicyNever
+		}
+		kills = append(kills, op{kind: opKill, c: i, reason: reason})
+		if restart {
+			appStart = append(appStart, snap(i))
+		}
+	}
+	if keep == 0 && len(appStart) == 0 {
+		killPod = true
+	}
+	if killPod {
+		// Kill everything, sidecars included (they must not keep the pod
+		// alive), and stop the sandbox.
+		return []op{{kind: opKillPod, reason: reasonKillPod}}
+	}
+	plan := append(kills, initStart...)
+	return append(plan, appStart...)
+}
+
+// shouldRestart mirrors ShouldContainerBeRestarted (pkg/kubelet/container
+// helpers.go) for a container that is not running.
+func (m *Model) shouldRestart(c *cstate) bool {
+	if m.deleting {
+		return false
+	}
+	if c.instances == 0 {
+		return true
+	}
+	code := c.cur.exitCode
+	if m.restartRules {
+		return containerShouldRestart(c.spec, &m.pod.Spec, code)
+	}
+	switch m.pod.Spec.RestartPolicy {
+	case v1.RestartPolicyNever:
+		return false
+	case v1.RestartPolicyOnFailure:
+		return code != 0
+	}
+	return true
+}
+
+// runPlan executes the current SyncPod plan until it blocks or ends.
+func (m *Model) runPlan() {
+	for m.block == blockNone && m.plan != nil {
+		if m.planPos >= len(m.plan) {
+			did := m.planDid
+			m.plan, m.planPos = nil, 0
+			if did {
+				// The runtime reports what the sync did; the next sync sees it.
+				m.dirty = true
+			}
+			return
+		}
+		o := m.plan[m.planPos]
+		m.planPos++
+		switch o.kind {
+		case opKill:
+			c := &m.ctrs[o.c]
+			if !c.running || c.kill.stage != stNone {
+				continue
+			}
+			m.planDid = true
+			m.startKill(o.c, m.graceFor(c, o.reason), false, nil, o.reason)
+			if m.ctrs[o.c].kill.stage != stNone {
+				m.block, m.blockC = blockKill, o.c
+			}
+		case opStart:
+			ok := m.start(o)
+			if !ok && m.ctrs[o.c].kind == kindInit {
+				// A regular init container that cannot start ends the sync.
+				m.plan, m.planPos = nil, 0
+				if m.planDid {
+					m.dirty = true
+				}
+				return
+			}
+		case opKillPod:
+			m.plan, m.planPos = nil, 0
+			m.startTermination()
+			return
+		}
+	}
+}
+
+// graceFor mirrors setTerminationGracePeriod: the deletion grace if the pod
+// is being deleted, else the probe's terminationGracePeriodSeconds for a
+// probe kill, else the pod's.
+func (m *Model) graceFor(c *cstate, r killReason) int64 {
+	if m.deleting {
+		return m.deleteGrace
+	}
+	switch r {
+	case reasonLiveness:
+		if p := c.spec.LivenessProbe; p != nil && p.TerminationGracePeriodSeconds != nil {
+			return *p.TerminationGracePeriodSeconds
+		}
+	case reasonStartup:
+		if p := c.spec.StartupProbe; p != nil && p.TerminationGracePeriodSeconds != nil {
+			return *p.TerminationGracePeriodSeconds
+		}
+	}
+	return m.tgps
+}
+
+// start mirrors SyncPod's start(): doBackOff, then create and start the
+// container, then run postStart synchronously. It reports false if the
+// container did not start.
+func (m *Model) start(o op) bool {
+	c := &m.ctrs[o.c]
+	if m.deleting || c.running {
+		return false
+	}
+	if o.snapHas {
+		// doBackOff (kuberuntime_manager.go) on client-go's Backoff, with
+		// eventTime = the exited instance's finishedAt.
+		ft := o.snapFinished
+		if c.boHas && !(ft-c.boLastUpdate > m.backoffReset) && m.now-ft < c.boDelay {
+			c.crashLoop, c.boTimer = true, true
+			c.boUntil = ft + c.boDelay
+			if !c.boNoted {
+				c.boNoted = true
+				a := m.emitC(ActBackOff, c)
+				a.Wait, a.Delay = c.boUntil-m.now, c.boDelay
+			}
+			return false
+		}
+		if !c.boHas || ft-c.boLastUpdate > m.backoffReset {
+			c.boDelay = m.backoffInitial
+		} else {
+			c.boDelay *= 2
+			if c.boDelay > m.backoffMax {
+				c.boDelay = m.backoffMax
+			}
+		}
+		c.boHas, c.boLastUpdate = true, m.now
+	}
+	c.crashLoop, c.boTimer = false, false
+	m.planDid = true
+	if c.instances > 0 {
+		c.prev = c.cur
+	}
+	c.cur = termination{}
+	c.instances++
+	c.running, c.visible, c.startedAt = true, false, m.now
+	c.kill = killProc{}
+	for p := range c.probes {
+		ps := &c.probes[p]
+		*ps = probeState{spec: ps.spec}
+	}
+	m.emitC(ActContainerCreated, c)
+	m.emitC(ActContainerStarted, c)
+	if c.spec.Lifecycle != nil && c.spec.Lifecycle.PostStart != nil {
+		c.inPostStart = true
+		m.emitC(ActHookStarted, c).Hook = HookPostStart
+		m.block, m.blockC = blockPostStart, o.c
+		return true
+	}
+	m.becameVisible(c)
+	return true
+}
+
+// postStartEnded continues the sync after a postStart hook. A failed hook
+// kills the container (FailedPostStartHook) inside the same sync.
+func (m *Model) postStartEnded(i int, ok bool) {
+	c := &m.ctrs[i]
+	if m.block == blockPostStart && m.blockC == i {
+		m.block = blockNone
+	}
+	if ok {
+		m.becameVisible(c)
+		return
+	}
+	if c.running && !m.deleting {
+		m.startKill(i, m.graceFor(c, reasonPostStart), false, nil, reasonPostStart)
+		if c.kill.stage != stNone {
+			m.block, m.blockC = blockKill, i
+		}
+	}
+}
+
+// becameVisible: the kubelet reports the instance running; its probe
+// workers begin (startup first; liveness and readiness after it).
+func (m *Model) becameVisible(c *cstate) {
+	c.visible = true
+	if c.probes[pStartup].spec != nil {
+		m.activateProbe(c, pStartup)
+		return
+	}
+	m.activateProbe(c, pLiveness)
+	m.activateProbe(c, pReadiness)
+}
+
+func (m *Model) activateProbe(c *cstate, p int) {
+	ps := &c.probes[p]
+	if ps.spec == nil || !c.running {
+		return
+	}
+	if m.deleting && p != pReadiness {
+		return
+	}
+	ps.active = true
+	first := c.startedAt + time.Duration(ps.spec.InitialDelaySeconds)*time.Second
+	if first < m.now {
+		first = m.now
+	}
+	ps.nextDue = first
+	if p == pLiveness {
+		ps.result = resSuccess // the liveness results manager starts at Success
+	}
+	if p == pReadiness {
+		ps.result = resFailure
+	}
+}
+
+func probePeriod(p *v1.Probe) int32 {
+	if p.PeriodSeconds <= 0 {
+		return 10
+	}
+	return p.PeriodSeconds
+}
+
+func probeFailureThreshold(p *v1.Probe) int32 {
+	if p.FailureThreshold <= 0 {
+		return 3
+	}
+	return p.FailureThreshold
+}
+
+func probeSuccessThreshold(p *v1.Probe) int32 {
+	if p.SuccessThreshold <= 0 {
+		return 1
+	}
+	return p.SuccessThreshold
+}
+
+// ProbeTimeoutSeconds is a probe's timeoutSeconds with its default (1).
+func ProbeTimeoutSeconds(p *v1.Probe) int32 {
+	if p.TimeoutSeconds <= 0 {
+		return 1
+	}
+	return p.TimeoutSeconds
+}
+
+// ---------------------------------------------------------------------------
+// Killing
+
+// startTermination kills every running container, app containers first
+// and sidecars in reverse order (killContainersWithSyncResult with
+// terminationOrdering), within one grace budget, and blocks the worker
+// until all are gone.
+func (m *Model) startTermination() {
+	m.plan, m.planPos = nil, 0
+	if m.block == blockPostStart {
+		c := &m.ctrs[m.blockC]
+		if c.inPostStart {
+			// The sync's context is cancelled: the kubelet stops waiting.
+			c.inPostStart = false
+			h := m.emitC(ActHookEnded, c)
+			h.Hook, h.Result = HookPostStart, ResultAbandoned
+			c.visible = true
+		}
+	}
+	m.block = blockKillPod
+	hasSidecar := false
+	for i := 0; i < m.nInit; i++ {
+		if m.ctrs[i].kind == kindSidecar {
+			hasSidecar = true
+		}
+	}
+	reason := reasonKillPod
+	if m.deleting {
+		reason = reasonDelete
+	}
+	// Prerequisites: each sidecar waits for every running app container and
+	// for the next sidecar declared after it.
+	var apps []int
+	for i := m.nInit; i < len(m.ctrs); i++ {
+		if m.ctrs[i].running {
+			apps = append(apps, i)
+		}
+	}
+	nextSidecar := -1
+	prereqs := make([][]int, len(m.ctrs))
+	for i := m.nInit - 1; i >= 0; i-- {
+		if m.ctrs[i].kind != kindSidecar {
+			continue
+		}
+		p := append([]int(nil), apps...)
+		if nextSidecar >= 0 {
+			p = append(p, nextSidecar)
+		}
+		prereqs[i] = p
+		nextSidecar = i
+	}
+	for i := range m.ctrs {
+		c := &m.ctrs[i]
+		if !c.running {
+			continue
+		}
+		if c.kill.stage != stNone {
+			m.tighten(i, m.graceFor(c, reason))
+			continue
+		}
+		m.startKill(i, m.graceFor(c, reason), hasSidecar && c.kind == kindSidecar, prereqs[i], reason)
+	}
+	m.checkKillPodDone()
+}
+
+// startKill begins killContainer for container i with grace seconds.
+func (m *Model) startKill(i int, grace int64, ordered bool, prereqs []int, r killReason) {
+	c := &m.ctrs[i]
+	c.kill = killProc{reason: r, ordered: ordered, prereqs: prereqs}
+	// Liveness and startup stop once a kill starts (worker onHold).
+	c.probes[pLiveness].active, c.probes[pLiveness].pending = false, false
+	c.probes[pStartup].active, c.probes[pStartup].pending = false, false
+	if c.spec.Lifecycle != nil && c.spec.Lifecycle.PreStop != nil && grace > 0 {
+		k := &c.kill
+		k.stage, k.grace, k.stageStart = stPreStop, grace, m.now
+		k.deadline = m.now + time.Duration(grace)*time.Second
+		m.emitC(ActHookStarted, c).Hook = HookPreStop
+		return
+	}
+	m.afterPreStop(i, grace)
+}
+
+// afterPreStop continues a kill with g seconds left: wait for its turn if
+// ordered, then stop.
+func (m *Model) afterPreStop(i int, g int64) {
+	c := &m.ctrs[i]
+	k := &c.kill
+	if k.ordered && g > 0 {
+		k.stage, k.grace, k.stageStart = stWait, g, m.now
+		k.deadline = m.now + time.Duration(g)*time.Second
+		m.checkTurn(i)
+		return
+	}
+	m.stop(i, g)
+}
+
+// checkTurn ends the ordering wait of container i if its prerequisites are
+// all gone.
+func (m *Model) checkTurn(i int) {
+	c := &m.ctrs[i]
+	k := &c.kill
+	if k.stage != stWait {
+		return
+	}
+	for _, p := range k.prereqs {
+		if m.ctrs[p].running {
+			return
+		}
+	}
+	waited := int64((m.now - k.stageStart) / time.Second)
+	m.stop(i, k.grace-waited)
+}
+
+// stop sends StopContainer with the 2 s floor.
+func (m *Model) stop(i int, g int64) {
+	c := &m.ctrs[i]
+	if g < m.minGrace {
+		g = m.minGrace
+	}
+	k := &c.kill
+	k.stage, k.timeout, k.stageStart = stStopping, g, m.now
+	k.deadline = m.now + time.Duration(g)*time.Second
+	m.emitC(ActStopSignal, c).Timeout = g
+}
+
+// killDeadline handles a kill timer of container i.
+func (m *Model) killDeadline(i int) {
+	c := &m.ctrs[i]
+	k := &c.kill
+	switch k.stage {
+	case stPreStop:
+		// executePreStopHook stops waiting at the grace deadline.
+		k.hookDone = true
+		h := m.emitC(ActHookEnded, c)
+		h.Hook, h.Result = HookPreStop, ResultAbandoned
+		used := int64((m.now - k.stageStart) / time.Second)
+		m.afterPreStop(i, k.grace-used)
+	case stWait:
+		m.stop(i, 0)
+	case stStopping:
+		m.emitC(ActSIGKILL, c)
+		m.exit(i, 137, "Error")
+	}
+}
+
+// tighten applies a shorter grace period to a kill in progress: the
+// kubelet re-runs killContainer with the new grace, so each deadline
+// becomes at most now + grace.
+func (m *Model) tighten(i int, grace int64) {
+	c := &m.ctrs[i]
+	k := &c.kill
+	limit := m.now + time.Duration(grace)*time.Second
+	switch k.stage {
+	case stPreStop:
+		if grace == 0 {
+			k.hookDone = true
+			h := m.emitC(ActHookEnded, c)
+			h.Hook, h.Result = HookPreStop, ResultAbandoned
+			m.afterPreStop(i, 0)
+			return
+		}
+		if limit < k.deadline {
+			k.grace, k.stageStart, k.deadline = grace, m.now, limit
+		}
+	case stWait:
+		if grace == 0 {
+			m.stop(i, 0)
+			return
+		}
+		if limit < k.deadline {
+			k.grace, k.stageStart, k.deadline = grace, m.now, limit
+		}
+	case stStopping:
+		g := grace
+		if g < m.minGrace {
+			g = m.minGrace
+		}
+		if m.now+time.Duration(g)*time.Second < k.deadline {
+			m.stop(i, g)
+		}
+	}
+}
+
+// killEnded is called when container i's kill is over (it exited).
+func (m *Model) killEnded(i int) {
+	if m.block == blockKill && m.blockC == i {
+		m.block = blockNone
+	}
+	for j := range m.ctrs {
+		if m.ctrs[j].kill.stage == stWait {
+			m.checkTurn(j)
+		}
+	}
+	m.checkKillPodDone()
+}
+
+func (m *Model) checkKillPodDone() {
+	if m.block != blockKillPod {
+		return
+	}
+	for j := range m.ctrs {
+		if m.ctrs[j].running {
+			return
+		}
+	}
+	m.block = blockNone
+	if m.sandbox {
+		m.sandbox = false
+		m.emit(Action{Kind: ActSandboxStopped})
+	}
+	if m.deleting {
+		m.finishTermination()
+	}
+	m.dirty = true
+}
+
+// finishTermination: the pod worker has terminated the pod (podIsTerminal);
+// the status manager's TerminatePod marks what never ran as failed, and the
+// API object is removed.
+func (m *Model) finishTermination() {
+	if m.terminated {
+		return
+	}
+	m.terminated = true
+	if m.sandbox {
+		m.sandbox = false
+		m.emit(Action{Kind: ActSandboxStopped})
+	}
+}
+
+// ---------------------------------------------------------------------------
+// helpers
+
+func (m *Model) epochAt(t time.Duration) metav1Time {
+	return metav1Time{Time: m.epoch.Add(t).Truncate(time.Second)}
+}

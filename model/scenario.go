@@ -1,0 +1,202 @@
+package model
+
+import (
+	"time"
+
+	v1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// Scenario is everything the model needs to run one pod: the Pod, the
+// profile of the Kubernetes version being modelled, the behaviour script of
+// the world around the kubelet, and timed external events.
+//
+// The JSON field names are those of the scenario document format (see
+// package scenario), which embeds this struct.
+type Scenario struct {
+	// Profile holds the version-dependent parameters. Zero fields take the
+	// values of DefaultProfile.
+	Profile Profile `json:"profile,omitempty"`
+	// Pod is a real Pod manifest.
+	Pod v1.Pod `json:"pod"`
+	// Behaviour scripts the containers, probes and hooks.
+	Behaviour Behaviour `json:"behaviour,omitempty"`
+	// Events are external events (deletes) at fixed virtual times.
+	Events []Event `json:"events,omitempty"`
+}
+
+// Profile holds the parameters that differ between Kubernetes versions and
+// feature-gate settings. They are parameters, not constants, so that one
+// model can describe several versions.
+type Profile struct {
+	// Name labels the profile, e.g. "kubernetes-1.36".
+	Name string `json:"name,omitempty"`
+	// BackoffInitial is the crash-loop back-off's first delay (kubelet.go
+	// backOffPeriod: 10s; 1s under ReduceDefaultCrashLoopBackOffDecay).
+	BackoffInitial *metav1.Duration `json:"backoffInitial,omitempty"`
+	// BackoffMax caps the delay (MaxContainerBackOff: 300s; configurable
+	// under KubeletCrashLoopBackOffMax).
+	BackoffMax *metav1.Duration `json:"backoffMax,omitempty"`
+	// BackoffReset is the expiry rule: an exit more than this long after the
+	// last restart decision resets the delay (kubelet.go: 600s).
+	BackoffReset *metav1.Duration `json:"backoffReset,omitempty"`
+	// MinimumGracePeriodSeconds is the floor on a StopContainer timeout
+	// (kuberuntime_container.go minimumGracePeriodInSeconds: 2).
+	MinimumGracePeriodSeconds *int64 `json:"minimumGracePeriodSeconds,omitempty"`
+	// ContainerRestartRules is the ContainerRestartRules feature gate
+	// (KEP-5307; beta and on by default since 1.35): container-level
+	// restartPolicy and restartPolicyRules on regular containers.
+	ContainerRestartRules *bool `json:"containerRestartRules,omitempty"`
+}
+
+// DefaultProfileName names the profile DefaultProfile returns.
+const DefaultProfileName = "kubernetes-1.36"
+
+// DefaultProfile returns the defaults of Kubernetes 1.36 with no alpha gates.
+func DefaultProfile() Profile {
+	on := true
+	two := int64(2)
+	return Profile{
+		Name:                      DefaultProfileName,
+		BackoffInitial:            &metav1.Duration{Duration: 10 * time.Second},
+		BackoffMax:                &metav1.Duration{Duration: 300 * time.Second},
+		BackoffReset:              &metav1.Duration{Duration: 600 * time.Second},
+		MinimumGracePeriodSeconds: &two,
+		ContainerRestartRules:     &on,
+	}
+}
+
+// WithDefaults returns p with every unset field taken from DefaultProfile.
+func (p Profile) WithDefaults() Profile {
+	d := DefaultProfile()
+	if p.Name == "" {
+		p.Name = d.Name
+	}
+	if p.BackoffInitial == nil {
+		p.BackoffInitial = d.BackoffInitial
+	}
+	if p.BackoffMax == nil {
+		p.BackoffMax = d.BackoffMax
+	}
+	if p.BackoffReset == nil {
+		p.BackoffReset = d.BackoffReset
+	}
+	if p.MinimumGracePeriodSeconds == nil {
+		p.MinimumGracePeriodSeconds = d.MinimumGracePeriodSeconds
+	}
+	if p.ContainerRestartRules == nil {
+		p.ContainerRestartRules = d.ContainerRestartRules
+	}
+	return p
+}
+
+// Behaviour is the script of the world around the kubelet, per container
+// name. A container with no entry gets the documented defaults: a regular
+// init container exits 0 after DefaultInitRunTime; sidecars and app
+// containers run until killed; probes succeed; hooks return at once (a
+// sleep hook takes its own seconds); on the stop signal a container exits
+// at once with code 0.
+type Behaviour struct {
+	Containers map[string]ContainerBehaviour `json:"containers,omitempty"`
+}
+
+// DefaultInitRunTime is how long a regular init container runs when the
+// script does not say.
+const DefaultInitRunTime = time.Second
+
+// ContainerBehaviour scripts one container. Attempts[i] describes the i-th
+// instance the kubelet starts (attempt 0 is the first run); instances past
+// the end repeat the last attempt. The conduct fields apply to every attempt
+// unless the attempt overrides them.
+type ContainerBehaviour struct {
+	Attempts []Attempt `json:"attempts,omitempty"`
+	Conduct
+}
+
+// Attempt scripts one instance of a container.
+type Attempt struct {
+	// ExitAfter is how long the instance runs before it exits on its own,
+	// measured from its start. Nil means it runs until killed.
+	ExitAfter *metav1.Duration `json:"exitAfter,omitempty"`
+	// ExitCode is the code it exits with (default 0).
+	ExitCode int32 `json:"exitCode,omitempty"`
+	// Signal, if set, means the process died of this signal: the runtime
+	// reports exit code 128+Signal.
+	Signal int32 `json:"signal,omitempty"`
+	// OOMKilled means the kernel's OOM killer ended it: exit code 137,
+	// reason OOMKilled.
+	OOMKilled bool `json:"oomKilled,omitempty"`
+	Conduct
+}
+
+// Conduct is how a container instance answers probes, runs hooks and reacts
+// to the stop signal.
+type Conduct struct {
+	Probes       *ProbeScripts `json:"probes,omitempty"`
+	PostStart    *HookScript   `json:"postStart,omitempty"`
+	PreStop      *HookScript   `json:"preStop,omitempty"`
+	OnStopSignal *StopScript   `json:"onStopSignal,omitempty"`
+}
+
+// ProbeScripts holds, per probe, its answers over the instance's life.
+type ProbeScripts struct {
+	Startup   []ProbeStep `json:"startup,omitempty"`
+	Liveness  []ProbeStep `json:"liveness,omitempty"`
+	Readiness []ProbeStep `json:"readiness,omitempty"`
+}
+
+// ProbeStep says what a probe answers from After (measured from the
+// instance's start) until the next step. Before the first step, and with no
+// steps at all, probes succeed.
+type ProbeStep struct {
+	After metav1.Duration `json:"after"`
+	// Result is "success" or "failure".
+	Result ProbeResult `json:"result"`
+	// RespondsIn is how long the probe takes to answer. An answer that takes
+	// timeoutSeconds or longer is a failure, whatever Result says.
+	RespondsIn *metav1.Duration `json:"respondsIn,omitempty"`
+}
+
+// ProbeResult is a probe's answer.
+type ProbeResult string
+
+// Probe answers.
+const (
+	ProbeSuccess ProbeResult = "success"
+	ProbeFailure ProbeResult = "failure"
+)
+
+// HookScript says how long a hook takes and whether it fails.
+type HookScript struct {
+	Duration metav1.Duration `json:"duration"`
+	Fail     bool            `json:"fail,omitempty"`
+}
+
+// StopScript says what the container does on the stop signal (SIGTERM or
+// its STOPSIGNAL): exit after ExitAfter with ExitCode, or ignore it and
+// wait for SIGKILL.
+type StopScript struct {
+	ExitAfter *metav1.Duration `json:"exitAfter,omitempty"`
+	ExitCode  int32            `json:"exitCode,omitempty"`
+	Ignore    bool             `json:"ignore,omitempty"`
+}
+
+// EventType names an external event.
+type EventType string
+
+// External events.
+const (
+	// EventDelete is `kubectl delete pod` with an optional grace period.
+	EventDelete EventType = "Delete"
+	// EventForceDelete is `kubectl delete pod --grace-period=0 --force`.
+	EventForceDelete EventType = "ForceDelete"
+)
+
+// Event is an external event at a fixed virtual time.
+type Event struct {
+	At   metav1.Duration `json:"at"`
+	Type EventType       `json:"type"`
+	// GracePeriodSeconds of a Delete; nil means the pod's
+	// terminationGracePeriodSeconds. A later delete can only shorten it.
+	GracePeriodSeconds *int64 `json:"gracePeriodSeconds,omitempty"`
+}

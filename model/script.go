@@ -1,0 +1,339 @@
+package model
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"time"
+
+	v1 "k8s.io/api/core/v1"
+)
+
+// Script is the world a scenario's behaviour script describes. It watches
+// the model's actions (a container started, a hook began, a stop signal was
+// sent) and schedules the inputs the script calls for: exits, hook
+// completions, probe answers and the external events.
+type Script struct {
+	sc     *Scenario
+	ctrs   []scriptCtr
+	byName map[string]int
+	events []Event
+	evPos  int
+	sched  []pendingInput
+	seq    int
+}
+
+type scriptCtr struct {
+	name      string
+	spec      *v1.Container
+	beh       *ContainerBehaviour
+	isInit    bool
+	attempt   int
+	startedAt time.Duration
+	running   bool
+	stopped   bool // got its stop signal
+}
+
+type pendingInput struct {
+	in      Input
+	seq     int
+	attempt int
+	hook    bool
+}
+
+// NewScript builds the world of scenario s.
+func NewScript(s *Scenario) *Script {
+	w := &Script{sc: s, byName: map[string]int{}}
+	add := func(c *v1.Container, isInit bool) {
+		sc := scriptCtr{name: c.Name, spec: c, isInit: isInit && !IsSidecar(c)}
+		if b, ok := s.Behaviour.Containers[c.Name]; ok {
+			b := b
+			sc.beh = &b
+		}
+		w.byName[c.Name] = len(w.ctrs)
+		w.ctrs = append(w.ctrs, sc)
+	}
+	for i := range s.Pod.Spec.InitContainers {
+		add(&s.Pod.Spec.InitContainers[i], true)
+	}
+	for i := range s.Pod.Spec.Containers {
+		add(&s.Pod.Spec.Containers[i], false)
+	}
+	w.events = append([]Event(nil), s.Events...)
+	sort.SliceStable(w.events, func(a, b int) bool { return w.events[a].At.Duration < w.events[b].At.Duration })
+	return w
+}
+
+func (sc *scriptCtr) attemptScript() *Attempt {
+	if sc.beh == nil || len(sc.beh.Attempts) == 0 {
+		return nil
+	}
+	i := sc.attempt
+	if i >= len(sc.beh.Attempts) {
+		i = len(sc.beh.Attempts) - 1
+	}
+	return &sc.beh.Attempts[i]
+}
+
+// conduct returns the conduct that applies to the current attempt: the
+// attempt's own fields override the container's.
+func (sc *scriptCtr) conduct() Conduct {
+	var c Conduct
+	if sc.beh != nil {
+		c = sc.beh.Conduct
+	}
+	if a := sc.attemptScript(); a != nil {
+		if a.Probes != nil {
+			c.Probes = a.Probes
+		}
+		if a.PostStart != nil {
+			c.PostStart = a.PostStart
+		}
+		if a.PreStop != nil {
+			c.PreStop = a.PreStop
+		}
+		if a.OnStopSignal != nil {
+			c.OnStopSignal = a.OnStopSignal
+		}
+	}
+	return c
+}
+
+func (w *Script) schedule(in Input, attempt int, hook bool) {
+	w.seq++
+	w.sched = append(w.sched, pendingInput{in: in, seq: w.seq, attempt: attempt, hook: hook})
+}
+
+func (w *Script) drop(name string, hooks bool) {
+	k := 0
+	for _, p := range w.sched {
+		if p.in.Container == name && (!hooks || p.hook) {
+			continue
+		}
+		w.sched[k] = p
+		k++
+	}
+	w.sched = w.sched[:k]
+}
+
+// Observe updates the world with the model's actions.
+func (w *Script) Observe(acts []Action) {
+	for i := range acts {
+		a := &acts[i]
+		idx, ok := w.byName[a.Container]
+		if !ok {
+			continue
+		}
+		sc := &w.ctrs[idx]
+		switch a.Kind {
+		case ActContainerStarted:
+			w.drop(sc.name, false)
+			sc.attempt, sc.startedAt, sc.running, sc.stopped = a.Attempt, a.At, true, false
+			at := w.attemptScript(sc)
+			switch {
+			case at != nil && at.ExitAfter != nil:
+				code := at.ExitCode
+				if at.Signal != 0 {
+					code = 128 + at.Signal
+				}
+				w.schedule(Input{Kind: InExit, At: a.At + at.ExitAfter.Duration, Container: sc.name, ExitCode: code, OOMKilled: at.OOMKilled}, a.Attempt, false)
+			case at == nil && sc.isInit:
+				w.schedule(Input{Kind: InExit, At: a.At + DefaultInitRunTime, Container: sc.name}, a.Attempt, false)
+			}
+		case ActHookStarted:
+			var hs *HookScript
+			var h *v1.LifecycleHandler
+			cd := sc.conduct()
+			if a.Hook == HookPostStart {
+				hs = cd.PostStart
+				if sc.spec.Lifecycle != nil {
+					h = sc.spec.Lifecycle.PostStart
+				}
+			} else {
+				hs = cd.PreStop
+				if sc.spec.Lifecycle != nil {
+					h = sc.spec.Lifecycle.PreStop
+				}
+			}
+			d, ok := time.Duration(0), true
+			if hs != nil {
+				d, ok = hs.Duration.Duration, !hs.Fail
+			} else if h != nil && h.Sleep != nil {
+				d = time.Duration(h.Sleep.Seconds) * time.Second
+			}
+			w.schedule(Input{Kind: InHookDone, At: a.At + d, Container: sc.name, HookOK: ok}, a.Attempt, true)
+		case ActHookEnded:
+			w.drop(sc.name, true)
+		case ActStopSignal:
+			if sc.stopped || !sc.running {
+				continue
+			}
+			sc.stopped = true
+			st := sc.conduct().OnStopSignal
+			if st != nil && st.Ignore {
+				continue
+			}
+			var after time.Duration
+			var code int32
+			if st != nil {
+				code = st.ExitCode
+				if st.ExitAfter != nil {
+					after = st.ExitAfter.Duration
+				}
+			}
+			w.schedule(Input{Kind: InExit, At: a.At + after, Container: sc.name, ExitCode: code}, a.Attempt, false)
+		case ActContainerExited:
+			sc.running = false
+			w.drop(sc.name, false)
+		}
+	}
+}
+
+func (w *Script) attemptScript(sc *scriptCtr) *Attempt { return sc.attemptScript() }
+
+// ProbeAnswer returns the script's answer to a probe asked now.
+func (w *Script) ProbeAnswer(now time.Duration, container string, p ProbeType) Input {
+	in := Input{Kind: InProbeAnswer, At: now, Container: container, Probe: p, Success: true}
+	idx, ok := w.byName[container]
+	if !ok {
+		return in
+	}
+	sc := &w.ctrs[idx]
+	cd := sc.conduct()
+	var steps []ProbeStep
+	var spec *v1.Probe
+	if cd.Probes != nil {
+		switch p {
+		case Startup:
+			steps, spec = cd.Probes.Startup, sc.spec.StartupProbe
+		case Liveness:
+			steps, spec = cd.Probes.Liveness, sc.spec.LivenessProbe
+		case Readiness:
+			steps, spec = cd.Probes.Readiness, sc.spec.ReadinessProbe
+		}
+	}
+	age := now - sc.startedAt
+	for i := range steps {
+		if steps[i].After.Duration > age {
+			break
+		}
+		in.Success = steps[i].Result != ProbeFailure
+		if r := steps[i].RespondsIn; r != nil && spec != nil && r.Duration >= time.Duration(ProbeTimeoutSeconds(spec))*time.Second {
+			in.Success = false // timed out
+		}
+	}
+	return in
+}
+
+// Next returns the world's next scheduled input (exit, hook completion or
+// external event), if any; ties go to the earliest scheduled.
+func (w *Script) Next() (Input, bool) {
+	best := -1
+	for i := range w.sched {
+		if best < 0 || w.sched[i].in.At < w.sched[best].in.At ||
+			(w.sched[i].in.At == w.sched[best].in.At && w.sched[i].seq < w.sched[best].seq) {
+			best = i
+		}
+	}
+	if w.evPos < len(w.events) {
+		ev := w.events[w.evPos]
+		if best < 0 || ev.At.Duration < w.sched[best].in.At {
+			return eventInput(ev), true
+		}
+	}
+	if best < 0 {
+		return Input{}, false
+	}
+	return w.sched[best].in, true
+}
+
+// Consume removes in, which Next returned, from the schedule.
+func (w *Script) Consume(in Input) {
+	if in.Kind == InDelete || in.Kind == InForceDelete {
+		w.evPos++
+		return
+	}
+	for i := range w.sched {
+		if w.sched[i].in == in {
+			w.sched = append(w.sched[:i], w.sched[i+1:]...)
+			return
+		}
+	}
+}
+
+func eventInput(ev Event) Input {
+	if ev.Type == EventForceDelete {
+		return Input{Kind: InForceDelete, At: ev.At.Duration}
+	}
+	g := int64(-1)
+	if ev.GracePeriodSeconds != nil {
+		g = *ev.GracePeriodSeconds
+	}
+	return Input{Kind: InDelete, At: ev.At.Duration, Grace: g}
+}
+
+// ErrStepLimit is returned by Run when a scenario takes more steps than the
+// limit allows (a runaway scenario).
+var ErrStepLimit = errors.New("model: step limit reached")
+
+// Run runs scenario s through the model, with the world its script
+// describes, until the pod finishes or the clock passes until. It returns
+// the trace: every action in order.
+func Run(s *Scenario, until time.Duration) ([]Action, error) {
+	return RunAppend(nil, s, until)
+}
+
+// MaxSteps bounds the inputs one Run may feed the model.
+const MaxSteps = 1 << 20
+
+// RunAppend is Run, appending the trace to buf.
+func RunAppend(buf []Action, s *Scenario, until time.Duration) ([]Action, error) {
+	m, err := New(s)
+	if err != nil {
+		return buf, err
+	}
+	w := NewScript(s)
+	out := append(buf, m.Drain()...)
+	w.Observe(out[len(buf):])
+	for steps := 0; ; steps++ {
+		if steps > MaxSteps {
+			return out, fmt.Errorf("%w (%d steps by %v)", ErrStepLimit, MaxSteps, m.Now())
+		}
+		var in Input
+		if pp := m.pendingProbe(); pp >= 0 {
+			c := &m.ctrs[pp/nProbes]
+			in = w.ProbeAnswer(m.now, c.name, probeTypes[pp%nProbes])
+		} else {
+			wi, wok := w.Next()
+			tm, tok := m.NextTimer()
+			switch {
+			case !wok && !tok:
+				return out, nil
+			case tok && (!wok || tm <= wi.At):
+				if tm > until {
+					return out, nil
+				}
+				in = Input{Kind: InTick, At: tm}
+			default:
+				if wi.At > until {
+					return out, nil
+				}
+				w.Consume(wi)
+				in = wi
+				if m.Finished() && (in.Kind == InDelete || in.Kind == InForceDelete) && m.removed {
+					continue
+				}
+			}
+		}
+		start := len(out)
+		acts, err := m.Step(in)
+		if err != nil {
+			if errors.Is(err, ErrFinished) {
+				continue
+			}
+			return out, err
+		}
+		out = append(out, acts...)
+		w.Observe(out[start:])
+	}
+}

@@ -1,0 +1,256 @@
+package model
+
+import (
+	"reflect"
+	"sort"
+	"strconv"
+	"time"
+
+	v1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+type metav1Time = metav1.Time
+
+// Reasons the kubelet writes into container states.
+const (
+	ReasonContainerCreating = "ContainerCreating"
+	ReasonPodInitializing   = "PodInitializing"
+	ReasonCrashLoopBackOff  = "CrashLoopBackOff"
+	ReasonStatusUnknown     = "ContainerStatusUnknown"
+	messageStatusUnknown    = "The container could not be located when the pod was terminated"
+	conditionCount          = 5
+)
+
+var (
+	vTrue  = true
+	vFalse = false
+)
+
+func boolp(b bool) *bool {
+	if b {
+		return &vTrue
+	}
+	return &vFalse
+}
+
+// condition slots in the order the kubelet writes them.
+var conditionTypes = [conditionCount]v1.PodConditionType{
+	v1.PodReadyToStartContainers, v1.PodInitialized, v1.PodReady, v1.ContainersReady, v1.PodScheduled,
+}
+
+// publish regenerates the pod status (generateAPIPodStatus) and, if it
+// changed, emits it. Once the deletion is finished it emits PodRemoved.
+func (m *Model) publish() {
+	st := m.buildStatus()
+	if m.hasStatus && reflect.DeepEqual(&st, &m.status) {
+		m.maybeRemove()
+		return
+	}
+	m.status, m.hasStatus = st, true
+	if !m.removed {
+		s := st.DeepCopy()
+		m.emit(Action{Kind: ActStatus, Status: s})
+	}
+	m.maybeRemove()
+}
+
+func (m *Model) maybeRemove() {
+	if m.terminated && m.deleting && !m.removed {
+		m.removed = true
+		m.emit(Action{Kind: ActPodRemoved})
+	}
+}
+
+func (m *Model) containerStatus(c *cstate, defaultReason string) v1.ContainerStatus {
+	cs := v1.ContainerStatus{Name: c.name, Image: c.spec.Image}
+	if c.instances > 1 {
+		cs.RestartCount = int32(c.instances - 1)
+	}
+	if c.instances > 0 {
+		cs.ContainerID = "podconform://" + c.name + "/" + strconv.Itoa(c.instances-1)
+		cs.ImageID = c.spec.Image
+	}
+	switch {
+	case c.instances == 0:
+		cs.State.Waiting = &v1.ContainerStateWaiting{Reason: defaultReason}
+	case c.running && !c.visible:
+		// Inside SyncPod's postStart: the kubelet has not reported it yet.
+		cs.State.Waiting = &v1.ContainerStateWaiting{Reason: ReasonContainerCreating}
+		cs.LastTerminationState = m.termState(c.name, &c.prev)
+		cs.ContainerID, cs.ImageID = "", ""
+		if c.prev.set {
+			cs.ContainerID = "podconform://" + c.name + "/" + strconv.Itoa(c.prev.attempt)
+			cs.ImageID = c.spec.Image
+		}
+	case c.running:
+		cs.State.Running = &v1.ContainerStateRunning{StartedAt: m.epochAt(c.startedAt)}
+		cs.LastTerminationState = m.termState(c.name, &c.prev)
+	case c.crashLoop:
+		cs.State.Waiting = &v1.ContainerStateWaiting{
+			Reason:  ReasonCrashLoopBackOff,
+			Message: "back-off " + c.boDelay.String() + " restarting failed container=" + c.name + " pod=" + m.podRef(),
+		}
+		cs.LastTerminationState = m.termState(c.name, &c.cur)
+	default:
+		cs.State = m.termState(c.name, &c.cur)
+		cs.LastTerminationState = m.termState(c.name, &c.prev)
+	}
+	if c.kind == kindInit {
+		cs.Ready = c.exited() && c.cur.exitCode == 0
+	} else {
+		cs.Ready = c.ready()
+	}
+	cs.Started = boolp(c.started())
+	return cs
+}
+
+func (m *Model) termState(name string, t *termination) v1.ContainerState {
+	if !t.set {
+		return v1.ContainerState{}
+	}
+	return v1.ContainerState{Terminated: &v1.ContainerStateTerminated{
+		ExitCode:    t.exitCode,
+		Reason:      t.reason,
+		Message:     t.message,
+		StartedAt:   m.epochAt(t.startedAt),
+		FinishedAt:  m.epochAt(t.finishedAt),
+		ContainerID: "podconform://" + name + "/" + strconv.Itoa(t.attempt),
+	}}
+}
+
+func (m *Model) podRef() string {
+	ns := m.pod.Namespace
+	if ns == "" {
+		ns = "default"
+	}
+	return m.pod.Name + "_" + ns + "(" + string(m.pod.UID) + ")"
+}
+
+// buildStatus mirrors generateAPIPodStatus (kubelet_pods.go) and, once the
+// pod is terminated, the status manager's TerminatePod.
+func (m *Model) buildStatus() v1.PodStatus {
+	var st v1.PodStatus
+	defaultReason := ReasonContainerCreating
+	if m.nInit > 0 {
+		defaultReason = ReasonPodInitializing
+	}
+	if m.nInit > 0 {
+		st.InitContainerStatuses = make([]v1.ContainerStatus, m.nInit)
+	}
+	st.ContainerStatuses = make([]v1.ContainerStatus, len(m.ctrs)-m.nInit)
+	for i := range m.ctrs {
+		cs := m.containerStatus(&m.ctrs[i], defaultReason)
+		if i < m.nInit {
+			st.InitContainerStatuses[i] = cs
+		} else {
+			st.ContainerStatuses[i-m.nInit] = cs
+		}
+	}
+	// The kubelet sorts regular container statuses by name
+	// (kubetypes.SortedContainerStatuses); init statuses keep spec order.
+	sort.Slice(st.ContainerStatuses, func(a, b int) bool {
+		return st.ContainerStatuses[a].Name < st.ContainerStatuses[b].Name
+	})
+	spec := &m.pod.Spec
+	hasInit := HasAnyRegularContainerStarted(spec, st.ContainerStatuses)
+	st.Phase = PodPhase(m.pod, st.InitContainerStatuses, st.ContainerStatuses, m.terminated, hasInit)
+	if m.terminated {
+		m.terminatePod(&st)
+	}
+	if m.terminalPhase != "" {
+		// The kubelet refuses transitions out of a terminal phase.
+		st.Phase = m.terminalPhase
+	} else if st.Phase == v1.PodSucceeded || st.Phase == v1.PodFailed {
+		m.terminalPhase = st.Phase
+	}
+	conds := [conditionCount]v1.PodCondition{}
+	conds[0] = v1.PodCondition{Type: v1.PodReadyToStartContainers, Status: v1.ConditionFalse}
+	if m.sandbox {
+		conds[0].Status = v1.ConditionTrue
+	}
+	conds[1] = InitializedCondition(m.pod, st.InitContainerStatuses, st.ContainerStatuses, st.Phase, m.status.Conditions)
+	conds[3] = ContainersReadyCondition(m.pod, st.InitContainerStatuses, st.ContainerStatuses, st.Phase)
+	conds[4] = v1.PodCondition{Type: v1.PodScheduled, Status: v1.ConditionTrue}
+	conds[2] = ReadyCondition(m.pod, conds[3], conds[:])
+	st.Conditions = make([]v1.PodCondition, conditionCount)
+	for k := range conds {
+		if !m.hasStatus || conds[k].Status != m.condState[k] {
+			m.condState[k] = conds[k].Status
+			m.condTimes[k] = m.now
+		}
+		conds[k].LastTransitionTime = m.epochAt(m.condTimes[k])
+		st.Conditions[k] = conds[k]
+	}
+	st.StartTime = &metav1.Time{Time: m.epoch}
+	return st
+}
+
+// terminatePod mirrors the status manager's TerminatePod: once the pod has
+// initialized, containers that are not terminated are reported as
+// ContainerStatusUnknown (137); so are init containers up to the last one
+// that tried to start; and a pod that is still Pending or Running becomes
+// Failed.
+func (m *Model) terminatePod(st *v1.PodStatus) {
+	unknown := func(cs *v1.ContainerStatus) {
+		if cs.State.Terminated != nil {
+			return
+		}
+		if cs.State.Running == nil && cs.State.Waiting != nil && cs.State.Waiting.Reason != "" && cs.LastTerminationState.Terminated != nil {
+			cs.LastTerminationState = v1.ContainerState{}
+		}
+		cs.State = v1.ContainerState{Terminated: &v1.ContainerStateTerminated{
+			Reason: ReasonStatusUnknown, Message: messageStatusUnknown, ExitCode: 137,
+		}}
+		cs.Ready = false
+		cs.Started = boolp(false)
+	}
+	if m.hasPodInitialized(st) {
+		for i := range st.ContainerStatuses {
+			unknown(&st.ContainerStatuses[i])
+		}
+	}
+	ic := st.InitContainerStatuses
+	n := 0
+	for i := len(ic) - 1; i >= 0; i-- {
+		if ic[i].State.Waiting == nil || ic[i].LastTerminationState.Terminated != nil {
+			n = i + 1
+			break
+		}
+	}
+	if n == 0 && len(ic) > 0 {
+		n = 1
+	}
+	for i := 0; i < n; i++ {
+		unknown(&ic[i])
+	}
+	if st.Phase == v1.PodPending || st.Phase == v1.PodRunning {
+		st.Phase = v1.PodFailed
+	}
+}
+
+// hasPodInitialized mirrors the status manager's helper of that name.
+func (m *Model) hasPodInitialized(st *v1.PodStatus) bool {
+	if m.nInit == 0 {
+		return true
+	}
+	for i := range st.ContainerStatuses {
+		cs := &st.ContainerStatuses[i]
+		if cs.LastTerminationState.Terminated != nil || cs.State.Waiting == nil {
+			return true
+		}
+	}
+	last := &st.InitContainerStatuses[m.nInit-1]
+	if m.ctrs[m.nInit-1].kind == kindSidecar {
+		return last.State.Running != nil || last.State.Terminated != nil || last.LastTerminationState.Terminated != nil
+	}
+	if t := last.State.Terminated; t != nil && t.ExitCode == 0 {
+		return true
+	}
+	if t := last.LastTerminationState.Terminated; t != nil && t.ExitCode == 0 {
+		return true
+	}
+	return false
+}
+
+var _ = time.Second
