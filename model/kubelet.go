@@ -202,6 +202,7 @@ type Model struct {
 
 	returned bool // m.out was handed out and may be cleared
 
+	fp, fpNew []uint64 // status fingerprints (see publish)
 	status    v1.PodStatus
 	hasStatus bool
 	condTimes [5]time.Duration
@@ -382,9 +383,12 @@ func (m *Model) Step(in Input) ([]Action, error) {
 // order.
 func (m *Model) advance(t time.Duration) error {
 	for {
-		if m.pendingProbe() >= 0 && t > m.now {
-			c := &m.ctrs[m.pendingProbe()/nProbes]
-			return fmt.Errorf("model: cannot advance to %v: %s probe of %q asked at %v awaits an answer", t, probeTypes[m.pendingProbe()%nProbes], c.name, m.now)
+		if pp := m.pendingProbe(); pp >= 0 {
+			if t == m.now {
+				return nil
+			}
+			c := &m.ctrs[pp/nProbes]
+			return fmt.Errorf("model: cannot advance to %v: %s probe of %q asked at %v awaits an answer", t, probeTypes[pp%nProbes], c.name, m.now)
 		}
 		next, ok := m.NextTimer()
 		if !ok || next > t {

@@ -42,6 +42,12 @@ var conditionTypes = [conditionCount]v1.PodConditionType{
 // publish regenerates the pod status (generateAPIPodStatus) and, if it
 // changed, emits it. Once the deletion is finished it emits PodRemoved.
 func (m *Model) publish() {
+	// Building a v1.PodStatus is the model's most expensive step, so it is
+	// done only when the state it derives from has changed.
+	if m.hasStatus && !m.fingerprintChanged() {
+		m.maybeRemove()
+		return
+	}
 	st := m.buildStatus()
 	if m.hasStatus && reflect.DeepEqual(&st, &m.status) {
 		m.maybeRemove()
@@ -49,10 +55,42 @@ func (m *Model) publish() {
 	}
 	m.status, m.hasStatus = st, true
 	if !m.removed {
-		s := st.DeepCopy()
+		s := new(v1.PodStatus)
+		*s = st // st's slices are fresh and never written again
 		m.emit(Action{Kind: ActStatus, Status: s})
 	}
 	m.maybeRemove()
+}
+
+// fingerprintChanged records a compact summary of everything buildStatus
+// reads and reports whether it differs from the last one.
+func (m *Model) fingerprintChanged() bool {
+	if cap(m.fp) < len(m.ctrs)+1 {
+		m.fp = make([]uint64, len(m.ctrs)+1)
+		m.fpNew = make([]uint64, len(m.ctrs)+1)
+	}
+	f := m.fpNew[:len(m.ctrs)+1]
+	b := func(v bool, bit uint) uint64 {
+		if v {
+			return 1 << bit
+		}
+		return 0
+	}
+	for i := range m.ctrs {
+		c := &m.ctrs[i]
+		f[i] = uint64(c.instances)<<32 | uint64(uint32(c.boDelay/time.Millisecond))<<8 |
+			b(c.running, 0) | b(c.visible, 1) | b(c.crashLoop, 2) | b(c.cur.set, 3) | b(c.started(), 4) | b(c.ready(), 5)
+	}
+	f[len(m.ctrs)] = b(m.sandbox, 0) | b(m.terminated, 1) | b(m.terminalPhase != "", 2)
+	changed := false
+	old := m.fp[:len(m.ctrs)+1]
+	for i := range f {
+		if f[i] != old[i] {
+			changed = true
+			old[i] = f[i]
+		}
+	}
+	return changed
 }
 
 func (m *Model) maybeRemove() {
@@ -152,8 +190,16 @@ func (m *Model) buildStatus() v1.PodStatus {
 	sort.Slice(st.ContainerStatuses, func(a, b int) bool {
 		return st.ContainerStatuses[a].Name < st.ContainerStatuses[b].Name
 	})
-	spec := &m.pod.Spec
-	hasInit := HasAnyRegularContainerStarted(spec, st.ContainerStatuses)
+	// getPhase's podHasInitialized comes from
+	// HasAnyActiveRegularContainerStarted over the runtime's view: some
+	// regular container of this sandbox was created, running or exited.
+	hasInit := false
+	for i := m.nInit; i < len(m.ctrs); i++ {
+		if m.ctrs[i].instances > 0 {
+			hasInit = true
+			break
+		}
+	}
 	st.Phase = PodPhase(m.pod, st.InitContainerStatuses, st.ContainerStatuses, m.terminated, hasInit)
 	if m.terminated {
 		m.terminatePod(&st)

@@ -1,0 +1,244 @@
+package scenario
+
+import (
+	"fmt"
+	"slices"
+	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/validation"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/podconform/podconform/model"
+)
+
+const nonNegative = "must be greater than or equal to 0"
+
+func nonNegDuration(d time.Duration, p *field.Path) field.ErrorList {
+	if d < 0 {
+		return field.ErrorList{field.Invalid(p, d.String(), nonNegative)}
+	}
+	return nil
+}
+
+func nonNegDurationPtr(d *metav1.Duration, p *field.Path) field.ErrorList {
+	if d == nil {
+		return nil
+	}
+	return nonNegDuration(d.Duration, p)
+}
+
+func positiveDurationPtr(d *metav1.Duration, p *field.Path) field.ErrorList {
+	if d != nil && d.Duration <= 0 {
+		return field.ErrorList{field.Invalid(p, d.Duration.String(), "must be greater than 0")}
+	}
+	return nil
+}
+
+func validateProfile(pr model.Profile, p *field.Path) field.ErrorList {
+	var errs field.ErrorList
+	errs = append(errs, positiveDurationPtr(pr.BackoffInitial, p.Child("backoffInitial"))...)
+	errs = append(errs, positiveDurationPtr(pr.BackoffMax, p.Child("backoffMax"))...)
+	errs = append(errs, positiveDurationPtr(pr.BackoffReset, p.Child("backoffReset"))...)
+	if g := pr.MinimumGracePeriodSeconds; g != nil && *g < 0 {
+		errs = append(errs, field.Invalid(p.Child("minimumGracePeriodSeconds"), *g, nonNegative))
+	}
+	if len(errs) > 0 {
+		return errs
+	}
+	eff := pr.WithDefaults()
+	if initial, max := eff.BackoffInitial.Duration, eff.BackoffMax.Duration; initial > max {
+		detail := fmt.Sprintf("must be less than or equal to backoffMax (%s)", max)
+		if pr.BackoffInitial == nil {
+			detail = fmt.Sprintf("the default backoffInitial (%s) %s; set backoffInitial too (the kubelet uses a lower maximum as the initial delay)", initial, detail)
+		}
+		errs = append(errs, field.Invalid(p.Child("backoffInitial"), initial.String(), detail))
+	}
+	return errs
+}
+
+func validateBehaviour(b model.Behaviour, containers map[string]containerInfo, p *field.Path) field.ErrorList {
+	var errs field.ErrorList
+	names := make([]string, 0, len(b.Containers))
+	for name := range b.Containers {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		cb := b.Containers[name]
+		cp := p.Child("containers").Key(name)
+		info, ok := containers[name]
+		if !ok {
+			errs = append(errs, field.Invalid(cp, field.OmitValueType{},
+				fmt.Sprintf("no container named %q in pod.spec.initContainers or pod.spec.containers", name)))
+			continue
+		}
+		errs = append(errs, validateConduct(cb.Conduct, info, cp)...)
+		for i, a := range cb.Attempts {
+			ap := cp.Child("attempts").Index(i)
+			errs = append(errs, validateAttempt(a, ap)...)
+			errs = append(errs, validateConduct(a.Conduct, info, ap)...)
+		}
+	}
+	return errs
+}
+
+func validateAttempt(a model.Attempt, p *field.Path) field.ErrorList {
+	var errs field.ErrorList
+	errs = append(errs, nonNegDurationPtr(a.ExitAfter, p.Child("exitAfter"))...)
+	errs = append(errs, exitCode(a.ExitCode, p.Child("exitCode"))...)
+	if a.Signal != 0 {
+		for _, msg := range validation.IsInRange(int(a.Signal), 1, 64) {
+			errs = append(errs, field.Invalid(p.Child("signal"), a.Signal, msg))
+		}
+	}
+	switch {
+	case a.OOMKilled && a.ExitCode != 0:
+		errs = append(errs, field.Forbidden(p.Child("exitCode"), "may not be set when oomKilled is true (the runtime reports exit code 137)"))
+	case a.Signal != 0 && a.ExitCode != 0:
+		errs = append(errs, field.Forbidden(p.Child("exitCode"), "may not be set together with signal (the runtime reports exit code 128+signal)"))
+	}
+	if a.OOMKilled && a.Signal != 0 {
+		errs = append(errs, field.Forbidden(p.Child("signal"), "may not be set when oomKilled is true (the runtime reports exit code 137)"))
+	}
+	if a.ExitAfter == nil {
+		const noExit = "may not be set without exitAfter: an attempt without exitAfter runs until it is killed"
+		if a.ExitCode != 0 {
+			errs = append(errs, field.Forbidden(p.Child("exitCode"), noExit))
+		}
+		if a.Signal != 0 {
+			errs = append(errs, field.Forbidden(p.Child("signal"), noExit))
+		}
+		if a.OOMKilled {
+			errs = append(errs, field.Forbidden(p.Child("oomKilled"), noExit))
+		}
+	}
+	return errs
+}
+
+func exitCode(code int32, p *field.Path) field.ErrorList {
+	var errs field.ErrorList
+	for _, msg := range validation.IsInRange(int(code), 0, 255) {
+		errs = append(errs, field.Invalid(p, code, msg))
+	}
+	return errs
+}
+
+func validateConduct(c model.Conduct, info containerInfo, p *field.Path) field.ErrorList {
+	var errs field.ErrorList
+	if info.role == roleInit {
+		if c.Probes != nil {
+			errs = append(errs, field.Forbidden(p.Child("probes"), "may not be set for a regular init container: it has no probes"))
+		}
+		if c.PostStart != nil {
+			errs = append(errs, field.Forbidden(p.Child("postStart"), "may not be set for a regular init container: it has no lifecycle hooks"))
+		}
+		if c.PreStop != nil {
+			errs = append(errs, field.Forbidden(p.Child("preStop"), "may not be set for a regular init container: it has no lifecycle hooks"))
+		}
+	} else {
+		errs = append(errs, validateProbeScripts(c.Probes, info, p.Child("probes"))...)
+		lc := info.container.Lifecycle
+		errs = append(errs, validateHookScript(c.PostStart, lc != nil && lc.PostStart != nil, "postStart", p)...)
+		errs = append(errs, validateHookScript(c.PreStop, lc != nil && lc.PreStop != nil, "preStop", p)...)
+	}
+	if s := c.OnStopSignal; s != nil {
+		sp := p.Child("onStopSignal")
+		errs = append(errs, nonNegDurationPtr(s.ExitAfter, sp.Child("exitAfter"))...)
+		errs = append(errs, exitCode(s.ExitCode, sp.Child("exitCode"))...)
+		if s.Ignore && s.ExitAfter != nil {
+			errs = append(errs, field.Forbidden(sp.Child("exitAfter"), "may not be set when ignore is true (the container waits for SIGKILL)"))
+		}
+		if s.Ignore && s.ExitCode != 0 {
+			errs = append(errs, field.Forbidden(sp.Child("exitCode"), "may not be set when ignore is true (SIGKILL ends the container with exit code 137)"))
+		}
+	}
+	return errs
+}
+
+func validateHookScript(h *model.HookScript, has bool, name string, p *field.Path) field.ErrorList {
+	if h == nil {
+		return nil
+	}
+	hp := p.Child(name)
+	if !has {
+		return field.ErrorList{field.Invalid(hp, field.OmitValueType{}, "container has no lifecycle."+name+" hook")}
+	}
+	return nonNegDuration(h.Duration.Duration, hp.Child("duration"))
+}
+
+func validateProbeScripts(ps *model.ProbeScripts, info containerInfo, p *field.Path) field.ErrorList {
+	if ps == nil {
+		return nil
+	}
+	c := info.container
+	var errs field.ErrorList
+	for _, probe := range []struct {
+		name  string
+		field string
+		steps []model.ProbeStep
+		has   bool
+	}{
+		{"startup", "startupProbe", ps.Startup, c.StartupProbe != nil},
+		{"liveness", "livenessProbe", ps.Liveness, c.LivenessProbe != nil},
+		{"readiness", "readinessProbe", ps.Readiness, c.ReadinessProbe != nil},
+	} {
+		if len(probe.steps) == 0 {
+			continue
+		}
+		pp := p.Child(probe.name)
+		if !probe.has {
+			errs = append(errs, field.Invalid(pp, field.OmitValueType{}, "container has no "+probe.field))
+			continue
+		}
+		for i, st := range probe.steps {
+			sp := pp.Index(i)
+			errs = append(errs, nonNegDuration(st.After.Duration, sp.Child("after"))...)
+			switch st.Result {
+			case model.ProbeSuccess, model.ProbeFailure:
+			case "":
+				errs = append(errs, field.Required(sp.Child("result"), "success or failure"))
+			default:
+				errs = append(errs, field.NotSupported(sp.Child("result"), st.Result, []model.ProbeResult{model.ProbeSuccess, model.ProbeFailure}))
+			}
+			errs = append(errs, nonNegDurationPtr(st.RespondsIn, sp.Child("respondsIn"))...)
+			if i > 0 {
+				if prev := probe.steps[i-1].After.Duration; st.After.Duration <= prev {
+					errs = append(errs, field.Invalid(sp.Child("after"), st.After.Duration.String(),
+						fmt.Sprintf("must be later than the previous step's after (%s): steps are sorted by after", prev)))
+				}
+			}
+		}
+	}
+	return errs
+}
+
+func validateEvents(events []model.Event, p *field.Path) field.ErrorList {
+	var errs field.ErrorList
+	for i, e := range events {
+		ep := p.Index(i)
+		errs = append(errs, nonNegDuration(e.At.Duration, ep.Child("at"))...)
+		switch e.Type {
+		case model.EventDelete, model.EventForceDelete:
+		case "":
+			errs = append(errs, field.Required(ep.Child("type"), "Delete or ForceDelete"))
+		default:
+			errs = append(errs, field.NotSupported(ep.Child("type"), e.Type, []model.EventType{model.EventDelete, model.EventForceDelete}))
+		}
+		if g := e.GracePeriodSeconds; g != nil {
+			if *g < 0 {
+				errs = append(errs, field.Invalid(ep.Child("gracePeriodSeconds"), *g, nonNegative))
+			}
+			if e.Type == model.EventForceDelete {
+				errs = append(errs, field.Forbidden(ep.Child("gracePeriodSeconds"), "may not be set for ForceDelete, whose grace period is 0"))
+			}
+		}
+		if i > 0 {
+			if prev := events[i-1].At.Duration; e.At.Duration < prev {
+				errs = append(errs, field.Invalid(ep.Child("at"), e.At.Duration.String(),
+					fmt.Sprintf("must not be earlier than the previous event's at (%s): events are sorted by at", prev)))
+			}
+		}
+	}
+	return errs
+}
