@@ -3,9 +3,12 @@ package model
 import (
 	"errors"
 	"fmt"
+	"sort"
+	"strconv"
 	"time"
 
 	v1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
 // ckind is a container's role in the pod.
@@ -83,6 +86,7 @@ type termination struct {
 	startedAt  time.Duration
 	finishedAt time.Duration
 	attempt    int
+	id         string // the instance's container ID
 }
 
 // cstate is one container of the pod and its current instance.
@@ -112,7 +116,9 @@ type cstate struct {
 	crashLoop bool
 	boTimer   bool // a retry is due at boUntil
 	boUntil   time.Duration
-	boNoted   bool // BackOff action emitted for the current exit
+	boNoted   bool   // BackOff action emitted for the current exit
+	boMsg     string // the CrashLoopBackOff waiting message
+	curID     string // the current instance's container ID
 }
 
 func (c *cstate) exited() bool { return c.instances > 0 && !c.running }
@@ -202,11 +208,14 @@ type Model struct {
 
 	returned bool // m.out was handed out and may be cleared
 
-	fp, fpNew []uint64 // status fingerprints (see publish)
-	status    v1.PodStatus
-	hasStatus bool
-	condTimes [5]time.Duration
-	condState [5]v1.ConditionStatus
+	fp, fpNew   []uint64 // status fingerprints (see publish)
+	seq, pubSeq uint64   // actions emitted, and as of the last publish
+	appOrder    []int    // app containers' indices in m.ctrs, sorted by name
+	startTime   *metav1.Time
+	status      v1.PodStatus
+	hasStatus   bool
+	condTimes   [5]time.Duration
+	condState   [5]v1.ConditionStatus
 }
 
 // ErrFinished is returned by Step once the pod is gone from the node.
@@ -220,7 +229,9 @@ func New(s *Scenario) (*Model, error) {
 	}
 	prof := s.Profile.WithDefaults()
 	m := &Model{prof: prof}
-	m.pod = s.Pod.DeepCopy()
+	// A shallow copy: the model sets the deletion fields and defaults the
+	// restart policy on its own copy and never writes into shared slices.
+	m.pod = &v1.Pod{TypeMeta: s.Pod.TypeMeta, ObjectMeta: s.Pod.ObjectMeta, Spec: s.Pod.Spec}
 	m.backoffInitial = prof.BackoffInitial.Duration
 	m.backoffMax = prof.BackoffMax.Duration
 	m.backoffReset = prof.BackoffReset.Duration
@@ -276,7 +287,11 @@ func New(s *Scenario) (*Model, error) {
 			return nil, err
 		}
 	}
-	m.condState = [5]v1.ConditionStatus{}
+	for i := m.nInit; i < len(m.ctrs); i++ {
+		m.appOrder = append(m.appOrder, i)
+	}
+	sort.Slice(m.appOrder, func(a, b int) bool { return m.ctrs[m.appOrder[a]].name < m.ctrs[m.appOrder[b]].name })
+	m.startTime = &metav1.Time{Time: m.epoch}
 	// The pod is admitted at t=0: the sandbox is created and the first sync
 	// runs.
 	m.sandbox, m.sandboxEver = true, true
@@ -331,10 +346,12 @@ func (m *Model) Drain() []Action {
 
 func (m *Model) emit(a Action) {
 	a.At = m.now
+	m.seq++
 	m.out = append(m.out, a)
 }
 
 func (m *Model) emitC(k ActionKind, c *cstate) *Action {
+	m.seq++
 	m.out = append(m.out, Action{At: m.now, Kind: k, Container: c.name, Attempt: c.instances - 1})
 	return &m.out[len(m.out)-1]
 }
@@ -553,7 +570,7 @@ func (m *Model) exit(i int, code int32, reason string) {
 	a := m.emitC(ActContainerExited, c)
 	a.ExitCode, a.Reason = code, reason
 	c.running = false
-	c.cur = termination{set: true, exitCode: code, reason: reason, startedAt: c.startedAt, finishedAt: m.now, attempt: c.instances - 1}
+	c.cur = termination{set: true, exitCode: code, reason: reason, startedAt: c.startedAt, finishedAt: m.now, attempt: c.instances - 1, id: c.curID}
 	c.boNoted = false
 	for p := range c.probes {
 		c.probes[p].active, c.probes[p].pending = false, false
@@ -1012,6 +1029,7 @@ func (m *Model) start(o op) bool {
 			c.boUntil = ft + c.boDelay
 			if !c.boNoted {
 				c.boNoted = true
+				c.boMsg = "back-off " + c.boDelay.String() + " restarting failed container=" + c.name + " pod=" + m.podRef()
 				a := m.emitC(ActBackOff, c)
 				a.Wait, a.Delay = c.boUntil-m.now, c.boDelay
 			}
@@ -1034,6 +1052,7 @@ func (m *Model) start(o op) bool {
 	}
 	c.cur = termination{}
 	c.instances++
+	c.curID = "podconform://" + c.name + "/" + strconv.Itoa(c.instances-1)
 	c.running, c.visible, c.startedAt = true, false, m.now
 	c.kill = killProc{}
 	for p := range c.probes {
@@ -1358,6 +1377,7 @@ func (m *Model) finishTermination() {
 		return
 	}
 	m.terminated = true
+	m.seq++ // the phase may change with no action
 	if m.sandbox {
 		m.sandbox = false
 		m.emit(Action{Kind: ActSandboxStopped})

@@ -198,3 +198,24 @@ func TestGraceOnlyShrinks(t *testing.T) {
 		require.Len(t, of(acts, model.ActPodRemoved, ""), 1)
 	})
 }
+
+// TestNoDuplicateStatus: a Status action is emitted only when the status
+// changed ("the pod's v1.PodStatus after every change").
+func TestNoDuplicateStatus(t *testing.T) {
+	for name, s := range map[string]*model.Scenario{"typical": typicalScenario()} {
+		acts := run(t, s, time.Hour)
+		var prev *v1.PodStatus
+		n := 0
+		for _, a := range acts {
+			if a.Kind != model.ActStatus {
+				continue
+			}
+			n++
+			if prev != nil {
+				require.NotEqualf(t, *prev, *a.Status, "%s: status at %v repeats the previous one", name, a.At)
+			}
+			prev = a.Status
+		}
+		require.Greater(t, n, 5)
+	}
+}

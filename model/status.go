@@ -1,9 +1,6 @@
 package model
 
 import (
-	"reflect"
-	"sort"
-	"strconv"
 	"time"
 
 	v1 "k8s.io/api/core/v1"
@@ -44,20 +41,24 @@ var conditionTypes = [conditionCount]v1.PodConditionType{
 func (m *Model) publish() {
 	// Building a v1.PodStatus is the model's most expensive step, so it is
 	// done only when the state it derives from has changed.
+	// Every change a status can show comes with an emitted action (or a
+	// finished termination), so with none since the last publish there is
+	// nothing to do.
+	if m.hasStatus && m.seq == m.pubSeq {
+		m.maybeRemove()
+		return
+	}
+	m.pubSeq = m.seq
 	if m.hasStatus && !m.fingerprintChanged() {
 		m.maybeRemove()
 		return
 	}
+	// The fingerprint covers everything buildStatus reads, so a changed
+	// fingerprint means a changed status (TestNoDuplicateStatus checks it).
 	st := m.buildStatus()
-	if m.hasStatus && reflect.DeepEqual(&st, &m.status) {
-		m.maybeRemove()
-		return
-	}
-	m.status, m.hasStatus = st, true
+	m.status, m.hasStatus = *st, true
 	if !m.removed {
-		s := new(v1.PodStatus)
-		*s = st // st's slices are fresh and never written again
-		m.emit(Action{Kind: ActStatus, Status: s})
+		m.emit(Action{Kind: ActStatus, Status: st})
 	}
 	m.maybeRemove()
 }
@@ -100,61 +101,74 @@ func (m *Model) maybeRemove() {
 	}
 }
 
-func (m *Model) containerStatus(c *cstate, defaultReason string) v1.ContainerStatus {
+// slab holds one status build's container states, so that a build costs a
+// few allocations instead of several per container. A slab is never reused:
+// every published status owns its memory.
+type slab struct {
+	waiting    []v1.ContainerStateWaiting
+	running    []v1.ContainerStateRunning
+	terminated []v1.ContainerStateTerminated
+}
+
+func (s *slab) wait(reason, msg string) *v1.ContainerStateWaiting {
+	s.waiting = append(s.waiting, v1.ContainerStateWaiting{Reason: reason, Message: msg})
+	return &s.waiting[len(s.waiting)-1]
+}
+
+func (m *Model) containerStatus(c *cstate, defaultReason string, sl *slab) v1.ContainerStatus {
 	cs := v1.ContainerStatus{Name: c.name, Image: c.spec.Image}
 	if c.instances > 1 {
 		cs.RestartCount = int32(c.instances - 1)
 	}
 	if c.instances > 0 {
-		cs.ContainerID = "podconform://" + c.name + "/" + strconv.Itoa(c.instances-1)
+		cs.ContainerID = c.curID
 		cs.ImageID = c.spec.Image
 	}
 	switch {
 	case c.instances == 0:
-		cs.State.Waiting = &v1.ContainerStateWaiting{Reason: defaultReason}
+		cs.State.Waiting = sl.wait(defaultReason, "")
 	case c.running && !c.visible:
 		// Inside SyncPod's postStart: the kubelet has not reported it yet.
-		cs.State.Waiting = &v1.ContainerStateWaiting{Reason: ReasonContainerCreating}
-		cs.LastTerminationState = m.termState(c.name, &c.prev)
-		cs.ContainerID, cs.ImageID = "", ""
+		cs.State.Waiting = sl.wait(ReasonContainerCreating, "")
+		cs.LastTerminationState = m.termState(&c.prev, sl)
+		cs.ContainerID, cs.ImageID = c.prev.id, ""
 		if c.prev.set {
-			cs.ContainerID = "podconform://" + c.name + "/" + strconv.Itoa(c.prev.attempt)
 			cs.ImageID = c.spec.Image
 		}
 	case c.running:
-		cs.State.Running = &v1.ContainerStateRunning{StartedAt: m.epochAt(c.startedAt)}
-		cs.LastTerminationState = m.termState(c.name, &c.prev)
+		sl.running = append(sl.running, v1.ContainerStateRunning{StartedAt: m.epochAt(c.startedAt)})
+		cs.State.Running = &sl.running[len(sl.running)-1]
+		cs.LastTerminationState = m.termState(&c.prev, sl)
 	case c.crashLoop:
-		cs.State.Waiting = &v1.ContainerStateWaiting{
-			Reason:  ReasonCrashLoopBackOff,
-			Message: "back-off " + c.boDelay.String() + " restarting failed container=" + c.name + " pod=" + m.podRef(),
-		}
-		cs.LastTerminationState = m.termState(c.name, &c.cur)
+		cs.State.Waiting = sl.wait(ReasonCrashLoopBackOff, c.boMsg)
+		cs.LastTerminationState = m.termState(&c.cur, sl)
 	default:
-		cs.State = m.termState(c.name, &c.cur)
-		cs.LastTerminationState = m.termState(c.name, &c.prev)
+		cs.State = m.termState(&c.cur, sl)
+		cs.LastTerminationState = m.termState(&c.prev, sl)
 	}
+	started := c.started()
 	if c.kind == kindInit {
 		cs.Ready = c.exited() && c.cur.exitCode == 0
 	} else {
-		cs.Ready = c.ready()
+		cs.Ready = started && (c.probes[pReadiness].spec == nil || c.probes[pReadiness].result == resSuccess)
 	}
-	cs.Started = boolp(c.started())
+	cs.Started = boolp(started)
 	return cs
 }
 
-func (m *Model) termState(name string, t *termination) v1.ContainerState {
+func (m *Model) termState(t *termination, sl *slab) v1.ContainerState {
 	if !t.set {
 		return v1.ContainerState{}
 	}
-	return v1.ContainerState{Terminated: &v1.ContainerStateTerminated{
+	sl.terminated = append(sl.terminated, v1.ContainerStateTerminated{
 		ExitCode:    t.exitCode,
 		Reason:      t.reason,
 		Message:     t.message,
 		StartedAt:   m.epochAt(t.startedAt),
 		FinishedAt:  m.epochAt(t.finishedAt),
-		ContainerID: "podconform://" + name + "/" + strconv.Itoa(t.attempt),
-	}}
+		ContainerID: t.id,
+	})
+	return v1.ContainerState{Terminated: &sl.terminated[len(sl.terminated)-1]}
 }
 
 func (m *Model) podRef() string {
@@ -167,29 +181,36 @@ func (m *Model) podRef() string {
 
 // buildStatus mirrors generateAPIPodStatus (kubelet_pods.go) and, once the
 // pod is terminated, the status manager's TerminatePod.
-func (m *Model) buildStatus() v1.PodStatus {
-	var st v1.PodStatus
+// statusBlock is one published status with the memory it owns.
+type statusBlock struct {
+	st       v1.PodStatus
+	conds    [conditionCount]v1.PodCondition
+	statuses []v1.ContainerStatus
+}
+
+func (m *Model) buildStatus() *v1.PodStatus {
+	n := len(m.ctrs)
+	blk := &statusBlock{statuses: make([]v1.ContainerStatus, n)}
+	st := &blk.st
 	defaultReason := ReasonContainerCreating
 	if m.nInit > 0 {
 		defaultReason = ReasonPodInitializing
+		st.InitContainerStatuses = blk.statuses[:m.nInit:m.nInit]
 	}
-	if m.nInit > 0 {
-		st.InitContainerStatuses = make([]v1.ContainerStatus, m.nInit)
+	st.ContainerStatuses = blk.statuses[m.nInit:]
+	sl := &slab{
+		waiting:    make([]v1.ContainerStateWaiting, 0, n),
+		running:    make([]v1.ContainerStateRunning, 0, n),
+		terminated: make([]v1.ContainerStateTerminated, 0, 2*n),
 	}
-	st.ContainerStatuses = make([]v1.ContainerStatus, len(m.ctrs)-m.nInit)
-	for i := range m.ctrs {
-		cs := m.containerStatus(&m.ctrs[i], defaultReason)
-		if i < m.nInit {
-			st.InitContainerStatuses[i] = cs
-		} else {
-			st.ContainerStatuses[i-m.nInit] = cs
-		}
+	for i := 0; i < m.nInit; i++ {
+		st.InitContainerStatuses[i] = m.containerStatus(&m.ctrs[i], defaultReason, sl)
 	}
 	// The kubelet sorts regular container statuses by name
 	// (kubetypes.SortedContainerStatuses); init statuses keep spec order.
-	sort.Slice(st.ContainerStatuses, func(a, b int) bool {
-		return st.ContainerStatuses[a].Name < st.ContainerStatuses[b].Name
-	})
+	for k, i := range m.appOrder {
+		st.ContainerStatuses[k] = m.containerStatus(&m.ctrs[i], defaultReason, sl)
+	}
 	// getPhase's podHasInitialized comes from
 	// HasAnyActiveRegularContainerStarted over the runtime's view: some
 	// regular container of this sandbox was created, running or exited.
@@ -202,7 +223,7 @@ func (m *Model) buildStatus() v1.PodStatus {
 	}
 	st.Phase = PodPhase(m.pod, st.InitContainerStatuses, st.ContainerStatuses, m.terminated, hasInit)
 	if m.terminated {
-		m.terminatePod(&st)
+		m.terminatePod(st)
 	}
 	if m.terminalPhase != "" {
 		// The kubelet refuses transitions out of a terminal phase.
@@ -219,7 +240,7 @@ func (m *Model) buildStatus() v1.PodStatus {
 	conds[3] = ContainersReadyCondition(m.pod, st.InitContainerStatuses, st.ContainerStatuses, st.Phase)
 	conds[4] = v1.PodCondition{Type: v1.PodScheduled, Status: v1.ConditionTrue}
 	conds[2] = ReadyCondition(m.pod, conds[3], conds[:])
-	st.Conditions = make([]v1.PodCondition, conditionCount)
+	st.Conditions = blk.conds[:]
 	for k := range conds {
 		if !m.hasStatus || conds[k].Status != m.condState[k] {
 			m.condState[k] = conds[k].Status
@@ -228,7 +249,7 @@ func (m *Model) buildStatus() v1.PodStatus {
 		conds[k].LastTransitionTime = m.epochAt(m.condTimes[k])
 		st.Conditions[k] = conds[k]
 	}
-	st.StartTime = &metav1.Time{Time: m.epoch}
+	st.StartTime = m.startTime // shared: statuses are read-only
 	return st
 }
 
