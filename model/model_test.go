@@ -134,7 +134,7 @@ func TestKillTiming(t *testing.T) {
 			beh := model.ContainerBehaviour{Conduct: model.Conduct{OnStopSignal: &model.StopScript{Ignore: true}}}
 			if tc.hook > 0 {
 				app.Lifecycle = &v1.Lifecycle{PreStop: &v1.LifecycleHandler{Exec: &v1.ExecAction{Command: []string{"sleep"}}}}
-				beh.PreStop = &model.HookScript{Duration: metav1.Duration{Duration: tc.hook}}
+				beh.PreStop = &model.HookScript{Duration: dur(tc.hook)}
 			}
 			p := pod("kill", nil, app)
 			p.Spec.TerminationGracePeriodSeconds = i64(30)

@@ -166,10 +166,12 @@ const (
 	ProbeFailure ProbeResult = "failure"
 )
 
-// HookScript says how long a hook takes and whether it fails.
+// HookScript says how long a hook takes and whether it fails. With no
+// duration, the hook takes its default: a sleep hook its seconds, any other
+// hook no time.
 type HookScript struct {
-	Duration metav1.Duration `json:"duration"`
-	Fail     bool            `json:"fail,omitempty"`
+	Duration *metav1.Duration `json:"duration,omitempty"`
+	Fail     bool             `json:"fail,omitempty"`
 }
 
 // StopScript says what the container does on the stop signal (SIGTERM or

@@ -156,10 +156,14 @@ func (w *Script) Observe(acts []Action) {
 				}
 			}
 			d, ok := time.Duration(0), true
-			if hs != nil {
-				d, ok = hs.Duration.Duration, !hs.Fail
-			} else if h != nil && h.Sleep != nil {
+			if h != nil && h.Sleep != nil {
 				d = time.Duration(h.Sleep.Seconds) * time.Second
+			}
+			if hs != nil {
+				ok = !hs.Fail
+				if hs.Duration != nil {
+					d = hs.Duration.Duration
+				}
 			}
 			w.schedule(Input{Kind: InHookDone, At: a.At + d, Container: sc.name, HookOK: ok}, a.Attempt, true)
 		case ActHookEnded:

@@ -98,7 +98,7 @@
 //	                                     # answer taking timeoutSeconds or
 //	                                     # more is a failure
 //	      postStart:                     # only if the container has lifecycle.postStart
-//	        duration: 2s                 # how long the hook takes; >= 0
+//	        duration: 2s                 # how long the hook takes; >= 0 (default: a sleep hook's seconds, else 0s)
 //	        fail: false                  # whether the hook fails
 //	      preStop: {duration: 5s}        # only if it has lifecycle.preStop
 //	      onStopSignal:                  # what it does on SIGTERM/STOPSIGNAL

@@ -164,6 +164,9 @@ func validateHookScript(h *model.HookScript, has bool, name string, p *field.Pat
 	if !has {
 		return field.ErrorList{field.Invalid(hp, field.OmitValueType{}, "container has no lifecycle."+name+" hook")}
 	}
+	if h.Duration == nil {
+		return nil
+	}
 	return nonNegDuration(h.Duration.Duration, hp.Child("duration"))
 }
 

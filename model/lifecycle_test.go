@@ -1,0 +1,236 @@
+package model_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+	v1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/podconform/podconform/model"
+)
+
+func execProbe(delay, period, failure int32) *v1.Probe {
+	return &v1.Probe{ProbeHandler: v1.ProbeHandler{Exec: &v1.ExecAction{Command: []string{"check"}}},
+		InitialDelaySeconds: delay, PeriodSeconds: period, FailureThreshold: failure}
+}
+
+func hook() *v1.LifecycleHandler {
+	return &v1.LifecycleHandler{Exec: &v1.ExecAction{Command: []string{"hook"}}}
+}
+
+func behaviours(kv ...any) model.Behaviour {
+	m := map[string]model.ContainerBehaviour{}
+	for i := 0; i < len(kv); i += 2 {
+		m[kv[i].(string)] = kv[i+1].(model.ContainerBehaviour)
+	}
+	return model.Behaviour{Containers: m}
+}
+
+func lastStatus(acts []model.Action) *v1.PodStatus {
+	for i := len(acts) - 1; i >= 0; i-- {
+		if acts[i].Kind == model.ActStatus {
+			return acts[i].Status
+		}
+	}
+	return nil
+}
+
+func starts(acts []model.Action, c string) []time.Duration {
+	var out []time.Duration
+	for _, a := range of(acts, model.ActContainerStarted, c) {
+		out = append(out, a.At)
+	}
+	return out
+}
+
+// SEMANTICS.md §2, §6: "a postStart hook is run synchronously after each
+// start, so a slow postStart delays the start of the next container."
+func TestPostStartBlocksNextStart(t *testing.T) {
+	a, b := ctr("a"), ctr("b")
+	a.Lifecycle = &v1.Lifecycle{PostStart: hook()}
+	s := &model.Scenario{Pod: pod("ps", nil, a, b),
+		Behaviour: behaviours("a", model.ContainerBehaviour{Conduct: model.Conduct{PostStart: &model.HookScript{Duration: dur(5 * time.Second)}}})}
+	acts := run(t, s, time.Minute)
+	require.Equal(t, []time.Duration{0}, starts(acts, "a"))
+	require.Equal(t, []time.Duration{5 * time.Second}, starts(acts, "b"))
+	// While postStart runs, the container is not reported running and the pod is Pending.
+	for _, x := range of(acts, model.ActStatus, "") {
+		if x.At < 5*time.Second {
+			require.Equal(t, v1.PodPending, x.Status.Phase)
+		}
+	}
+	require.Equal(t, v1.PodRunning, lastStatus(acts).Phase)
+}
+
+// SEMANTICS.md §6: "If it fails: a FailedPostStartHook event, the container
+// is killed, and the restart policy applies."
+func TestPostStartFailureKills(t *testing.T) {
+	a := ctr("a")
+	a.Lifecycle = &v1.Lifecycle{PostStart: hook()}
+	p := pod("psfail", nil, a)
+	p.Spec.RestartPolicy = v1.RestartPolicyNever
+	s := &model.Scenario{Pod: p, Behaviour: behaviours("a", model.ContainerBehaviour{Conduct: model.Conduct{PostStart: &model.HookScript{Duration: dur(time.Second), Fail: true}}})}
+	acts := run(t, s, time.Minute)
+	ends := of(acts, model.ActHookEnded, "a")
+	require.Len(t, ends, 1)
+	require.Equal(t, model.ResultFailed, ends[0].Result)
+	stops := of(acts, model.ActStopSignal, "a")
+	require.Len(t, stops, 1)
+	require.Equal(t, time.Second, stops[0].At)
+	require.Equal(t, int64(30), stops[0].Timeout)
+	require.Len(t, starts(acts, "a"), 1, "Never: no restart")
+	require.Equal(t, v1.PodSucceeded, lastStatus(acts).Phase, "the stopped container exited 0")
+}
+
+// SEMANTICS.md §5: "Liveness: failureThreshold consecutive failures kill the
+// container (its preStop hook runs; the probe's own
+// terminationGracePeriodSeconds, if set, overrides the pod's for this kill)."
+func TestLivenessKill(t *testing.T) {
+	a := ctr("a")
+	a.LivenessProbe = execProbe(5, 5, 3)
+	a.LivenessProbe.TerminationGracePeriodSeconds = i64(7)
+	a.Lifecycle = &v1.Lifecycle{PreStop: hook()}
+	s := &model.Scenario{Pod: pod("live", nil, a), Behaviour: behaviours("a", model.ContainerBehaviour{
+		Attempts: []model.Attempt{{Conduct: model.Conduct{Probes: &model.ProbeScripts{Liveness: []model.ProbeStep{{After: metav1.Duration{Duration: 30 * time.Second}, Result: model.ProbeFailure}}}}}, {}},
+		Conduct:  model.Conduct{OnStopSignal: &model.StopScript{Ignore: true}},
+	})}
+	acts := run(t, s, 5*time.Minute)
+	var fails []time.Duration
+	for _, r := range of(acts, model.ActProbeResult, "a") {
+		if r.Attempt == 0 && r.Result == model.ResultFailure {
+			fails = append(fails, r.At)
+		}
+	}
+	require.Equal(t, []time.Duration{30 * time.Second, 35 * time.Second, 40 * time.Second}, fails)
+	pre := of(acts, model.ActHookStarted, "a")
+	require.Len(t, pre, 1)
+	require.Equal(t, 40*time.Second, pre[0].At)
+	stop := of(acts, model.ActStopSignal, "a")[0]
+	require.Equal(t, int64(7), stop.Timeout, "the probe's terminationGracePeriodSeconds wins; the hook took 0 s")
+	require.Equal(t, 47*time.Second, of(acts, model.ActSIGKILL, "a")[0].At)
+	// Restarted at once in the same sync: no exited instance preceded it.
+	require.Equal(t, []time.Duration{0, 47 * time.Second}, starts(acts, "a"))
+	require.Equal(t, int32(1), lastStatus(acts).ContainerStatuses[0].RestartCount)
+}
+
+// SEMANTICS.md §5: with a startup probe, liveness and readiness do not run
+// until it succeeds; failureThreshold consecutive failures kill the container.
+func TestStartupProbe(t *testing.T) {
+	a := ctr("a")
+	a.StartupProbe = execProbe(0, 10, 3)
+	a.LivenessProbe = execProbe(0, 10, 1)
+	a.ReadinessProbe = execProbe(0, 10, 1)
+	fail := model.ProbeStep{Result: model.ProbeFailure}
+	s := &model.Scenario{Pod: pod("startup", nil, a), Behaviour: behaviours("a", model.ContainerBehaviour{
+		Attempts: []model.Attempt{
+			{Conduct: model.Conduct{Probes: &model.ProbeScripts{Startup: []model.ProbeStep{fail}}}},
+			{Conduct: model.Conduct{Probes: &model.ProbeScripts{Startup: []model.ProbeStep{fail, {After: metav1.Duration{Duration: 15 * time.Second}, Result: model.ProbeSuccess}}}}},
+		},
+	})}
+	acts := run(t, s, 2*time.Minute)
+	for _, r := range of(acts, model.ActProbeResult, "a") {
+		if r.Probe != model.Startup {
+			require.Equal(t, 1, r.Attempt, "liveness/readiness only after startup succeeded")
+			require.GreaterOrEqual(t, r.At, 40*time.Second)
+		}
+	}
+	// Attempt 0: startup fails at 0, 10, 20 → killed at 20 → restarted at once.
+	require.Equal(t, 20*time.Second, of(acts, model.ActStopSignal, "a")[0].At)
+	st := starts(acts, "a")
+	require.Equal(t, []time.Duration{0, 20 * time.Second}, st)
+	// Attempt 1 started at 20: startup probes at 20 and 30 fail (two, below
+	// the threshold); at 40 (age 20 ≥ 15) it succeeds.
+	cs := lastStatus(acts).ContainerStatuses[0]
+	require.True(t, *cs.Started)
+	require.True(t, cs.Ready)
+}
+
+// SEMANTICS.md §3: "With pod Never, a failed regular init container makes
+// the pod Failed and nothing more is started."
+func TestNeverInitFailure(t *testing.T) {
+	p := pod("never", []v1.Container{ctr("init")}, ctr("app"))
+	p.Spec.RestartPolicy = v1.RestartPolicyNever
+	s := &model.Scenario{Pod: p, Behaviour: behaviours("init", model.ContainerBehaviour{Attempts: []model.Attempt{{ExitAfter: dur(time.Second), ExitCode: 1}}})}
+	acts := run(t, s, time.Hour)
+	require.Empty(t, starts(acts, "app"))
+	require.Len(t, starts(acts, "init"), 1)
+	st := lastStatus(acts)
+	require.Equal(t, v1.PodFailed, st.Phase)
+	require.Equal(t, "PodInitializing", st.ContainerStatuses[0].State.Waiting.Reason)
+}
+
+// SEMANTICS.md §3: OnFailure restarts on non-zero exit only.
+func TestOnFailure(t *testing.T) {
+	p := pod("onfailure", nil, ctr("app"))
+	p.Spec.RestartPolicy = v1.RestartPolicyOnFailure
+	s := &model.Scenario{Pod: p, Behaviour: behaviours("app", model.ContainerBehaviour{Attempts: []model.Attempt{
+		{ExitAfter: dur(time.Second), ExitCode: 3}, {ExitAfter: dur(time.Second), ExitCode: 0}}})}
+	acts := run(t, s, time.Hour)
+	require.Equal(t, []time.Duration{0, time.Second}, starts(acts, "app"))
+	require.Equal(t, v1.PodSucceeded, lastStatus(acts).Phase)
+}
+
+// SEMANTICS.md §3: container restartPolicy and restartPolicyRules
+// (ContainerRestartRules) override the pod policy for app containers.
+func TestContainerRestartRules(t *testing.T) {
+	never := v1.ContainerRestartPolicyNever
+	app := ctr("app")
+	app.RestartPolicy = &never
+	app.RestartPolicyRules = []v1.ContainerRestartRule{{Action: v1.ContainerRestartRuleActionRestart,
+		ExitCodes: &v1.ContainerRestartRuleOnExitCodes{Operator: v1.ContainerRestartRuleOnExitCodesOpIn, Values: []int32{42}}}}
+	p := pod("rules", nil, app)
+	p.Spec.RestartPolicy = v1.RestartPolicyNever
+	s := &model.Scenario{Pod: p, Behaviour: behaviours("app", model.ContainerBehaviour{Attempts: []model.Attempt{
+		{ExitAfter: dur(time.Second), ExitCode: 42}, {ExitAfter: dur(time.Second), ExitCode: 1}}})}
+	acts := run(t, s, time.Hour)
+	require.Equal(t, []time.Duration{0, time.Second}, starts(acts, "app"), "42 restarts, 1 does not")
+	require.Equal(t, v1.PodFailed, lastStatus(acts).Phase)
+
+	off := false
+	s.Profile.ContainerRestartRules = &off
+	acts = run(t, s, time.Hour)
+	require.Len(t, starts(acts, "app"), 1, "with the gate off the pod's Never decides")
+}
+
+// SEMANTICS.md §2: the next container starts once the sidecar is started:
+// running, postStart done, and its startup probe succeeded.
+func TestSidecarStartGating(t *testing.T) {
+	always := v1.ContainerRestartPolicyAlways
+	side := ctr("side")
+	side.RestartPolicy = &always
+	side.StartupProbe = execProbe(0, 5, 10)
+	s := &model.Scenario{Pod: pod("gate", []v1.Container{side}, ctr("app")), Behaviour: behaviours("side", model.ContainerBehaviour{
+		Conduct: model.Conduct{Probes: &model.ProbeScripts{Startup: []model.ProbeStep{{Result: model.ProbeFailure}, {After: metav1.Duration{Duration: 12 * time.Second}, Result: model.ProbeSuccess}}}}})}
+	acts := run(t, s, time.Minute)
+	require.Equal(t, []time.Duration{15 * time.Second}, starts(acts, "app"))
+	require.Equal(t, v1.PodRunning, lastStatus(acts).Phase)
+}
+
+// SEMANTICS.md §5: "During termination liveness and startup probes stop;
+// readiness keeps running" (#110309).
+func TestReadinessDuringTermination(t *testing.T) {
+	a := ctr("a")
+	a.LivenessProbe = execProbe(0, 1, 3)
+	a.ReadinessProbe = execProbe(0, 1, 3)
+	s := &model.Scenario{Pod: pod("term", nil, a),
+		Behaviour: behaviours("a", model.ContainerBehaviour{Conduct: model.Conduct{OnStopSignal: &model.StopScript{ExitAfter: dur(5 * time.Second)}}}),
+		Events:    []model.Event{{At: metav1.Duration{Duration: 10 * time.Second}, Type: model.EventDelete}}}
+	acts := run(t, s, time.Minute)
+	var live, ready int
+	for _, r := range of(acts, model.ActProbeResult, "a") {
+		if r.At > 10*time.Second {
+			switch r.Probe {
+			case model.Liveness:
+				live++
+			case model.Readiness:
+				ready++
+			}
+		}
+	}
+	require.Zero(t, live)
+	// 11, 12, 13, 14 and 15: it exits at 15, and at equal times the model's
+	// own timers (the probe) come before the world's moves (the exit).
+	require.Equal(t, 5, ready)
+}
