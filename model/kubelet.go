@@ -208,14 +208,15 @@ type Model struct {
 
 	returned bool // m.out was handed out and may be cleared
 
-	fp, fpNew   []uint64 // status fingerprints (see publish)
-	seq, pubSeq uint64   // actions emitted, and as of the last publish
-	appOrder    []int    // app containers' indices in m.ctrs, sorted by name
-	startTime   *metav1.Time
-	status      v1.PodStatus
-	hasStatus   bool
-	condTimes   [5]time.Duration
-	condState   [5]v1.ConditionStatus
+	fp, fpNew     []uint64 // status fingerprints (see publish)
+	seq, pubSeq   uint64   // actions emitted, and as of the last publish
+	proberChanged bool     // a readiness or startup result changed since the last publish
+	appOrder      []int    // app containers' indices in m.ctrs, sorted by name
+	startTime     *metav1.Time
+	status        v1.PodStatus
+	hasStatus     bool
+	condTimes     [5]time.Duration
+	condState     [5]v1.ConditionStatus
 }
 
 // ErrFinished is returned by Step once the pod is gone from the node.
@@ -654,6 +655,9 @@ func (m *Model) inProbe(in Input) error {
 	}
 	if changed {
 		m.dirty = true
+		if p != pLiveness {
+			m.proberChanged = true
+		}
 	}
 	return nil
 }
@@ -747,10 +751,16 @@ func (m *Model) inDelete(grace int64, force bool) error {
 // ---------------------------------------------------------------------------
 // The pod worker
 
-// settle lets the kubelet react: publish the observed status, run syncs
-// while the worker is free and something changed, and publish again.
+// settle lets the kubelet react. The kubelet generates the pod's status at
+// the start of each sync (generateAPIPodStatus), so the model publishes it
+// only when the pod worker is free to sync; while a sync is in progress (a
+// postStart hook, a kill, a termination) only the prober's readiness and
+// startup results reach the status (SetContainerReadiness,
+// SetContainerStartup).
 func (m *Model) settle() {
-	m.publish()
+	if m.idle() {
+		m.publish()
+	}
 	for guard := 0; guard < 64; guard++ {
 		if m.block != blockNone {
 			break
@@ -764,10 +774,18 @@ func (m *Model) settle() {
 		}
 		m.dirty = false
 		m.sync()
+		if m.idle() {
+			m.publish()
+		}
+	}
+	if m.idle() || m.proberChanged {
+		m.proberChanged = false
 		m.publish()
 	}
-	m.publish()
 }
+
+// idle reports whether the pod worker is between syncs.
+func (m *Model) idle() bool { return m.block == blockNone && m.plan == nil }
 
 // sync is one pod sync: syncPod's decisions, or termination.
 func (m *Model) sync() {
@@ -775,9 +793,12 @@ func (m *Model) sync() {
 		return
 	}
 	if m.deleting || m.terminalPhase != "" {
+		// The pod worker terminates a deleted or terminal pod
+		// (SyncTerminatingPod): it kills what still runs and stops the
+		// sandbox; then the pod is terminal (podIsTerminal).
 		if m.anyRunning() {
 			m.startTermination()
-		} else if !m.terminated && m.deleting {
+		} else {
 			m.finishTermination()
 		}
 		return
@@ -1026,9 +1047,11 @@ func (m *Model) start(o op) bool {
 		ft := o.snapFinished
 		if c.boHas && !(ft-c.boLastUpdate > m.backoffReset) && m.now-ft < c.boDelay {
 			c.crashLoop, c.boTimer = true, true
-			c.boUntil = ft + c.boDelay
-			if !c.boNoted {
+			until := ft + c.boDelay
+			if !c.boNoted || until != c.boUntil {
+				// A new refusal, or one that now counts from a later exit.
 				c.boNoted = true
+				c.boUntil = until
 				c.boMsg = "back-off " + c.boDelay.String() + " restarting failed container=" + c.name + " pod=" + m.podRef()
 				a := m.emitC(ActBackOff, c)
 				a.Wait, a.Delay = c.boUntil-m.now, c.boDelay
@@ -1363,7 +1386,7 @@ func (m *Model) checkKillPodDone() {
 		m.sandbox = false
 		m.emit(Action{Kind: ActSandboxStopped})
 	}
-	if m.deleting {
+	if m.deleting || m.terminalPhase != "" {
 		m.finishTermination()
 	}
 	m.dirty = true
