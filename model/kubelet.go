@@ -249,6 +249,7 @@ func New(s *Scenario) (*Model, error) {
 	if m.epoch.IsZero() {
 		m.epoch = DefaultEpoch
 	}
+	m.epoch = m.epoch.Truncate(time.Second)
 	spec := &m.pod.Spec
 	if len(spec.Containers) == 0 {
 		return nil, errors.New("model: pod has no containers")
@@ -1411,5 +1412,7 @@ func (m *Model) finishTermination() {
 // helpers
 
 func (m *Model) epochAt(t time.Duration) metav1Time {
-	return metav1Time{Time: m.epoch.Add(t).Truncate(time.Second)}
+	// Statuses carry whole seconds, as the API serialises them. The epoch
+	// is whole seconds (New truncates it), so truncating t is enough.
+	return metav1Time{Time: m.epoch.Add(t - t%time.Second)}
 }
