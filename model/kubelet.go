@@ -68,13 +68,11 @@ const (
 
 type killProc struct {
 	stage      uint8
-	reason     killReason
 	grace      int64         // seconds left at the start of the stage
 	stageStart time.Duration // when the stage began
 	deadline   time.Duration // hook deadline, wait deadline or SIGKILL time
 	ordered    bool          // wait for termination ordering
 	prereqs    []int         // containers to wait for (indices into m.ctrs)
-	timeout    int64         // StopContainer timeout sent
 	hookDone   bool          // preStop returned or was abandoned
 }
 
@@ -82,7 +80,6 @@ type termination struct {
 	set        bool
 	exitCode   int32
 	reason     string
-	message    string
 	startedAt  time.Duration
 	finishedAt time.Duration
 	attempt    int
@@ -94,7 +91,6 @@ type cstate struct {
 	name string
 	spec *v1.Container
 	kind ckind
-	idx  int // index in its spec list
 
 	instances   int  // instances created so far; the current one is instances-1
 	running     bool // the current instance runs in the runtime
@@ -175,7 +171,6 @@ const (
 
 // Model is the reference model of one pod on one node.
 type Model struct {
-	prof                                     Profile
 	pod                                      *v1.Pod
 	ctrs                                     []cstate
 	nInit                                    int // ctrs[0:nInit] are init containers, the rest app containers
@@ -189,9 +184,7 @@ type Model struct {
 	out []Action
 
 	sandbox       bool // sandbox running
-	sandboxEver   bool
 	deleting      bool
-	deleteAt      time.Duration
 	deleteGrace   int64
 	forced        bool
 	terminated    bool        // termination finished (podIsTerminal)
@@ -229,7 +222,7 @@ func New(s *Scenario) (*Model, error) {
 		return nil, errors.New("model: nil scenario")
 	}
 	prof := s.Profile.WithDefaults()
-	m := &Model{prof: prof}
+	m := &Model{}
 	// A shallow copy: the model sets the deletion fields and defaults the
 	// restart policy on its own copy and never writes into shared slices.
 	m.pod = &v1.Pod{TypeMeta: s.Pod.TypeMeta, ObjectMeta: s.Pod.ObjectMeta, Spec: s.Pod.Spec}
@@ -257,7 +250,7 @@ func New(s *Scenario) (*Model, error) {
 	m.nInit = len(spec.InitContainers)
 	m.ctrs = make([]cstate, 0, len(spec.InitContainers)+len(spec.Containers))
 	seen := make(map[string]bool, cap(m.ctrs))
-	add := func(c *v1.Container, k ckind, idx int) error {
+	add := func(c *v1.Container, k ckind) error {
 		if c.Name == "" {
 			return errors.New("model: container with no name")
 		}
@@ -265,7 +258,7 @@ func New(s *Scenario) (*Model, error) {
 			return fmt.Errorf("model: duplicate container name %q", c.Name)
 		}
 		seen[c.Name] = true
-		x := cstate{name: c.Name, spec: c, kind: k, idx: idx}
+		x := cstate{name: c.Name, spec: c, kind: k}
 		x.probes[pStartup].spec = c.StartupProbe
 		x.probes[pLiveness].spec = c.LivenessProbe
 		x.probes[pReadiness].spec = c.ReadinessProbe
@@ -280,12 +273,12 @@ func New(s *Scenario) (*Model, error) {
 		if IsSidecar(&spec.InitContainers[i]) {
 			k = kindSidecar
 		}
-		if err := add(&spec.InitContainers[i], k, i); err != nil {
+		if err := add(&spec.InitContainers[i], k); err != nil {
 			return nil, err
 		}
 	}
 	for i := range spec.Containers {
-		if err := add(&spec.Containers[i], kindApp, i); err != nil {
+		if err := add(&spec.Containers[i], kindApp); err != nil {
 			return nil, err
 		}
 	}
@@ -296,7 +289,7 @@ func New(s *Scenario) (*Model, error) {
 	m.startTime = &metav1.Time{Time: m.epoch}
 	// The pod is admitted at t=0: the sandbox is created and the first sync
 	// runs.
-	m.sandbox, m.sandboxEver = true, true
+	m.sandbox = true
 	m.emit(Action{Kind: ActSandboxCreated})
 	m.dirty = true
 	m.settle()
@@ -332,7 +325,7 @@ func (m *Model) Finished() bool {
 			return false
 		}
 	}
-	return m.removed || m.terminalPhase != "" || (m.terminated)
+	return m.removed || m.terminalPhase != ""
 }
 
 // Drain returns the actions not yet returned by Step or Drain (after New,
@@ -717,7 +710,6 @@ func (m *Model) inDelete(grace int64, force bool) error {
 	m.deleting = true
 	m.deleteGrace = grace
 	if first {
-		m.deleteAt = m.now
 		ts := m.epochAt(m.now + time.Duration(grace)*time.Second)
 		m.pod.DeletionTimestamp = &ts
 	}
@@ -992,7 +984,7 @@ func (m *Model) runPlan() {
 				continue
 			}
 			m.planDid = true
-			m.startKill(o.c, m.graceFor(c, o.reason), false, nil, o.reason)
+			m.startKill(o.c, m.graceFor(c, o.reason), false, nil)
 			if m.ctrs[o.c].kill.stage != stNone {
 				m.block, m.blockC = blockKill, o.c
 			}
@@ -1107,7 +1099,7 @@ func (m *Model) postStartEnded(i int, ok bool) {
 		return
 	}
 	if c.running && !m.deleting {
-		m.startKill(i, m.graceFor(c, reasonPostStart), false, nil, reasonPostStart)
+		m.startKill(i, m.graceFor(c, reasonPostStart), false, nil)
 		if c.kill.stage != stNone {
 			m.block, m.blockC = blockKill, i
 		}
@@ -1237,15 +1229,15 @@ func (m *Model) startTermination() {
 			m.tighten(i, m.graceFor(c, reason))
 			continue
 		}
-		m.startKill(i, m.graceFor(c, reason), hasSidecar && c.kind == kindSidecar, prereqs[i], reason)
+		m.startKill(i, m.graceFor(c, reason), hasSidecar && c.kind == kindSidecar, prereqs[i])
 	}
 	m.checkKillPodDone()
 }
 
 // startKill begins killContainer for container i with grace seconds.
-func (m *Model) startKill(i int, grace int64, ordered bool, prereqs []int, r killReason) {
+func (m *Model) startKill(i int, grace int64, ordered bool, prereqs []int) {
 	c := &m.ctrs[i]
-	c.kill = killProc{reason: r, ordered: ordered, prereqs: prereqs}
+	c.kill = killProc{ordered: ordered, prereqs: prereqs}
 	// Liveness and startup stop once a kill starts (worker onHold).
 	c.probes[pLiveness].active, c.probes[pLiveness].pending = false, false
 	c.probes[pStartup].active, c.probes[pStartup].pending = false, false
@@ -1297,7 +1289,7 @@ func (m *Model) stop(i int, g int64) {
 		g = m.minGrace
 	}
 	k := &c.kill
-	k.stage, k.timeout, k.stageStart = stStopping, g, m.now
+	k.stage, k.stageStart = stStopping, m.now
 	k.deadline = m.now + time.Duration(g)*time.Second
 	m.emitC(ActStopSignal, c).Timeout = g
 }
@@ -1411,8 +1403,8 @@ func (m *Model) finishTermination() {
 // ---------------------------------------------------------------------------
 // helpers
 
-func (m *Model) epochAt(t time.Duration) metav1Time {
+func (m *Model) epochAt(t time.Duration) metav1.Time {
 	// Statuses carry whole seconds, as the API serialises them. The epoch
 	// is whole seconds (New truncates it), so truncating t is enough.
-	return metav1Time{Time: m.epoch.Add(t - t%time.Second)}
+	return metav1.Time{Time: m.epoch.Add(t - t%time.Second)}
 }

@@ -4,10 +4,7 @@ import (
 	"time"
 
 	v1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
-
-type metav1Time = metav1.Time
 
 // Reasons the kubelet writes into container states.
 const (
@@ -29,11 +26,6 @@ func boolp(b bool) *bool {
 		return &vTrue
 	}
 	return &vFalse
-}
-
-// condition slots in the order the kubelet writes them.
-var conditionTypes = [conditionCount]v1.PodConditionType{
-	v1.PodReadyToStartContainers, v1.PodInitialized, v1.PodReady, v1.ContainersReady, v1.PodScheduled,
 }
 
 // publish regenerates the pod status (generateAPIPodStatus) and, if it
@@ -167,7 +159,6 @@ func (m *Model) termState(t *termination, sl *slab) v1.ContainerState {
 	sl.terminated = append(sl.terminated, v1.ContainerStateTerminated{
 		ExitCode:    t.exitCode,
 		Reason:      t.reason,
-		Message:     t.message,
 		StartedAt:   m.epochAt(t.startedAt),
 		FinishedAt:  m.epochAt(t.finishedAt),
 		ContainerID: t.id,
