@@ -202,6 +202,7 @@ type Model struct {
 	returned bool // m.out was handed out and may be cleared
 
 	fp, fpNew     []uint64 // status fingerprints (see publish)
+	mutation      Mutation // non-zero only in the self-test's mutants
 	seq, pubSeq   uint64   // actions emitted, and as of the last publish
 	proberChanged bool     // a readiness or startup result changed since the last publish
 	appOrder      []int    // app containers' indices in m.ctrs, sorted by name
@@ -217,12 +218,16 @@ var ErrFinished = errors.New("model: pod has finished")
 
 // New builds a model for scenario s. The scenario should have been
 // validated (package scenario); New only rejects what it cannot run.
-func New(s *Scenario) (*Model, error) {
+func New(s *Scenario) (*Model, error) { return NewMutant(s, 0) }
+
+// NewMutant builds a model that breaks the rules mut names (see Mutation).
+// NewMutant(s, 0) is New(s).
+func NewMutant(s *Scenario, mut Mutation) (*Model, error) {
 	if s == nil {
 		return nil, errors.New("model: nil scenario")
 	}
 	prof := s.Profile.WithDefaults()
-	m := &Model{}
+	m := &Model{mutation: mut}
 	// A shallow copy: the model sets the deletion fields and defaults the
 	// restart policy on its own copy and never writes into shared slices.
 	m.pod = &v1.Pod{TypeMeta: s.Pod.TypeMeta, ObjectMeta: s.Pod.ObjectMeta, Spec: s.Pod.Spec}
@@ -230,6 +235,15 @@ func New(s *Scenario) (*Model, error) {
 	m.backoffMax = prof.BackoffMax.Duration
 	m.backoffReset = prof.BackoffReset.Duration
 	m.minGrace = *prof.MinimumGracePeriodSeconds
+	if m.mut(MutBackoffCap320) {
+		m.backoffMax = 320 * time.Second
+	}
+	if m.mut(MutNoBackoffReset) {
+		m.backoffReset = 1 << 62
+	}
+	if m.mut(MutNoGraceFloor) {
+		m.minGrace = 0
+	}
 	m.restartRules = *prof.ContainerRestartRules
 	m.tgps = 30
 	if g := m.pod.Spec.TerminationGracePeriodSeconds; g != nil {
@@ -622,7 +636,11 @@ func (m *Model) inProbe(in Input) error {
 	}
 	period := time.Duration(probePeriod(ps.spec)) * time.Second
 	ps.nextDue = m.now + period
-	if (!in.Success && ps.run < probeFailureThreshold(ps.spec)) || (in.Success && ps.run < probeSuccessThreshold(ps.spec)) {
+	ft := probeFailureThreshold(ps.spec)
+	if p == pLiveness && m.mut(MutLivenessEarly) && ft > 1 {
+		ft--
+	}
+	if (!in.Success && ps.run < ft) || (in.Success && ps.run < probeSuccessThreshold(ps.spec)) {
 		return nil
 	}
 	res := resFailure
@@ -680,6 +698,9 @@ func (m *Model) inHook(in Input) error {
 		k := &c.kill
 		k.hookDone = true
 		used := int64((m.now - k.stageStart) / time.Second)
+		if m.mut(MutPreStopSecondGrace) {
+			used = 0
+		}
 		m.afterPreStop(i, k.grace-used)
 	default:
 		return fmt.Errorf("model: no hook of %q is running", c.name)
@@ -697,11 +718,14 @@ func (m *Model) inDelete(grace int64, force bool) error {
 	if grace < 0 {
 		grace = m.tgps
 	}
+	if m.mut(MutForceDeleteGraceful) && force {
+		force, grace = false, m.tgps
+	}
 	if force || grace == 0 {
 		force, grace = true, 0
 	}
 	first := !m.deleting
-	if !first && grace >= m.deleteGrace && !force {
+	if !first && grace >= m.deleteGrace && !force && !m.mut(MutGraceGrows) {
 		// Grace only shrinks: the API server keeps the shorter one.
 		a := Action{Kind: ActDeleteRequested, Grace: m.deleteGrace}
 		m.emit(a)
@@ -835,6 +859,7 @@ func (m *Model) computePodActions() []op {
 	}
 	isPrev := podHasInitialized
 	restartOnFailure := m.pod.Spec.RestartPolicy != v1.RestartPolicyNever
+	initRestartOnFailure := restartOnFailure || m.mut(MutNeverRestartsInit)
 	last := m.nInit - 1
 	for i := last; i >= 0; i-- {
 		c := &m.ctrs[i]
@@ -849,12 +874,18 @@ func (m *Model) computePodActions() []op {
 			continue
 		}
 		if c.running {
+			if !sidecar && m.mut(MutAppDuringInit) && i == last {
+				podHasInitialized = true
+			}
+			if !sidecar && m.mut(MutParallelInit) && i != last && !isPrev {
+				initStart = append(initStart, snap(i+1))
+			}
 			if sidecar {
 				gated := false
 				if c.probes[pStartup].spec != nil {
 					switch c.probes[pStartup].result {
 					case resUnknown:
-						gated = true
+						gated = !m.mut(MutNoSidecarGating)
 					case resFailure:
 						kills = append(kills, op{kind: opKill, c: i, reason: reasonStartup})
 						initStart = append(initStart, snap(i))
@@ -878,7 +909,7 @@ func (m *Model) computePodActions() []op {
 				initStart = append(initStart, snap(i))
 			} else if c.cur.exitCode != 0 {
 				initStart = append(initStart, snap(i))
-				if !restartOnFailure {
+				if !initRestartOnFailure {
 					return []op{{kind: opKillPod, reason: reasonKillPod}}
 				}
 			} else if i == last {
@@ -1038,6 +1069,9 @@ func (m *Model) start(o op) bool {
 		// doBackOff (kuberuntime_manager.go) on client-go's Backoff, with
 		// eventTime = the exited instance's finishedAt.
 		ft := o.snapFinished
+		if m.mut(MutFirstRestartDelayed) && !c.boHas {
+			c.boHas, c.boDelay, c.boLastUpdate = true, m.backoffInitial/2, ft
+		}
 		if c.boHas && !(ft-c.boLastUpdate > m.backoffReset) && m.now-ft < c.boDelay {
 			c.crashLoop, c.boTimer = true, true
 			until := ft + c.boDelay
@@ -1080,7 +1114,9 @@ func (m *Model) start(o op) bool {
 	if c.spec.Lifecycle != nil && c.spec.Lifecycle.PostStart != nil {
 		c.inPostStart = true
 		m.emitC(ActHookStarted, c).Hook = HookPostStart
-		m.block, m.blockC = blockPostStart, o.c
+		if !m.mut(MutPostStartNonBlocking) {
+			m.block, m.blockC = blockPostStart, o.c
+		}
 		return true
 	}
 	m.becameVisible(c)
@@ -1112,6 +1148,9 @@ func (m *Model) becameVisible(c *cstate) {
 	c.visible = true
 	if c.probes[pStartup].spec != nil {
 		m.activateProbe(c, pStartup)
+		if m.mut(MutReadinessBeforeStartup) {
+			m.activateProbe(c, pReadiness)
+		}
 		return
 	}
 	m.activateProbe(c, pLiveness)
@@ -1137,6 +1176,9 @@ func (m *Model) activateProbe(c *cstate, p int) {
 	}
 	if p == pReadiness {
 		ps.result = resFailure
+		if m.mut(MutReadyAtStart) {
+			ps.result = resSuccess
+		}
 	}
 }
 
@@ -1209,6 +1251,31 @@ func (m *Model) startTermination() {
 	}
 	nextSidecar := -1
 	prereqs := make([][]int, len(m.ctrs))
+	if m.mut(MutSidecarsFirst) {
+		// App containers wait for every running sidecar instead.
+		var sidecars []int
+		for i := 0; i < m.nInit; i++ {
+			if m.ctrs[i].kind == kindSidecar && m.ctrs[i].running {
+				sidecars = append(sidecars, i)
+			}
+		}
+		for _, a := range apps {
+			prereqs[a] = sidecars
+		}
+		for i := range m.ctrs {
+			c := &m.ctrs[i]
+			if !c.running {
+				continue
+			}
+			if c.kill.stage != stNone {
+				m.tighten(i, m.graceFor(c, reason))
+				continue
+			}
+			m.startKill(i, m.graceFor(c, reason), hasSidecar && c.kind == kindApp, prereqs[i])
+		}
+		m.checkKillPodDone()
+		return
+	}
 	for i := m.nInit - 1; i >= 0; i-- {
 		if m.ctrs[i].kind != kindSidecar {
 			continue
@@ -1305,6 +1372,9 @@ func (m *Model) killDeadline(i int) {
 		h := m.emitC(ActHookEnded, c)
 		h.Hook, h.Result = HookPreStop, ResultAbandoned
 		used := int64((m.now - k.stageStart) / time.Second)
+		if m.mut(MutPreStopSecondGrace) {
+			used = 0
+		}
 		m.afterPreStop(i, k.grace-used)
 	case stWait:
 		m.stop(i, 0)

@@ -287,22 +287,77 @@ func Run(s *Scenario, until time.Duration) ([]Action, error) {
 	return RunAppend(nil, s, until)
 }
 
-// MaxSteps bounds the inputs one Run may feed the model.
+// MaxSteps bounds the inputs one run may feed the model.
 const MaxSteps = 1 << 20
 
 // RunAppend is Run, appending the trace to buf.
 func RunAppend(buf []Action, s *Scenario, until time.Duration) ([]Action, error) {
-	m, err := New(s)
+	sim, err := NewSim(s, until, 0)
 	if err != nil {
 		return buf, err
 	}
-	w := NewScript(s)
-	out := append(buf, m.Drain()...)
-	w.Observe(out[len(buf):])
-	for steps := 0; ; steps++ {
-		if steps > MaxSteps {
-			return out, fmt.Errorf("%w (%d steps by %v)", ErrStepLimit, MaxSteps, m.Now())
+	out := append(buf, sim.Initial()...)
+	for !sim.Done() {
+		acts, err := sim.Step()
+		if err != nil {
+			return out, err
 		}
+		out = append(out, acts...)
+	}
+	return out, nil
+}
+
+// Sim is a run of a scenario, one input at a time: the model (or a mutant)
+// with the world its behaviour script describes. A caller that checks
+// properties after every step drives it with Step.
+type Sim struct {
+	m     *Model
+	w     *Script
+	until time.Duration
+	steps int
+	done  bool
+	cut   bool // stopped by the until limit, not because nothing more happens
+}
+
+// NewSim prepares a run of s until virtual time until, on the model with
+// mutation mut (0 for the faithful model).
+func NewSim(s *Scenario, until time.Duration, mut Mutation) (*Sim, error) {
+	m, err := NewMutant(s, mut)
+	if err != nil {
+		return nil, err
+	}
+	return &Sim{m: m, w: NewScript(s), until: until}, nil
+}
+
+// Initial returns the actions of the pod's admission and first sync. Call
+// it once, before Step.
+func (x *Sim) Initial() []Action {
+	acts := x.m.Drain()
+	x.w.Observe(acts)
+	return acts
+}
+
+// Model is the model being run.
+func (x *Sim) Model() *Model { return x.m }
+
+// Done reports whether the run is over.
+func (x *Sim) Done() bool { return x.done }
+
+// Complete reports whether the run ended because nothing more can happen,
+// rather than at the time limit.
+func (x *Sim) Complete() bool { return x.done && !x.cut }
+
+// Step feeds the model the next input (a probe answer, a timer, the world's
+// next scripted move) and returns the actions it caused. The slice is reused
+// by the next Step.
+func (x *Sim) Step() ([]Action, error) {
+	for !x.done {
+		x.steps++
+		if x.steps > MaxSteps {
+			x.done = true
+			return nil, fmt.Errorf("%w (%d steps by %v)", ErrStepLimit, MaxSteps, x.m.Now())
+		}
+		m, w := x.m, x.w
 		var in Input
 		if pp := m.pendingProbe(); pp >= 0 {
 			c := &m.ctrs[pp/nProbes]
@@ -312,32 +367,33 @@ func RunAppend(buf []Action, s *Scenario, until time.Duration) ([]Action, error)
 			tm, tok := m.NextTimer()
 			switch {
 			case !wok && !tok:
-				return out, nil
+				x.done = true
+				return nil, nil
 			case tok && (!wok || tm <= wi.At):
-				if tm > until {
-					return out, nil
+				if tm > x.until {
+					x.done, x.cut = true, true
+					return nil, nil
 				}
 				in = Input{Kind: InTick, At: tm}
 			default:
-				if wi.At > until {
-					return out, nil
+				if wi.At > x.until {
+					x.done, x.cut = true, true
+					return nil, nil
 				}
 				w.Consume(wi)
 				in = wi
-				if m.Finished() && (in.Kind == InDelete || in.Kind == InForceDelete) && m.removed {
-					continue
-				}
 			}
 		}
-		start := len(out)
 		acts, err := m.Step(in)
-		if err != nil {
-			if errors.Is(err, ErrFinished) {
-				continue
-			}
-			return out, err
+		if errors.Is(err, ErrFinished) {
+			continue
 		}
-		out = append(out, acts...)
-		w.Observe(out[start:])
+		if err != nil {
+			x.done = true
+			return nil, err
+		}
+		w.Observe(acts)
+		return acts, nil
 	}
+	return nil, nil
 }

@@ -115,6 +115,9 @@ func (m *Model) containerStatus(c *cstate, defaultReason string, sl *slab) v1.Co
 	cs := v1.ContainerStatus{Name: c.name, Image: c.spec.Image}
 	if c.instances > 1 {
 		cs.RestartCount = int32(c.instances - 1)
+		if m.mut(MutRestartCountStuck) && cs.RestartCount > 5 {
+			cs.RestartCount = 5
+		}
 	}
 	if c.instances > 0 {
 		cs.ContainerID = c.curID
@@ -219,6 +222,9 @@ func (m *Model) buildStatus() *v1.PodStatus {
 	st.Phase = PodPhase(m.pod, st.InitContainerStatuses, st.ContainerStatuses, m.terminated, hasInit)
 	if m.terminated {
 		m.terminatePod(st)
+	}
+	if m.mut(MutSucceededNonZero) && st.Phase == v1.PodFailed {
+		st.Phase = v1.PodSucceeded
 	}
 	if m.terminalPhase != "" {
 		// The kubelet refuses transitions out of a terminal phase.

@@ -1,0 +1,103 @@
+package model
+
+// Mutation deliberately breaks one rule of the lifecycle. Mutations exist
+// for podconform's mutation self-test only: a property suite proves its
+// power by rejecting every mutant. A zero Mutation is the faithful model.
+type Mutation uint32
+
+// The mutants. Each breaks exactly one rule of SEMANTICS.md.
+const (
+	// MutAppDuringInit starts app containers while the last regular init
+	// container still runs (§2).
+	MutAppDuringInit Mutation = 1 << iota
+	// MutParallelInit starts the next regular init container as soon as the
+	// previous one runs, not when it has exited 0 (§2).
+	MutParallelInit
+	// MutBackoffCap320 caps the crash-loop back-off at 320 s, not the
+	// profile's maximum (§4).
+	MutBackoffCap320
+	// MutNoBackoffReset never resets the back-off (§4).
+	MutNoBackoffReset
+	// MutFirstRestartDelayed delays the first restart by the initial
+	// back-off instead of restarting at once (§4).
+	MutFirstRestartDelayed
+	// MutNoGraceFloor drops the 2 s floor on StopContainer timeouts (§7).
+	MutNoGraceFloor
+	// MutPreStopSecondGrace gives the stop signal a full grace period after
+	// preStop instead of what is left (§7, #115817).
+	MutPreStopSecondGrace
+	// MutReadinessBeforeStartup runs readiness probes before the startup
+	// probe has succeeded (§5).
+	MutReadinessBeforeStartup
+	// MutNeverRestartsInit restarts a failed regular init container under
+	// restartPolicy Never (§3).
+	MutNeverRestartsInit
+	// MutSidecarsFirst stops sidecars before app containers at termination
+	// (§7).
+	MutSidecarsFirst
+	// MutSucceededNonZero reports Succeeded where the phase is Failed (§8).
+	MutSucceededNonZero
+	// MutGraceGrows lets a later delete lengthen the grace period (§7).
+	MutGraceGrows
+	// MutLivenessEarly kills after failureThreshold-1 liveness failures
+	// (§5).
+	MutLivenessEarly
+	// MutRestartCountStuck stops counting restarts at 5 (§1).
+	MutRestartCountStuck
+	// MutPostStartNonBlocking starts the next container without waiting for
+	// a postStart hook (§2, §6).
+	MutPostStartNonBlocking
+	// MutNoSidecarGating starts the next container before a sidecar's
+	// startup probe succeeded (§2).
+	MutNoSidecarGating
+	// MutReadyAtStart reports a container with a readiness probe ready
+	// before any probe succeeded (§5).
+	MutReadyAtStart
+	// MutForceDeleteGraceful treats a force delete as a graceful one (§7).
+	MutForceDeleteGraceful
+
+	mutEnd
+)
+
+// MutationInfo names a mutation and the rule it breaks.
+type MutationInfo struct {
+	Mutation Mutation
+	Name     string
+	Breaks   string
+}
+
+// Mutations lists every mutation, in a stable order.
+func Mutations() []MutationInfo {
+	return []MutationInfo{
+		{MutAppDuringInit, "app-during-init", "app containers start only after every regular init container has completed (§2)"},
+		{MutParallelInit, "parallel-init", "regular init containers run one at a time, each exiting 0 before the next is created (§2)"},
+		{MutBackoffCap320, "backoff-cap-320", "the back-off is capped at the profile's maximum, 300 s (§4)"},
+		{MutNoBackoffReset, "no-backoff-reset", "an exit more than 600 s after the last restart decision resets the back-off (§4)"},
+		{MutFirstRestartDelayed, "first-restart-delayed", "the first restart is immediate (§4)"},
+		{MutNoGraceFloor, "no-grace-floor", "StopContainer's timeout is floored at 2 s (§7)"},
+		{MutPreStopSecondGrace, "prestop-second-grace", "preStop runs inside the grace period; the stop signal gets what is left (§7, #115817)"},
+		{MutReadinessBeforeStartup, "readiness-before-startup", "liveness and readiness do not run until the startup probe succeeds (§5)"},
+		{MutNeverRestartsInit, "never-restarts-init", "with pod Never, a failed regular init container fails the pod and nothing more starts (§3)"},
+		{MutSidecarsFirst, "sidecars-first", "at termination app containers stop first, then sidecars in reverse order (§7)"},
+		{MutSucceededNonZero, "succeeded-nonzero", "Succeeded only if every app container exited 0 (§8)"},
+		{MutGraceGrows, "grace-grows", "a later delete can only shorten the grace period (§7)"},
+		{MutLivenessEarly, "liveness-early", "failureThreshold consecutive liveness failures kill the container (§5)"},
+		{MutRestartCountStuck, "restart-count-stuck", "restartCount counts every restart (§1)"},
+		{MutPostStartNonBlocking, "poststart-nonblocking", "the next container is not started until postStart returns (§2, §6)"},
+		{MutNoSidecarGating, "no-sidecar-gating", "the next container starts once the sidecar's startup probe succeeded (§2)"},
+		{MutReadyAtStart, "ready-at-start", "before the first result, readiness is false (§5)"},
+		{MutForceDeleteGraceful, "force-delete-graceful", "a force delete stops containers with the 2 s floor and no preStop (§7)"},
+	}
+}
+
+// MutationByName returns the mutation with the given name.
+func MutationByName(name string) (Mutation, bool) {
+	for _, mi := range Mutations() {
+		if mi.Name == name {
+			return mi.Mutation, true
+		}
+	}
+	return 0, false
+}
+
+func (m *Model) mut(x Mutation) bool { return m.mutation&x != 0 }
