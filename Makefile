@@ -3,7 +3,8 @@ GO      ?= go
 EXAMPLE ?= corpus/examples/myapp-pod-scenario.yaml
 BENCHTIME ?= 2s
 
-.PHONY: all build test vet fmt-check run bench clean
+.PHONY: all build test vet fmt-check run bench fuzz fuzz-smoke selftest clean
+FUZZTIME ?= 30s
 
 all: build
 
@@ -29,5 +30,22 @@ run:
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./model/
 
+## fuzz: every native fuzz target in turn, FUZZTIME each (make fuzz FUZZTIME=30s).
+fuzz:
+	@set -e; for pkg in $$($(GO) list ./...); do \
+		for t in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
+			echo "== $$t ($$pkg) for $(FUZZTIME)"; \
+			$(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$pkg; \
+		done; \
+	done
+
+## fuzz-smoke: a short run of each fuzz target (CI).
+fuzz-smoke:
+	$(MAKE) fuzz FUZZTIME=5s
+
+## selftest: search for counterexamples on every mutant model.
+selftest:
+	$(GO) run ./cmd/podconform selftest
+
 clean:
-	rm -rf bin
+	rm -rf bin selftest-counterexamples

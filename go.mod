@@ -3,9 +3,11 @@ module github.com/podconform/podconform
 go 1.26.8
 
 require (
+	github.com/leanovate/gopter v0.2.11
 	github.com/stretchr/testify v1.12.1
 	k8s.io/api v0.36.3
 	k8s.io/apimachinery v0.36.3
+	pgregory.net/rapid v1.3.0
 	sigs.k8s.io/json v0.0.0-20260909141634-11ed52e25bc5
 	sigs.k8s.io/yaml v1.6.0
 )

@@ -307,6 +307,9 @@ func NewMutant(s *Scenario, mut Mutation) (*Model, error) {
 	m.emit(Action{Kind: ActSandboxCreated})
 	m.dirty = true
 	m.settle()
+	if err := m.advance(m.now); err != nil {
+		return nil, err
+	}
 	return m, nil
 }
 
@@ -401,6 +404,12 @@ func (m *Model) Step(in Input) ([]Action, error) {
 		return nil, err
 	}
 	m.settle()
+	// Timers the reaction set for this very instant (a zero timeout, a probe
+	// due now) fire before Step returns: afterwards NextTimer is in the
+	// future, or a probe awaits its answer.
+	if err := m.advance(m.now); err != nil {
+		return nil, err
+	}
 	m.returned = true
 	return m.out, nil
 }

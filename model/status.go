@@ -223,6 +223,11 @@ func (m *Model) buildStatus() *v1.PodStatus {
 	if m.terminated {
 		m.terminatePod(st)
 	}
+	if m.mut(MutNeverRestartsInit) && st.Phase == v1.PodFailed && !m.terminated && m.initFailed() {
+		// The mutant treats a failed init container under Never like
+		// OnFailure: the pod stays Pending and the init container restarts.
+		st.Phase = v1.PodPending
+	}
 	if m.mut(MutSucceededNonZero) && st.Phase == v1.PodFailed {
 		st.Phase = v1.PodSucceeded
 	}
@@ -372,4 +377,15 @@ func stateEqual(a, b *v1.ContainerState) bool {
 			x.ContainerID == y.ContainerID && x.StartedAt.Equal(&y.StartedAt) && x.FinishedAt.Equal(&y.FinishedAt)
 	}
 	return true
+}
+
+// initFailed reports whether a regular init container's last run failed.
+func (m *Model) initFailed() bool {
+	for i := 0; i < m.nInit; i++ {
+		c := &m.ctrs[i]
+		if c.kind == kindInit && c.exited() && c.cur.exitCode != 0 {
+			return true
+		}
+	}
+	return false
 }

@@ -54,6 +54,12 @@
 //	  description: free text             # optional: what the case shows
 //	  source: https://...                # optional: where it comes from
 //	                                     # (an upstream test, issue, doc page)
+//	  counterexample:                    # set by podconform on a saved failure
+//	    property: backoff-cap            # the violated invariant's ID
+//	    model: backoff-cap-320           # "" = reference model, else a mutant
+//	    at: 7m10s                        # when the violation was detected
+//	    message: "..."                   # what was expected and seen
+//	    until: 30m                       # the run's time limit; > 0
 //	profile:                             # optional; each unset key takes the
 //	                                     # value of model.DefaultProfile
 //	  name: kubernetes-1.36              # label only

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	yamlv2 "sigs.k8s.io/yaml/goyaml.v2"
 
@@ -37,6 +38,24 @@ type Metadata struct {
 	// Source says where the case comes from: an upstream test, an issue, a
 	// documentation page, a seed note.
 	Source string `json:"source,omitempty"`
+	// Counterexample is set on a scenario that was found to break a
+	// property; `podconform replay` checks that it still does.
+	Counterexample *Counterexample `json:"counterexample,omitempty"`
+}
+
+// Counterexample records the property a scenario breaks, on which model,
+// and where.
+type Counterexample struct {
+	// Property is the violated invariant's ID (see `podconform properties`).
+	Property string `json:"property"`
+	// Model is "" for the reference model, or the name of a self-test
+	// mutant (see model.Mutations).
+	Model string `json:"model,omitempty"`
+	// At is the virtual time of the violation; Message says what was seen.
+	At      metav1.Duration `json:"at"`
+	Message string          `json:"message,omitempty"`
+	// Until is the run's time limit.
+	Until metav1.Duration `json:"until"`
 }
 
 // Model returns the scenario the model runs. It points into d: changing

@@ -50,6 +50,23 @@ func (d *Document) ValidateFields() field.ErrorList {
 			errs = append(errs, field.Invalid(namePath, d.Metadata.Name, msg))
 		}
 	}
+	if ce := d.Metadata.Counterexample; ce != nil {
+		cp := field.NewPath("metadata", "counterexample")
+		if ce.Property == "" {
+			errs = append(errs, field.Required(cp.Child("property"), "the violated property's ID"))
+		}
+		if ce.Model != "" {
+			if _, ok := model.MutationByName(ce.Model); !ok {
+				errs = append(errs, field.Invalid(cp.Child("model"), ce.Model, "not a known mutant (leave empty for the reference model)"))
+			}
+		}
+		if ce.At.Duration < 0 {
+			errs = append(errs, field.Invalid(cp.Child("at"), ce.At.Duration.String(), "must be >= 0"))
+		}
+		if ce.Until.Duration <= 0 {
+			errs = append(errs, field.Invalid(cp.Child("until"), ce.Until.Duration.String(), "must be > 0"))
+		}
+	}
 	errs = append(errs, validateProfile(d.Profile, field.NewPath("profile"))...)
 	profile := d.Profile.WithDefaults()
 	podErrs, containers := validatePod(&d.Pod, profile, field.NewPath("pod"))

@@ -12,6 +12,9 @@ const usage = `podconform: a property-based conformance suite for the Kubernetes
 
 Usage:
   podconform simulate [flags] FILE   run a scenario or bare Pod manifest through the reference model
+  podconform properties [ID...]      list the invariants checked on every trace
+  podconform replay [flags] FILE     re-run a scenario or saved counterexample with every invariant checked
+  podconform selftest [flags]        prove the invariants' power: search for counterexamples on broken models
   podconform help [COMMAND]          show help
 
 Run 'podconform COMMAND --help' for a command's flags.
@@ -30,6 +33,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "simulate":
 		return simulate(args[1:], stdout, stderr)
+	case "properties":
+		return listProperties(args[1:], stdout, stderr)
+	case "replay":
+		return replay(args[1:], stdout, stderr)
+	case "selftest":
+		return selftest(args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		if len(args) > 1 {
 			return run([]string{args[1], "--help"}, stdout, stderr)

@@ -1,0 +1,55 @@
+// Package fuzz holds podconform's native Go fuzz targets. They go through
+// the public API only (gen, internal/check, model, scenario, trace), so
+// they fuzz what users and the CLI use. The package has no non-test code.
+//
+// # Targets
+//
+//   - FuzzModel: the reference model with every property checked after
+//     every step. The fuzzer's bytes drive gen.Scenario through
+//     rapid.MakeFuzz: each 8 bytes are one of rapid's draws, so a byte
+//     string is a valid scenario (profile, pod, behaviour, events), and
+//     the fuzzer's mutations change it choice by choice. Inputs too short
+//     for a whole scenario are padded with zero bytes, the plainest
+//     choices (rapid skips an input that runs out). The scenario runs with
+//     check.Run until gen.Until.
+//   - FuzzModelMoves: the same through the move-level state machine: the
+//     bytes choose a pod and profile (gen.Pod, gen.Profile), then one of
+//     the world's enabled moves at a time (answer a probe, run the clock to
+//     the next timer, a container exit, a hook's return, a delete, a force
+//     delete), as internal/check's rapid state machine does.
+//   - FuzzScenarioParse: any bytes to scenario.Parse. It must fail with an
+//     error that is not an "internal error" (a recovered panic), or give a
+//     document; a document that validates must round-trip (Parse of
+//     Marshal is deep-equal, and Marshal is canonical), and the model must
+//     run it for 5 minutes of virtual time, within model.MaxSteps, without
+//     an error or a panic.
+//   - FuzzTraceDecode: any bytes to trace.Decode. It must fail with a
+//     *trace.Error, or give a document that encodes, decodes back to an
+//     equal document (trace.Equal) and re-encodes to the same bytes.
+//
+// A property violation found by FuzzModel or FuzzModelMoves is saved
+// before the target fails, atomically (check.Save), as a scenario file in
+// fuzz/testdata/counterexamples/, marked with the property, the time and
+// the run's limit; the failure message gives the command that replays it:
+//
+//	go run ./cmd/podconform replay fuzz/testdata/counterexamples/NAME.yaml
+//
+// # Running
+//
+// `go test ./fuzz/` runs every target on its seeds, as part of `make
+// test`. To fuzz, one target at a time:
+//
+//	make fuzz FUZZTIME=30s    # every target of the module, 30 s each
+//	go test ./fuzz -run '^$' -fuzz '^FuzzModel$' -fuzztime 30s
+//
+// # Seeds
+//
+// Seed inputs live in fuzz/testdata/fuzz/<FuzzName>/, one file per input
+// in the `go test fuzz v1` format; the go command runs them with the
+// package's tests and adds the inputs a failed fuzzing run found there.
+// Inputs the fuzzer found interesting but that passed stay in the build
+// cache ($(go env GOCACHE)/fuzz). The targets also add seeds in code: the
+// corpus/examples files (FuzzScenarioParse), and traces of those examples
+// on the model, whole and cut short, encoded with trace.Encode
+// (FuzzTraceDecode).
+package fuzz

@@ -1,0 +1,405 @@
+package fuzz
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	v1 "k8s.io/api/core/v1"
+	"pgregory.net/rapid"
+
+	"github.com/podconform/podconform/gen"
+	"github.com/podconform/podconform/internal/check"
+	"github.com/podconform/podconform/model"
+	"github.com/podconform/podconform/properties"
+	"github.com/podconform/podconform/scenario"
+	"github.com/podconform/podconform/trace"
+)
+
+// counterexampleDir is where violations are saved, relative to this
+// package; replayDir is the same from the module root.
+const (
+	counterexampleDir = "testdata/counterexamples"
+	replayDir         = "fuzz/" + counterexampleDir
+)
+
+// padTo is the length inputs of the rapid-driven targets are padded to
+// with zero bytes: enough draws for any scenario or move sequence, the
+// padding drawing the plainest choices (and ending the move sequence).
+const padTo = 1 << 15
+
+func padded(data []byte) []byte {
+	if len(data) >= padTo {
+		return data
+	}
+	out := make([]byte, padTo)
+	copy(out, data)
+	return out
+}
+
+// rapidSeeds are byte strings for the rapid-driven targets: the plainest
+// scenario and some deterministic noise of several lengths.
+func rapidSeeds(f *testing.F) {
+	f.Add([]byte{})
+	x := uint64(0x9e3779b97f4a7c15)
+	for _, n := range []int{64, 512, 4096} {
+		b := make([]byte, n)
+		for i := range b {
+			x ^= x << 13
+			x ^= x >> 7
+			x ^= x << 17
+			b[i] = byte(x)
+		}
+		f.Add(b)
+	}
+}
+
+// modelError stands for an error from the model in a counterexample file:
+// the model must run every valid scenario.
+const modelError = "model-error"
+
+// save writes the counterexample doc breaks on the reference model (until
+// is the run's limit) to testdata/counterexamples, atomically, replays it,
+// and returns a message with the command that replays it.
+func save(doc *scenario.Document, v *properties.Violation, until time.Duration) string {
+	msg := v.Error()
+	ce, err := check.Counterexample(doc, v, 0, until)
+	if err != nil {
+		return msg + fmt.Sprintf("\n(the counterexample could not be saved: %v)", err)
+	}
+	if err := ce.Validate(); err != nil {
+		return msg + fmt.Sprintf("\n(the counterexample is not a valid scenario: %v)", err)
+	}
+	path, err := check.Save(counterexampleDir, ce)
+	if err != nil {
+		return msg + fmt.Sprintf("\n(the counterexample could not be saved: %v)", err)
+	}
+	msg += "\nreplay: go run ./cmd/podconform replay " + replayDir + "/" + filepath.Base(path)
+	if v.ID != modelError {
+		if _, same, err := check.Replay(ce); err != nil || !same {
+			msg += fmt.Sprintf("\n(warning: replaying the saved file does not reproduce the violation: same=%v err=%v)", same, err)
+		}
+	}
+	return msg
+}
+
+// FuzzModel runs generated scenarios on the reference model with every
+// property checked after every step.
+func FuzzModel(f *testing.F) {
+	rapidSeeds(f)
+	prop := rapid.MakeFuzz(func(t *rapid.T) {
+		doc := gen.Scenario(gen.DefaultKnobs()).Draw(t, "scenario")
+		until := gen.Until(doc)
+		res, err := check.Run(doc, check.Options{Until: until})
+		if err != nil {
+			v := &properties.Violation{ID: modelError, Index: -1, Message: err.Error()}
+			t.Fatalf("the model cannot run a generated scenario: %s", save(doc, v, until))
+		}
+		if res.Violation != nil {
+			t.Fatalf("%s", save(doc, res.Violation, until))
+		}
+	})
+	f.Fuzz(func(t *testing.T, data []byte) { prop(t, padded(data)) })
+}
+
+// ---------------------------------------------------------------------------
+// FuzzModelMoves: the move-level state machine (after internal/check's
+// statemachine_test.go).
+
+// maxMoves bounds one sequence; maxDeletes the deletes in it.
+const (
+	maxMoves   = 100
+	maxDeletes = 3
+)
+
+type machine struct {
+	m       *model.Model
+	suite   *properties.Suite
+	trace   []model.Action
+	deletes int
+	pod     v1.Pod
+	prof    model.Profile
+	bad     *properties.Violation
+}
+
+func (x *machine) observe(acts []model.Action) {
+	for i := range acts {
+		x.trace = append(x.trace, acts[i])
+		if x.bad == nil {
+			x.bad = x.suite.Observe(len(x.trace)-1, &x.trace[len(x.trace)-1])
+		}
+	}
+}
+
+func (x *machine) step(t *rapid.T, in model.Input) {
+	acts, err := x.m.Step(in)
+	if err != nil {
+		x.fail(t, &properties.Violation{ID: modelError, Index: -1, At: x.m.Now(), Message: fmt.Sprintf("step %s: %v", describeInput(in), err)})
+	}
+	x.observe(acts)
+}
+
+func describeInput(in model.Input) string {
+	return fmt.Sprintf("%s at %v container=%q code=%d oom=%v probe=%s success=%v hookOK=%v grace=%d",
+		in.Kind, in.At, in.Container, in.ExitCode, in.OOMKilled, in.Probe, in.Success, in.HookOK, in.Grace)
+}
+
+// fail saves the interleaving as a scenario file and fails.
+func (x *machine) fail(t *rapid.T, v *properties.Violation) {
+	doc := check.FromTrace("fuzz-counterexample", &x.pod, x.prof, x.trace)
+	t.Fatalf("%s", save(doc, v, x.m.Now()+time.Minute))
+}
+
+func probePending(mv []model.Move) bool { return len(mv) > 0 && mv[0].Kind == model.InProbeAnswer }
+
+func movesOf(mv []model.Move, k model.InputKind) []model.Move {
+	var out []model.Move
+	for _, m := range mv {
+		if m.Kind == k {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+var afters = []time.Duration{0, time.Second, 2 * time.Second, 5 * time.Second, 30 * time.Second, 5 * time.Minute}
+
+// move draws and makes one enabled move; it returns false when the
+// sequence ends.
+func (x *machine) move(t *rapid.T) bool {
+	if !rapid.Bool().Draw(t, "more") {
+		return false
+	}
+	mv := x.m.Enabled()
+	now := x.m.Now()
+	if probePending(mv) {
+		p := rapid.SampledFrom(mv).Draw(t, "probe")
+		x.step(t, model.Input{Kind: model.InProbeAnswer, At: now, Container: p.Container, Probe: p.Probe, Success: rapid.Bool().Draw(t, "success")})
+		return true
+	}
+	next, hasNext := x.m.NextTimer()
+	var kinds []model.InputKind
+	if hasNext {
+		kinds = append(kinds, model.InTick)
+	}
+	for _, k := range []model.InputKind{model.InExit, model.InHookDone, model.InDelete, model.InForceDelete} {
+		if len(movesOf(mv, k)) > 0 && (x.deletes < maxDeletes || (k != model.InDelete && k != model.InForceDelete)) {
+			kinds = append(kinds, k)
+		}
+	}
+	if len(kinds) == 0 {
+		return false
+	}
+	kind := rapid.SampledFrom(kinds).Draw(t, "kind")
+	if kind == model.InTick {
+		x.step(t, model.Input{Kind: model.InTick, At: next})
+		return true
+	}
+	// A world move comes now or later, not past the next timer (the
+	// model's own actions come first at equal times). When it comes later
+	// the clock runs first and the move is taken from what is enabled
+	// then.
+	at := now + rapid.SampledFrom(afters).Draw(t, "after")
+	if hasNext && at > next {
+		at = next
+	}
+	if at > now {
+		x.step(t, model.Input{Kind: model.InTick, At: at})
+		if mv = x.m.Enabled(); probePending(mv) {
+			return true
+		}
+	}
+	cands := movesOf(mv, kind)
+	if len(cands) == 0 {
+		return true
+	}
+	in := model.Input{Kind: kind, At: at}
+	switch kind {
+	case model.InExit:
+		in.Container = rapid.SampledFrom(cands).Draw(t, "container").Container
+		in.ExitCode = rapid.SampledFrom([]int32{1, 0, 2, 137, 143}).Draw(t, "code")
+		in.OOMKilled = in.ExitCode == 137 && rapid.Bool().Draw(t, "oom")
+	case model.InHookDone:
+		in.Container = rapid.SampledFrom(cands).Draw(t, "container").Container
+		in.HookOK = !rapid.Bool().Draw(t, "hookFails")
+	case model.InDelete:
+		in.Grace = rapid.SampledFrom([]int64{-1, 0, 1, 2, 5, 30}).Draw(t, "grace")
+		x.deletes++
+	case model.InForceDelete:
+		x.deletes++
+	}
+	x.step(t, in)
+	return true
+}
+
+// FuzzModelMoves checks every property after every move of fuzzer-chosen
+// interleavings on the reference model.
+func FuzzModelMoves(f *testing.F) {
+	rapidSeeds(f)
+	prop := rapid.MakeFuzz(func(t *rapid.T) {
+		k := gen.DefaultKnobs()
+		x := &machine{pod: gen.Pod(k).Draw(t, "pod"), prof: gen.Profile(k).Draw(t, "profile")}
+		m, err := model.New(&model.Scenario{Pod: x.pod, Profile: x.prof})
+		if err != nil {
+			t.Fatalf("model: %v", err)
+		}
+		x.m = m
+		x.suite = properties.NewSuite(&properties.Context{Pod: &x.pod, Profile: x.prof.WithDefaults()})
+		x.observe(m.Drain())
+		for i := 0; i < maxMoves && x.bad == nil && x.move(t); i++ {
+		}
+		if _, hasNext := x.m.NextTimer(); x.bad == nil && x.m.Finished() && len(x.m.Enabled()) == 0 && !hasNext {
+			// Nothing more can happen: the trace is complete.
+			x.bad = x.suite.End(x.m.Now(), true)
+		}
+		if x.bad != nil {
+			x.fail(t, x.bad)
+		}
+	})
+	f.Fuzz(func(t *testing.T, data []byte) { prop(t, padded(data)) })
+}
+
+// ---------------------------------------------------------------------------
+// FuzzScenarioParse
+
+// parseLimit is how long the model runs a parsed scenario.
+const parseLimit = 5 * time.Minute
+
+func exampleFiles(f *testing.F) map[string][]byte {
+	files, err := filepath.Glob(filepath.Join("..", "corpus", "examples", "*.yaml"))
+	if err != nil || len(files) == 0 {
+		f.Fatalf("no corpus examples: %v", err)
+	}
+	out := map[string][]byte{}
+	for _, file := range files {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			f.Fatal(err)
+		}
+		out[strings.TrimSuffix(filepath.Base(file), ".yaml")] = data
+	}
+	return out
+}
+
+// FuzzScenarioParse: any bytes are rejected with an error or give a
+// document; a valid document round-trips and runs on the model.
+func FuzzScenarioParse(f *testing.F) {
+	for _, data := range exampleFiles(f) {
+		f.Add(data)
+	}
+	f.Add([]byte("apiVersion: podconform.dev/v1alpha1\nkind: Scenario\nmetadata: {name: s}\npod:\n  apiVersion: v1\n  kind: Pod\n  metadata: {name: p}\n  spec:\n    containers: [{name: a, image: b}]\nevents: [{at: 1s, type: ForceDelete}]\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		d, err := scenario.Parse(data, "fuzz.yaml")
+		if err != nil {
+			if d != nil {
+				t.Fatalf("Parse returned a document and an error: %v", err)
+			}
+			if strings.Contains(err.Error(), "internal error") {
+				t.Fatalf("Parse: %v", err)
+			}
+			return
+		}
+		if d == nil {
+			t.Fatal("Parse returned neither a document nor an error")
+		}
+		if d.Validate() != nil {
+			return
+		}
+		out, err := d.Marshal()
+		if err != nil {
+			t.Fatalf("Marshal of a valid document: %v", err)
+		}
+		d2, err := scenario.Parse(out, "marshalled.yaml")
+		if err != nil {
+			t.Fatalf("Parse(Marshal(d)): %v\n%s", err, out)
+		}
+		if !reflect.DeepEqual(d, d2) {
+			out2, _ := d2.Marshal()
+			t.Fatalf("Parse(Marshal(d)) != d\nmarshalled:\n%s\nre-marshalled:\n%s", out, out2)
+		}
+		if out2, err := d2.Marshal(); err != nil || !bytes.Equal(out, out2) {
+			t.Fatalf("Marshal is not canonical (%v)\nfirst:\n%s\nsecond:\n%s", err, out, out2)
+		}
+		if _, err := model.Run(d.Model(), parseLimit); err != nil {
+			t.Fatalf("the model cannot run a valid scenario for %v: %v\n%s", parseLimit, err, out)
+		}
+	})
+}
+
+// ---------------------------------------------------------------------------
+// FuzzTraceDecode
+
+// exampleTraces returns traces of the corpus examples on the model: each
+// whole (for 3 minutes of virtual time) and cut to its first actions.
+func exampleTraces(f *testing.F) []*trace.Document {
+	var docs []*trace.Document
+	for _, name := range []string{"crashloop", "hook-demo", "sidecar", "startup-probe"} {
+		data, ok := exampleFiles(f)[name]
+		if !ok {
+			continue
+		}
+		d, err := scenario.Parse(data, name+".yaml")
+		if err != nil {
+			f.Fatal(err)
+		}
+		acts, err := model.Run(d.Model(), 3*time.Minute)
+		if err != nil {
+			f.Fatal(err)
+		}
+		prof := d.Profile.WithDefaults().Name
+		docs = append(docs, trace.New(d.Metadata.Name, prof, d.Pod.Name, acts))
+		docs = append(docs, trace.New(d.Metadata.Name, prof, d.Pod.Name, acts[:min(len(acts), 6)]))
+	}
+	return docs
+}
+
+// FuzzTraceDecode: any bytes are rejected with a *trace.Error or give a
+// document that re-encodes to itself.
+func FuzzTraceDecode(f *testing.F) {
+	for _, d := range exampleTraces(f) {
+		var b bytes.Buffer
+		if err := trace.Encode(&b, d); err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b.Bytes())
+	}
+	f.Add([]byte(`{"apiVersion":"podconform.dev/v1alpha1","kind":"Trace","actions":[]}`))
+	f.Add([]byte(`{}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		d, err := trace.Decode(bytes.NewReader(data))
+		if err != nil {
+			if d != nil {
+				t.Fatal("Decode returned a document and an error")
+			}
+			var te *trace.Error
+			if !errors.As(err, &te) {
+				t.Fatalf("error of type %T: %v", err, err)
+			}
+			return
+		}
+		var enc bytes.Buffer
+		if err := trace.Encode(&enc, d); err != nil {
+			t.Fatalf("a decoded document does not encode: %v", err)
+		}
+		d2, err := trace.Decode(bytes.NewReader(enc.Bytes()))
+		if err != nil {
+			t.Fatalf("the encoding does not decode: %v\n%s", err, enc.Bytes())
+		}
+		if !trace.Equal(d, d2) {
+			t.Fatalf("the round trip changed the document:\n%s", enc.Bytes())
+		}
+		var enc2 bytes.Buffer
+		if err := trace.Encode(&enc2, d2); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(enc.Bytes(), enc2.Bytes()) {
+			t.Fatalf("re-encoding differs:\n%s\n%s", enc.Bytes(), enc2.Bytes())
+		}
+	})
+}

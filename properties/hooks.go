@@ -1,0 +1,227 @@
+package properties
+
+import (
+	"time"
+
+	"github.com/podconform/podconform/model"
+)
+
+// hookBracketing encodes SEMANTICS.md §6: "postStart runs right after the
+// container starts; the kubelet waits for it" and "preStop runs before the
+// stop signal whenever the kubelet kills a container ... It is synchronous".
+func hookBracketing() Property {
+	return def("hook-bracketing",
+		"hooks are declared, run one at a time per instance, and every HookEnded closes a HookStarted",
+		`SEMANTICS.md §6: "postStart runs right after the container starts; the kubelet waits for it" and "preStop runs before the stop signal whenever the kubelet kills a container (API deletion, liveness/startup failure, eviction). It is synchronous and bounded by the grace period."`,
+		"A HookStarted must be for a hook the container declares, for its running instance, with no other hook of that container running; postStart at most once per instance and at the instant the instance started; preStop at most once per instance. A HookEnded must close the running hook of that name and instance, with a result. A hook still running when its instance exits must end in the same instant (the kubelet stops waiting: a postStart fails, a preStop is abandoned). Regular init containers have no hooks.",
+		func(t *tracker) rule { return &hookBracketingRule{t: t} })
+}
+
+type hookBracketingRule struct {
+	nop
+	t       *tracker
+	pending bool // an instance exited with a hook open
+	exitAt  time.Duration
+}
+
+// dangling reports a hook still open on an exited instance once the instant
+// of its exit is over.
+func (r *hookBracketingRule) dangling(now time.Duration) string {
+	if !r.pending || now <= r.exitAt {
+		return ""
+	}
+	r.pending = false
+	t := r.t
+	for i := range t.c {
+		c := &t.c[i]
+		if !c.running && (c.psOpen || c.preOpen) {
+			return sprintf("%s#%d exited at %v, but its hook (postStart=%v preStop=%v) never ended", t.pi.names[i], c.starts-1, c.exitAt, c.psOpen, c.preOpen)
+		}
+	}
+	return ""
+}
+
+func (r *hookBracketingRule) end(end time.Duration, _ bool) string {
+	return r.dangling(end + 1)
+}
+
+func (r *hookBracketingRule) after(_ int, a *model.Action) string {
+	if a.Kind == model.ActContainerExited {
+		if i := r.t.ci; i >= 0 && (r.t.c[i].psOpen || r.t.c[i].preOpen) {
+			r.pending, r.exitAt = true, a.At
+		}
+	}
+	return ""
+}
+
+func (r *hookBracketingRule) before(_ int, a *model.Action) string {
+	if msg := r.dangling(a.At); msg != "" {
+		return msg
+	}
+	t := r.t
+	switch a.Kind {
+	case model.ActHookStarted, model.ActHookEnded, model.ActContainerExited:
+	default:
+		return ""
+	}
+	i := t.ci
+	if i < 0 {
+		return ""
+	}
+	c := &t.c[i]
+	switch a.Kind {
+	case model.ActContainerExited:
+		return ""
+	case model.ActHookStarted:
+		if !c.running || a.Attempt != c.starts-1 {
+			return sprintf("%s hook of %s#%d at %v, but that instance is not running", a.Hook, a.Container, a.Attempt, a.At)
+		}
+		if c.psOpen || c.preOpen {
+			return sprintf("%s hook of %s#%d started at %v while another hook of it is running", a.Hook, a.Container, a.Attempt, a.At)
+		}
+		switch a.Hook {
+		case model.HookPostStart:
+			if !t.pi.hasPostStart(i) {
+				return sprintf("postStart hook of %s at %v, but it declares none", a.Container, a.At)
+			}
+			if c.psRan {
+				return sprintf("second postStart hook of %s#%d at %v", a.Container, a.Attempt, a.At)
+			}
+			if a.At != c.startedAt {
+				return sprintf("postStart hook of %s#%d at %v, not right after its start at %v", a.Container, a.Attempt, a.At, c.startedAt)
+			}
+		case model.HookPreStop:
+			if !t.pi.hasPreStop(i) {
+				return sprintf("preStop hook of %s at %v, but it declares none", a.Container, a.At)
+			}
+			if c.preRan {
+				return sprintf("second preStop hook of %s#%d at %v", a.Container, a.Attempt, a.At)
+			}
+		default:
+			return sprintf("unknown hook %q of %s at %v", a.Hook, a.Container, a.At)
+		}
+	case model.ActHookEnded:
+		if a.Attempt != c.starts-1 || (!c.running && a.At != c.exitAt) {
+			return sprintf("%s hook of %s#%d ended at %v, but that instance is not running", a.Hook, a.Container, a.Attempt, a.At)
+		}
+		open := (a.Hook == model.HookPostStart && c.psOpen) || (a.Hook == model.HookPreStop && c.preOpen)
+		if !open {
+			return sprintf("%s hook of %s#%d ended at %v, but it was not running", a.Hook, a.Container, a.Attempt, a.At)
+		}
+		switch a.Result {
+		case model.ResultOK, model.ResultFailed, model.ResultAbandoned:
+		default:
+			return sprintf("%s hook of %s#%d ended at %v with result %q; want ok, failed or abandoned", a.Hook, a.Container, a.Attempt, a.At, a.Result)
+		}
+	}
+	return ""
+}
+
+// preStopBeforeStopSignal encodes SEMANTICS.md §7: "Per container: run
+// preStop with timeout = grace; subtract the whole seconds it used ...; then
+// `StopContainer(timeout)`" (killContainer runs preStop when grace > 0).
+func preStopBeforeStopSignal() Property {
+	return def("prestop-before-stop-signal",
+		"a container with a preStop hook runs it, to its end, before its stop signal when the kill has grace",
+		`SEMANTICS.md §7: "Per container: run preStop with timeout = grace; subtract the whole seconds it used (an overrun hook is abandoned at the grace deadline); subtract any wait for sidecar ordering; floor the rest at `+"`minimumGracePeriodInSeconds = 2`"+`; then `+"`StopContainer(timeout)`"+`"`,
+		"When the first StopSignal of an instance comes, no preStop hook of that instance may still be running; and if the container declares a preStop hook and the kill's grace period is surely positive (a delete's grace, or every grace the kill could use: the probe's terminationGracePeriodSeconds or the pod's), a preStop hook must have run for that instance before. A force delete (grace 0, where the kubelet still allows 1 s) does not require the hook. This catches stop signals sent without or during preStop (kubernetes#92432 and its relatives).",
+		func(t *tracker) rule { return &preStopFirstRule{t: t} })
+}
+
+type preStopFirstRule struct {
+	nop
+	t *tracker
+}
+
+func (r *preStopFirstRule) before(_ int, a *model.Action) string {
+	if a.Kind != model.ActStopSignal {
+		return ""
+	}
+	t := r.t
+	i := t.ci
+	if i < 0 || !t.pi.hasPreStop(i) {
+		return ""
+	}
+	c := &t.c[i]
+	if c.stopped || !c.running {
+		return ""
+	}
+	if c.preOpen {
+		return sprintf("stop signal to %s#%d at %v while its preStop hook (started %v) still runs", a.Container, a.Attempt, a.At, c.preAt)
+	}
+	if c.preRan {
+		return ""
+	}
+	pos := false
+	if c.killing {
+		pos, _ = t.graceSurelyPositive(i)
+	} else {
+		g, n := t.graceCandidates(i, t.killReason(i))
+		pos = true
+		for k := 0; k < n; k++ {
+			if g[k] <= 0 {
+				pos = false
+			}
+		}
+	}
+	if pos {
+		return sprintf("stop signal to %s#%d at %v without its preStop hook, though the kill has a positive grace period", a.Container, a.Attempt, a.At)
+	}
+	return ""
+}
+
+// preStopWithinGrace encodes SEMANTICS.md §7: "A regression once gave
+// preStop a second full grace period (termination took 2 × g; issues
+// #115817, #117373): a conformance suite must catch that."
+func preStopWithinGrace() Property {
+	return def("prestop-within-grace",
+		"preStop plus the stop timeout fit in the grace period (+ the 2 s floor)",
+		`SEMANTICS.md §7: "Per container: run preStop with timeout = grace; subtract the whole seconds it used (an overrun hook is abandoned at the grace deadline)" and "A regression once gave preStop a second full grace period (termination took 2 × g; issues #115817, #117373): a conformance suite must catch that."`,
+		"For a kill with a preStop hook, with its grace period g (the delete's, tightened by later shorter deletes, or the probe's or pod's for a probe kill): the hook must end (or be abandoned) by its start + g, and the hook's end plus the first StopSignal's timeout must not exceed that deadline + max(minimumGracePeriodSeconds, 1 s) (the floor, or the sub-second the kubelet's truncation leaves). A stop timeout of a second full grace period after the hook used the first one breaks it.",
+		func(t *tracker) rule { return &preStopGraceRule{t: t} })
+}
+
+type preStopGraceRule struct {
+	nop
+	t *tracker
+}
+
+func (r *preStopGraceRule) before(_ int, a *model.Action) string {
+	t := r.t
+	switch a.Kind {
+	case model.ActHookEnded, model.ActStopSignal:
+	default:
+		return ""
+	}
+	i := t.ci
+	if i < 0 {
+		return ""
+	}
+	c := &t.c[i]
+	ks := &c.ks
+	if ks.unsure || !c.running {
+		return ""
+	}
+	switch a.Kind {
+	case model.ActHookEnded:
+		if a.Hook != model.HookPreStop || ks.stage != ksPre {
+			return ""
+		}
+		g := ks.g[0]
+		if ks.ng > 1 && ks.g[1] > g {
+			g = ks.g[1]
+		}
+		if dl := ks.ss + sec(g); a.At > dl {
+			return sprintf("preStop hook of %s#%d (started %v) ended at %v, after its grace deadline %v (%ds from %v)", a.Container, a.Attempt, c.preAt, a.At, dl, g, ks.ss)
+		}
+	case model.ActStopSignal:
+		if c.stopped || !c.preRan || c.preOpen {
+			return ""
+		}
+		slack := sec(max64(t.pi.minGrace, 1))
+		if end := c.preEnd + sec(a.Timeout); end > ks.preDl+slack {
+			return sprintf("%s#%d: preStop ran %v..%v and the stop timeout is %ds, so SIGKILL would come at %v, past the grace deadline %v + %v", a.Container, a.Attempt, c.preAt, c.preEnd, a.Timeout, end, ks.preDl, slack)
+		}
+	}
+	return ""
+}

@@ -1,0 +1,372 @@
+// Package properties is podconform's catalogue of named invariants over
+// traces: the checks a trace of one pod's life must pass, whether it comes
+// from the reference model or, through an adapter, from a real kubelet.
+//
+// Each Property encodes one rule of ../shared/SEMANTICS.md (or of an
+// upstream kubelet function) and builds a Checker that reads the trace one
+// action at a time. A checker knows only the trace, the pod's spec and the
+// profile (Context); it never looks inside the model. The only helpers of
+// package model it calls are pure functions of API objects (IsSidecar,
+// InitializedCondition, ContainersReadyCondition, Kubectl).
+//
+// Checkers are cheap: they keep a little state per container, indexed by the
+// container's position in the spec, and do O(containers) work per action at
+// most. Check runs every property over a whole trace; Suite runs them
+// incrementally and stops at the first violation, as a fuzzer wants.
+//
+// Timing properties are exact: they state the earliest (and, where the
+// kubelet acts at once, the only) virtual time of an action, as the model
+// computes it. A real node acts up to one sync period later; an adapter for
+// one should select the properties it runs (ByID) or compare with a
+// tolerance of its own.
+package properties
+
+import (
+	"fmt"
+	"time"
+
+	v1 "k8s.io/api/core/v1"
+
+	"github.com/podconform/podconform/model"
+)
+
+// Context is what a checker may know besides the trace.
+type Context struct {
+	Pod     *v1.Pod       // the scenario's pod (spec, metadata); never mutated
+	Profile model.Profile // with defaults applied (callers pass p.WithDefaults())
+}
+
+// Violation is a broken property.
+type Violation struct {
+	ID      string        // the property's ID
+	Index   int           // index of the action at which it was detected (-1 at the end of the trace)
+	At      time.Duration // virtual time of detection
+	Message string        // what was expected and what was seen, with container names and times
+}
+
+func (v *Violation) Error() string {
+	if v.Index < 0 {
+		return fmt.Sprintf("%s: at the end of the trace (%v): %s", v.ID, v.At, v.Message)
+	}
+	return fmt.Sprintf("%s: at action %d (%v): %s", v.ID, v.Index, v.At, v.Message)
+}
+
+// Property is one named invariant.
+type Property struct {
+	ID     string // stable, kebab-case
+	Title  string // one line
+	Doc    string // a paragraph: what is checked and why
+	Source string // the sentence of SEMANTICS.md it encodes, quoted, with the section, or an upstream file/function
+	New    func(ctx *Context) Checker
+
+	mk func(t *tracker) rule
+}
+
+// Checker reads one trace.
+type Checker interface {
+	// Observe is called for each action in order (i is its index in the
+	// trace). It returns a violation as soon as the property is broken.
+	Observe(i int, a *model.Action) *Violation
+	// End is called once when the trace ends at virtual time end; complete
+	// says the pod finished (nothing more can happen) rather than the run
+	// being cut off by a time limit. Properties that talk about deadlines
+	// only conclude what the trace up to end proves.
+	End(end time.Duration, complete bool) *Violation
+}
+
+// rule is a property's check over a shared tracker. before sees the
+// tracker's state before the action, after the state once the action is
+// applied. Each returns "" or a message describing the violation.
+type rule interface {
+	before(i int, a *model.Action) string
+	after(i int, a *model.Action) string
+	end(end time.Duration, complete bool) string
+}
+
+// nop is embedded by rules that use only some of the hooks.
+type nop struct{}
+
+func (nop) before(int, *model.Action) string    { return "" }
+func (nop) after(int, *model.Action) string     { return "" }
+func (nop) end(time.Duration, bool) string      { return "" }
+func sprintf(format string, args ...any) string { return fmt.Sprintf(format, args...) }
+
+// def builds a catalogue entry.
+func def(id, title, source, doc string, mk func(t *tracker) rule) Property {
+	p := Property{ID: id, Title: title, Doc: doc, Source: source, mk: mk}
+	p.New = func(ctx *Context) Checker {
+		t := newTracker(ctx)
+		return &single{id: id, t: t, r: mk(t)}
+	}
+	return p
+}
+
+// single is a Checker for one property with its own tracker.
+type single struct {
+	id     string
+	t      *tracker
+	r      rule
+	bm, am kmask
+	done   *Violation
+}
+
+func (s *single) Observe(i int, a *model.Action) *Violation {
+	if s.done != nil {
+		return s.done
+	}
+	if s.bm == 0 && s.am == 0 {
+		s.bm, s.am = masksOf(s.r)
+	}
+	s.t.prepare(a)
+	msg := ""
+	if s.bm&s.t.kb != 0 {
+		msg = s.r.before(i, a)
+	}
+	s.t.update(a)
+	if s.am&s.t.kb != 0 {
+		if m := s.r.after(i, a); msg == "" {
+			msg = m
+		}
+	}
+	if msg != "" {
+		s.done = &Violation{ID: s.id, Index: i, At: a.At, Message: msg}
+	}
+	return s.done
+}
+
+func (s *single) End(end time.Duration, complete bool) *Violation {
+	if s.done != nil {
+		return s.done
+	}
+	if msg := s.r.end(end, complete); msg != "" {
+		s.done = &Violation{ID: s.id, Index: -1, At: end, Message: msg}
+	}
+	return s.done
+}
+
+var catalogue = []Property{
+	// trace hygiene
+	timeMonotone(),
+	exitAfterStart(),
+	statusChanges(),
+	sandboxBracketsContainers(),
+	// start-up order
+	initStrictOrder(),
+	appAfterInit(),
+	sidecarStartGating(),
+	postStartBeforeNextStart(),
+	neverFailsOnInitFailure(),
+	// restarts
+	noRestartWhileDeleting(),
+	neverRestartPolicy(),
+	onFailureNoRestartAfterSuccess(),
+	// back-off
+	backoffCap(),
+	noStartDuringBackoff(),
+	firstRestartImmediate(),
+	backoffDoubling(),
+	backoffReset600s(),
+	// probes
+	probePeriod(),
+	noProbeAfterExit(),
+	startupGatesLivenessReadiness(),
+	probesStopOnTermination(),
+	livenessFailureThreshold(),
+	startupFailureThreshold(),
+	readinessThresholds(),
+	// hooks
+	hookBracketing(),
+	preStopBeforeStopSignal(),
+	preStopWithinGrace(),
+	// termination
+	noUnexplainedKill(),
+	graceOnlyShrinks(),
+	forceDeleteRemoves(),
+	stopTimeoutFloor(),
+	stopTimeoutExact(),
+	stopTimeoutHonoured(),
+	sigkillNotBeforeGrace(),
+	sigkillByGracePlus2s(),
+	sidecarReverseTermination(),
+	podRemovedAfterTermination(),
+	// phase
+	terminalPhaseAbsorbing(),
+	succeededIffAllAppExitZero(),
+	// status
+	restartCountMonotone(),
+	restartCountMatchesStarts(),
+	readyImpliesStarted(),
+	readyImpliesRunning(),
+	startedFlag(),
+	initializedCondition(),
+	containersReadyCondition(),
+	kubectlStatusConsistent(),
+}
+
+var byID = func() map[string]int {
+	m := make(map[string]int, len(catalogue))
+	for i := range catalogue {
+		m[catalogue[i].ID] = i
+	}
+	return m
+}()
+
+// All returns the catalogue, in a stable order. The slice is the caller's.
+func All() []Property { return append([]Property(nil), catalogue...) }
+
+// ByID returns the property with the given ID.
+func ByID(id string) (Property, bool) {
+	i, ok := byID[id]
+	if !ok {
+		return Property{}, false
+	}
+	return catalogue[i], true
+}
+
+// Check runs every property over a whole trace and returns all violations
+// (at most one per property), in catalogue order.
+func Check(ctx *Context, trace []model.Action, end time.Duration, complete bool) []Violation {
+	t := newTracker(ctx)
+	rules := make([]rule, len(catalogue))
+	bm := make([]kmask, len(catalogue))
+	am := make([]kmask, len(catalogue))
+	found := make([]*Violation, len(catalogue))
+	for k := range catalogue {
+		rules[k] = catalogue[k].mk(t)
+		bm[k], am[k] = masksOf(rules[k])
+	}
+	for i := range trace {
+		a := &trace[i]
+		t.prepare(a)
+		for k, r := range rules {
+			if found[k] == nil && bm[k]&t.kb != 0 {
+				if msg := r.before(i, a); msg != "" {
+					found[k] = &Violation{ID: catalogue[k].ID, Index: i, At: a.At, Message: msg}
+				}
+			}
+		}
+		t.update(a)
+		for k, r := range rules {
+			if found[k] == nil && am[k]&t.kb != 0 {
+				if msg := r.after(i, a); msg != "" {
+					found[k] = &Violation{ID: catalogue[k].ID, Index: i, At: a.At, Message: msg}
+				}
+			}
+		}
+	}
+	var out []Violation
+	for k, r := range rules {
+		if found[k] == nil {
+			if msg := r.end(end, complete); msg != "" {
+				found[k] = &Violation{ID: catalogue[k].ID, Index: -1, At: end, Message: msg}
+			}
+		}
+		if found[k] != nil {
+			out = append(out, *found[k])
+		}
+	}
+	return out
+}
+
+// Suite runs properties incrementally over one trace: Observe each new
+// action as it is produced. It stops at the first violation: from then on
+// Observe and End return that violation and do nothing else.
+type Suite struct {
+	t     *tracker
+	ids   []string
+	rules []rule
+	// the rules whose before (after) hook looks at each kind of action
+	before, after [kindCount][]int
+	done          *Violation
+}
+
+const kindCount = 15
+
+// NewSuite returns a suite of the given properties (all of them if none are
+// given), sharing one view of the trace.
+func NewSuite(ctx *Context, props ...Property) *Suite {
+	if len(props) == 0 {
+		props = catalogue
+	}
+	s := &Suite{t: newTracker(ctx), ids: make([]string, len(props)), rules: make([]rule, len(props))}
+	masks := make([][2]kmask, len(props))
+	var count [2][kindCount]int
+	total := 0
+	for k := range props {
+		s.ids[k] = props[k].ID
+		s.rules[k] = props[k].mk(s.t)
+		masks[k][0], masks[k][1] = masksOf(s.rules[k])
+		for h := 0; h < 2; h++ {
+			for b := 0; b < kindCount; b++ {
+				if masks[k][h]&(1<<b) != 0 {
+					count[h][b]++
+					total++
+				}
+			}
+		}
+	}
+	// one backing array for all the per-kind lists
+	buf := make([]int, 0, total)
+	lists := [2]*[kindCount][]int{&s.before, &s.after}
+	for h := 0; h < 2; h++ {
+		for b := 0; b < kindCount; b++ {
+			start := len(buf)
+			for k := range props {
+				if masks[k][h]&(1<<b) != 0 {
+					buf = append(buf, k)
+				}
+			}
+			lists[h][b] = buf[start:len(buf):len(buf)]
+		}
+	}
+	return s
+}
+
+func bitIndex(b kmask) int {
+	for k := 0; k < kindCount; k++ {
+		if b == 1<<k {
+			return k
+		}
+	}
+	return kindCount - 1
+}
+
+// Observe checks action a, the i-th of the trace.
+func (s *Suite) Observe(i int, a *model.Action) *Violation {
+	if s.done != nil {
+		return s.done
+	}
+	s.t.prepare(a)
+	b := bitIndex(s.t.kb)
+	for _, k := range s.before[b] {
+		if msg := s.rules[k].before(i, a); msg != "" {
+			s.done = &Violation{ID: s.ids[k], Index: i, At: a.At, Message: msg}
+			break
+		}
+	}
+	s.t.update(a)
+	if s.done != nil {
+		return s.done
+	}
+	for _, k := range s.after[b] {
+		if msg := s.rules[k].after(i, a); msg != "" {
+			s.done = &Violation{ID: s.ids[k], Index: i, At: a.At, Message: msg}
+			return s.done
+		}
+	}
+	return nil
+}
+
+// End finishes the trace at virtual time end (see Checker.End).
+func (s *Suite) End(end time.Duration, complete bool) *Violation {
+	if s.done != nil {
+		return s.done
+	}
+	for k, r := range s.rules {
+		if msg := r.end(end, complete); msg != "" {
+			s.done = &Violation{ID: s.ids[k], Index: -1, At: end, Message: msg}
+			return s.done
+		}
+	}
+	return nil
+}

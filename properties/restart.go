@@ -1,0 +1,167 @@
+package properties
+
+import (
+	v1 "k8s.io/api/core/v1"
+
+	"github.com/podconform/podconform/model"
+)
+
+// exitAfterStart encodes the instance bookkeeping of SEMANTICS.md §1:
+// "Container state: `Waiting{reason}`, `Running{startedAt}`,
+// `Terminated{exitCode, signal, reason, startedAt, finishedAt}`; plus
+// `lastState`, `restartCount`, `ready`, `started`."
+//
+// A container's instances are created and started one at a time, numbered
+// 0, 1, 2, ... without gaps; an instance exits, is stopped or killed only
+// while it runs; a BackOff names the instance that exited last.
+func exitAfterStart() Property {
+	return def("exit-after-start",
+		"instances are numbered 0,1,2,… and exit, stop and SIGKILL only while running",
+		`SEMANTICS.md §1: "Container state: `+"`Waiting{reason}`, `Running{startedAt}`, `Terminated{exitCode, signal, reason, startedAt, finishedAt}`; plus `lastState`, `restartCount`"+`, ..."`,
+		"Every container action must name a container of the pod. ContainerCreated and ContainerStarted must name the next instance (attempt = instances started so far) of a container that is not running; ContainerExited, StopSignal and SIGKILL must name the running instance; BackOff must name the last exited instance of a container that is not running. This is the bookkeeping every other property relies on: a trace that breaks it cannot be interpreted.",
+		func(t *tracker) rule { return &exitAfterStartRule{t: t} })
+}
+
+type exitAfterStartRule struct {
+	nop
+	t *tracker
+}
+
+func (r *exitAfterStartRule) before(_ int, a *model.Action) string {
+	switch a.Kind {
+	case model.ActContainerCreated, model.ActContainerStarted, model.ActHookStarted, model.ActHookEnded,
+		model.ActProbeResult, model.ActStopSignal, model.ActSIGKILL, model.ActContainerExited, model.ActBackOff:
+	default:
+		return ""
+	}
+	i := r.t.ci
+	if i < 0 {
+		return sprintf("%s at %v names %q, which is not a container of the pod", a.Kind, a.At, a.Container)
+	}
+	c := &r.t.c[i]
+	switch a.Kind {
+	case model.ActContainerCreated, model.ActContainerStarted:
+		if c.running {
+			return sprintf("%s %s#%d at %v while instance #%d (started %v) still runs", a.Kind, a.Container, a.Attempt, a.At, c.starts-1, c.startedAt)
+		}
+		if a.Attempt != c.starts {
+			return sprintf("%s %s#%d at %v: want attempt %d (instances so far: %d)", a.Kind, a.Container, a.Attempt, a.At, c.starts, c.starts)
+		}
+	case model.ActContainerExited, model.ActStopSignal, model.ActSIGKILL:
+		if !c.running {
+			return sprintf("%s %s#%d at %v, but %s is not running", a.Kind, a.Container, a.Attempt, a.At, a.Container)
+		}
+		if a.Attempt != c.starts-1 {
+			return sprintf("%s %s#%d at %v, but the running instance is #%d", a.Kind, a.Container, a.Attempt, a.At, c.starts-1)
+		}
+	case model.ActBackOff:
+		if c.running || c.exits == 0 {
+			return sprintf("BackOff %s#%d at %v, but %s has no exited instance to back off from (running=%v)", a.Container, a.Attempt, a.At, a.Container, c.running)
+		}
+		if a.Attempt != c.starts-1 {
+			return sprintf("BackOff %s#%d at %v, but the last instance is #%d", a.Container, a.Attempt, a.At, c.starts-1)
+		}
+	}
+	return ""
+}
+
+// noRestartWhileDeleting encodes SEMANTICS.md §3: "A pod being deleted never
+// restarts anything."
+func noRestartWhileDeleting() Property {
+	return def("no-restart-while-deleting",
+		"no container is created or started after a delete",
+		`SEMANTICS.md §3: "A pod being deleted never restarts anything."`,
+		"Once a DeleteRequested has been seen, no ContainerCreated or ContainerStarted may follow, whatever the restart policy, back-off or probe results say. A kubelet that restarts a crashed container of a terminating pod keeps it alive past its grace period.",
+		func(t *tracker) rule { return &noRestartDeletingRule{t: t} })
+}
+
+type noRestartDeletingRule struct {
+	nop
+	t *tracker
+}
+
+func (r *noRestartDeletingRule) before(_ int, a *model.Action) string {
+	if (a.Kind == model.ActContainerStarted || a.Kind == model.ActContainerCreated) && r.t.deleted {
+		return sprintf("%s %s#%d at %v after the pod was deleted at %v", a.Kind, a.Container, a.Attempt, a.At, r.t.delAt)
+	}
+	return ""
+}
+
+// neverRestartPolicy encodes SEMANTICS.md §3: "App container exits: Always
+// restarts it; OnFailure restarts on non-zero exit only; Never never."
+//
+// It applies to app containers without an effective container-level policy
+// (ContainerRestartRules off, or no restartPolicy on the container) and to
+// regular init containers; sidecars always restart.
+func neverRestartPolicy() Property {
+	return def("never-restart-policy",
+		"restartPolicy Never: an app or regular init container is started at most once",
+		`SEMANTICS.md §3: "App container exits: Always restarts it; OnFailure restarts on non-zero exit only; Never never."`,
+		"Under pod restartPolicy Never, an app container with no container-level restartPolicy in effect, and a regular init container, are started at most once: no attempt 1, whatever the exit code, and also not after a liveness or startup probe kill. Sidecars are not concerned (they always restart).",
+		func(t *tracker) rule { return &neverRestartRule{t: t} })
+}
+
+type neverRestartRule struct {
+	nop
+	t *tracker
+}
+
+func (r *neverRestartRule) before(_ int, a *model.Action) string {
+	t := r.t
+	if a.Kind != model.ActContainerStarted || t.pi.policy != v1.RestartPolicyNever {
+		return ""
+	}
+	i := t.ci
+	if i < 0 || t.c[i].starts == 0 {
+		return ""
+	}
+	if k := t.pi.kinds[i]; k == kindInit || (k == kindApp && !t.pi.ownPolicy(i)) {
+		return sprintf("%s restarted (attempt %d) at %v under restartPolicy Never; its last instance exited with code %d at %v", a.Container, a.Attempt, a.At, t.c[i].exitCode, t.c[i].exitAt)
+	}
+	return ""
+}
+
+// onFailureNoRestartAfterSuccess encodes SEMANTICS.md §3: "OnFailure
+// restarts on non-zero exit only" and "pod Always behaves as OnFailure for
+// them [regular init containers]".
+//
+// A probe kill under OnFailure is planned together with the restart
+// (computePodActions), whatever the exit code the killed process returns,
+// so exits of probe-killed instances are not concerned.
+func onFailureNoRestartAfterSuccess() Property {
+	return def("onfailure-no-restart-after-success",
+		"OnFailure app containers and regular init containers are not restarted after exit 0",
+		`SEMANTICS.md §3: "App container exits: Always restarts it; OnFailure restarts on non-zero exit only; Never never. Regular init containers: pod Always behaves as OnFailure for them."`,
+		"A regular init container whose last instance exited 0 is never started again, under any pod policy. Under pod restartPolicy OnFailure, an app container without an effective container-level policy whose last instance exited 0 is not restarted, unless that instance was killed by its liveness or startup probe (the kubelet plans the restart with the kill).",
+		func(t *tracker) rule { return &onFailureRule{t: t} })
+}
+
+type onFailureRule struct {
+	nop
+	t *tracker
+}
+
+func (r *onFailureRule) before(_ int, a *model.Action) string {
+	t := r.t
+	if a.Kind != model.ActContainerStarted {
+		return ""
+	}
+	i := t.ci
+	if i < 0 || t.c[i].starts == 0 || t.c[i].exits == 0 || t.c[i].exitCode != 0 {
+		return ""
+	}
+	c := &t.c[i]
+	switch t.pi.kinds[i] {
+	case kindInit:
+		return sprintf("regular init container %s restarted at %v although its last instance completed with exit 0 at %v", a.Container, a.At, c.exitAt)
+	case kindApp:
+		if t.pi.policy != v1.RestartPolicyOnFailure || t.pi.ownPolicy(i) {
+			return ""
+		}
+		if c.lastReason == killLiveness || c.lastReason == killStartup || c.dueAtExit {
+			return ""
+		}
+		return sprintf("%s restarted at %v under restartPolicy OnFailure although its last instance exited 0 at %v", a.Container, a.At, c.exitAt)
+	}
+	return ""
+}

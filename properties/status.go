@@ -1,0 +1,529 @@
+package properties
+
+import (
+	"time"
+
+	v1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/podconform/podconform/model"
+)
+
+// timeMonotone encodes the trace format's clock (trace/doc.go): "The time is
+// virtual time since the pod's creation. It is never negative and never
+// decreases from one action to the next".
+func timeMonotone() Property {
+	return def("time-monotone",
+		"virtual time is never negative and never goes back",
+		`trace/doc.go (after SEMANTICS.md §4: "The model gives the exact earliest time"): "The time is virtual time since the pod's creation. It is never negative and never decreases from one action to the next"`,
+		"Every action's time must be >= 0 and >= the previous action's time. Equal times are normal: many actions happen in the same instant, in the order given. A trace whose clock goes back cannot be measured by any timing property.",
+		func(t *tracker) rule { return &timeMonotoneRule{t: t} })
+}
+
+type timeMonotoneRule struct {
+	nop
+	t *tracker
+}
+
+func (r *timeMonotoneRule) before(_ int, a *model.Action) string {
+	if a.At < 0 {
+		return sprintf("%s at negative time %v", a.Kind, a.At)
+	}
+	if r.t.n > 0 && a.At < r.t.now {
+		return sprintf("%s at %v, before the previous action at %v", a.Kind, a.At, r.t.now)
+	}
+	return ""
+}
+
+// statusChanges encodes the kubelet status manager's rule that it writes a
+// status only when it changed (pkg/kubelet/status/status_manager.go
+// updateStatusInternal: "ignoring status update, no change").
+func statusChanges() Property {
+	return def("status-changes",
+		"consecutive published statuses differ",
+		`pkg/kubelet/status/status_manager.go updateStatusInternal: a status equal to the cached one is not written ("Ignoring same status for pod")`,
+		"Each Status action must carry a status that differs from the previous Status action's: the status manager drops unchanged statuses, so a repeated status is an adapter or model bug that inflates watch streams. Fields the checker does not compare count as a difference when set.",
+		func(t *tracker) rule { return &statusChangesRule{t: t} })
+}
+
+type statusChangesRule struct {
+	nop
+	t *tracker
+}
+
+func (r *statusChangesRule) before(_ int, a *model.Action) string {
+	if a.Kind != model.ActStatus {
+		return ""
+	}
+	if a.Status == nil {
+		return sprintf("Status action at %v without a status", a.At)
+	}
+	if r.t.status != nil && statusEqual(a.Status, r.t.status) {
+		return sprintf("status at %v is identical to the previous one (phase %s)", a.At, a.Status.Phase)
+	}
+	return ""
+}
+
+func timeEq(a, b *metav1.Time) bool { return a.Equal(b) }
+
+// statusEqual compares two statuses field by field (no reflection). Fields
+// it does not compare must be empty in both, or they count as different.
+func statusEqual(a, b *v1.PodStatus) bool {
+	if a.Phase != b.Phase || a.Reason != b.Reason || a.Message != b.Message || a.ObservedGeneration != b.ObservedGeneration ||
+		a.NominatedNodeName != b.NominatedNodeName || a.HostIP != b.HostIP || a.PodIP != b.PodIP || a.QOSClass != b.QOSClass ||
+		a.Resize != b.Resize || !timeEq(a.StartTime, b.StartTime) {
+		return false
+	}
+	for _, s := range [2]*v1.PodStatus{a, b} {
+		if len(s.HostIPs) > 0 || len(s.PodIPs) > 0 || len(s.EphemeralContainerStatuses) > 0 || len(s.ResourceClaimStatuses) > 0 ||
+			s.ExtendedResourceClaimStatus != nil || len(s.AllocatedResources) > 0 || s.Resources != nil || len(s.NodeAllocatableResourceClaimStatuses) > 0 {
+			return false
+		}
+	}
+	if len(a.Conditions) != len(b.Conditions) || len(a.InitContainerStatuses) != len(b.InitContainerStatuses) || len(a.ContainerStatuses) != len(b.ContainerStatuses) {
+		return false
+	}
+	for i := range a.Conditions {
+		x, y := &a.Conditions[i], &b.Conditions[i]
+		if x.Type != y.Type || x.Status != y.Status || x.Reason != y.Reason || x.Message != y.Message || x.ObservedGeneration != y.ObservedGeneration ||
+			!x.LastTransitionTime.Equal(&y.LastTransitionTime) || !x.LastProbeTime.Equal(&y.LastProbeTime) {
+			return false
+		}
+	}
+	for i := range a.InitContainerStatuses {
+		if !containerStatusEqual(&a.InitContainerStatuses[i], &b.InitContainerStatuses[i]) {
+			return false
+		}
+	}
+	for i := range a.ContainerStatuses {
+		if !containerStatusEqual(&a.ContainerStatuses[i], &b.ContainerStatuses[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func containerStatusEqual(a, b *v1.ContainerStatus) bool {
+	if a.Name != b.Name || a.Image != b.Image || a.ImageID != b.ImageID || a.ContainerID != b.ContainerID ||
+		a.Ready != b.Ready || a.RestartCount != b.RestartCount || (a.Started == nil) != (b.Started == nil) ||
+		(a.Started != nil && *a.Started != *b.Started) {
+		return false
+	}
+	for _, s := range [2]*v1.ContainerStatus{a, b} {
+		if len(s.AllocatedResources) > 0 || s.Resources != nil || len(s.VolumeMounts) > 0 || s.User != nil || len(s.AllocatedResourcesStatus) > 0 || s.StopSignal != nil {
+			return false
+		}
+	}
+	return stateEqual(&a.State, &b.State) && stateEqual(&a.LastTerminationState, &b.LastTerminationState)
+}
+
+func stateEqual(a, b *v1.ContainerState) bool {
+	switch {
+	case (a.Waiting == nil) != (b.Waiting == nil), (a.Running == nil) != (b.Running == nil), (a.Terminated == nil) != (b.Terminated == nil):
+		return false
+	case a.Waiting != nil && *a.Waiting != *b.Waiting:
+		return false
+	case a.Running != nil && !a.Running.StartedAt.Equal(&b.Running.StartedAt):
+		return false
+	case a.Terminated != nil:
+		x, y := a.Terminated, b.Terminated
+		return x.ExitCode == y.ExitCode && x.Signal == y.Signal && x.Reason == y.Reason && x.Message == y.Message &&
+			x.ContainerID == y.ContainerID && x.StartedAt.Equal(&y.StartedAt) && x.FinishedAt.Equal(&y.FinishedAt)
+	}
+	return true
+}
+
+// statusCheck checks one container status (i is its position in the spec).
+type statusCheck interface {
+	check(i int, cs *v1.ContainerStatus) string
+}
+
+// forStatuses calls f.check for every container status of st with its
+// position in the spec (statuses naming no container are skipped); it stops
+// at the first message. (An interface, not a func value: no allocation.)
+func (t *tracker) forStatuses(st *v1.PodStatus, f statusCheck) string {
+	for k := range st.InitContainerStatuses {
+		if i := t.pi.idx(st.InitContainerStatuses[k].Name); i >= 0 {
+			if msg := f.check(i, &st.InitContainerStatuses[k]); msg != "" {
+				return msg
+			}
+		}
+	}
+	for k := range st.ContainerStatuses {
+		if i := t.pi.idx(st.ContainerStatuses[k].Name); i >= 0 {
+			if msg := f.check(i, &st.ContainerStatuses[k]); msg != "" {
+				return msg
+			}
+		}
+	}
+	return ""
+}
+
+// restartCountMonotone encodes SEMANTICS.md §10: "liveness restarts with
+// monotonically increasing restart count".
+func restartCountMonotone() Property {
+	return def("restart-count-monotone",
+		"a container's restartCount never decreases",
+		`SEMANTICS.md §10: "container_probe.go: ... liveness restarts with monotonically increasing restart count"`,
+		"Across the trace's Status actions, each container's restartCount must never decrease (the upstream container_probe e2e tests assert it). A count that drops, for instance when a status is rebuilt from a garbage-collected runtime, breaks it.",
+		func(t *tracker) rule { return &restartMonotoneRule{t: t, last: make([]int32, len(t.pi.names))} })
+}
+
+type restartMonotoneRule struct {
+	nop
+	t    *tracker
+	last []int32
+	at   time.Duration
+}
+
+func (r *restartMonotoneRule) after(_ int, a *model.Action) string {
+	if a.Kind != model.ActStatus || a.Status == nil {
+		return ""
+	}
+	r.at = a.At
+	return r.t.forStatuses(a.Status, r)
+}
+
+func (r *restartMonotoneRule) check(i int, cs *v1.ContainerStatus) string {
+	if cs.RestartCount < r.last[i] {
+		return sprintf("status at %v: restartCount of %s fell from %d to %d", r.at, cs.Name, r.last[i], cs.RestartCount)
+	}
+	r.last[i] = cs.RestartCount
+	return ""
+}
+
+// restartCountMatchesStarts encodes SEMANTICS.md §1: "plus `lastState`,
+// `restartCount`, `ready`, `started`" with the kubelet's count of restarts
+// (the instances started before the current one).
+func restartCountMatchesStarts() Property {
+	return def("restart-count-matches-starts",
+		"restartCount equals the number of restarts the trace shows",
+		`SEMANTICS.md §1: "Container state: ...; plus `+"`lastState`, `restartCount`, `ready`, `started`"+`." (restartCount counts the instances before the current one: kuberuntime_container.go getPodContainerStatuses)`,
+		"In every Status, each container's restartCount must equal the number of its instances started so far minus one (0 before its first start), as the trace's ContainerStarted actions show. A count that lags, jumps, or counts refused back-off attempts breaks it.",
+		func(t *tracker) rule { return &restartMatchesRule{t: t} })
+}
+
+type restartMatchesRule struct {
+	nop
+	t  *tracker
+	at time.Duration
+}
+
+func (r *restartMatchesRule) after(_ int, a *model.Action) string {
+	if a.Kind != model.ActStatus || a.Status == nil {
+		return ""
+	}
+	r.at = a.At
+	return r.t.forStatuses(a.Status, r)
+}
+
+func (r *restartMatchesRule) check(i int, cs *v1.ContainerStatus) string {
+	want := int32(r.t.c[i].starts - 1)
+	if want < 0 {
+		want = 0
+	}
+	if cs.RestartCount != want {
+		return sprintf("status at %v: restartCount of %s is %d, but the trace shows %d starts (want %d)", r.at, cs.Name, cs.RestartCount, r.t.c[i].starts, want)
+	}
+	return ""
+}
+
+// readyImpliesStarted encodes SEMANTICS.md §5: "Readiness: a container is
+// ready only when started".
+func readyImpliesStarted() Property {
+	return def("ready-implies-started",
+		"a ready sidecar or app container is started",
+		`SEMANTICS.md §5: "Readiness: a container is ready only when started and readiness succeeded successThreshold times in a row"`,
+		"In every Status, a sidecar or app container status with ready=true must have started=true. Readiness before the startup probe passed would send traffic to a container that is still starting.",
+		func(t *tracker) rule { return &readyStartedRule{t: t} })
+}
+
+type readyStartedRule struct {
+	nop
+	t  *tracker
+	at time.Duration
+}
+
+func (r *readyStartedRule) after(_ int, a *model.Action) string {
+	if a.Kind != model.ActStatus || a.Status == nil {
+		return ""
+	}
+	r.at = a.At
+	return r.t.forStatuses(a.Status, r)
+}
+
+func (r *readyStartedRule) check(i int, cs *v1.ContainerStatus) string {
+	if r.t.pi.kinds[i] != kindInit && cs.Ready && (cs.Started == nil || !*cs.Started) {
+		return sprintf("status at %v: %s is ready but not started", r.at, cs.Name)
+	}
+	return ""
+}
+
+// readyImpliesRunning encodes SEMANTICS.md §5: "Init containers count as
+// ready only when terminated with exit 0." and the readiness of running
+// containers.
+func readyImpliesRunning() Property {
+	return def("ready-implies-running",
+		"a ready sidecar or app container is running; a ready init container terminated with 0",
+		`SEMANTICS.md §5: "`+"`ContainersReady`"+` = every app container and sidecar ready; ... Init containers count as ready only when terminated with exit 0."`,
+		"In every Status, a sidecar or app container status with ready=true must be in state running, and a regular init container status with ready=true must be terminated with exit code 0. A container reported ready while waiting or terminated breaks it.",
+		func(t *tracker) rule { return &readyRunningRule{t: t} })
+}
+
+type readyRunningRule struct {
+	nop
+	t  *tracker
+	at time.Duration
+}
+
+func (r *readyRunningRule) after(_ int, a *model.Action) string {
+	if a.Kind != model.ActStatus || a.Status == nil {
+		return ""
+	}
+	r.at = a.At
+	return r.t.forStatuses(a.Status, r)
+}
+
+func (r *readyRunningRule) check(i int, cs *v1.ContainerStatus) string {
+	if !cs.Ready {
+		return ""
+	}
+	if r.t.pi.kinds[i] == kindInit {
+		if t := cs.State.Terminated; t == nil || t.ExitCode != 0 {
+			return sprintf("status at %v: regular init container %s is ready but not terminated with exit 0", r.at, cs.Name)
+		}
+		return ""
+	}
+	if cs.State.Running == nil {
+		return sprintf("status at %v: %s is ready but not running", r.at, cs.Name)
+	}
+	return ""
+}
+
+// startedFlag encodes SEMANTICS.md §5: "No startup probe: the container is
+// `started` when running. With one, liveness and readiness do not run until
+// the startup probe succeeds once" and §6: "the container is not counted as
+// started ... until it returns."
+func startedFlag() Property {
+	return def("started-flag",
+		"started is true exactly when running, postStart done and the startup probe succeeded",
+		`SEMANTICS.md §5: "No startup probe: the container is `+"`started`"+` when running." and §6: "postStart runs right after the container starts; the kubelet waits for it: the container is not counted as started, and the next container is not started, until it returns."`,
+		"In every Status, each container's started flag must equal what the trace shows: its current instance runs, its postStart hook (if any) has returned, and its startup probe (if any) has succeeded for this instance. A container counted as started during postStart, or before its startup probe passed, breaks it.",
+		func(t *tracker) rule { return &startedFlagRule{t: t} })
+}
+
+type startedFlagRule struct {
+	nop
+	t  *tracker
+	at time.Duration
+}
+
+func (r *startedFlagRule) after(_ int, a *model.Action) string {
+	if a.Kind != model.ActStatus || a.Status == nil {
+		return ""
+	}
+	r.at = a.At
+	return r.t.forStatuses(a.Status, r)
+}
+
+func (r *startedFlagRule) check(i int, cs *v1.ContainerStatus) string {
+	got := cs.Started != nil && *cs.Started
+	if want := r.t.started(i); got != want {
+		c := &r.t.c[i]
+		return sprintf("status at %v: %s started=%v, but the trace shows running=%v, postStart done=%v, startup success=%v", r.at, cs.Name, got, c.running, c.psDone, c.startupOK)
+	}
+	return ""
+}
+
+func findCond(conds []v1.PodCondition, t v1.PodConditionType) *v1.PodCondition {
+	for i := range conds {
+		if conds[i].Type == t {
+			return &conds[i]
+		}
+	}
+	return nil
+}
+
+// initializedCondition encodes SEMANTICS.md §2: "`Initialized` is True once
+// all regular init containers completed successfully (and sidecars
+// started)." as GeneratePodInitializedCondition
+// (pkg/kubelet/status/generate.go) decides it.
+func initializedCondition() Property {
+	return def("initialized-condition",
+		"Initialized is True iff the init containers are done (or an app container has run)",
+		`SEMANTICS.md §2: "`+"`Initialized`"+` is True once all regular init containers completed successfully (and sidecars started)." (GeneratePodInitializedCondition, pkg/kubelet/status/generate.go)`,
+		"In every Status, the Initialized condition must exist and its status must be what GeneratePodInitializedCondition (model.InitializedCondition) derives from the same status's container statuses, phase and the previous status's conditions: True when every regular init container is ready (exited 0) and every sidecar started, or an app container is running or terminated, or the pod Succeeded, or it was True before. And the trace must agree: Initialized True needs an app container to have started, or every regular init container's last instance to have exited 0 with every sidecar started, or an earlier True.",
+		func(t *tracker) rule { return &initializedRule{t: t} })
+}
+
+type initializedRule struct {
+	nop
+	t    *tracker
+	memo condMemo
+}
+
+// condMemo remembers the inputs and the verdict of the last call of a
+// condition generator, so that a status whose inputs did not change is not
+// derived again (the generators build messages, which allocates).
+type condMemo struct {
+	ok               bool
+	phase            v1.PodPhase
+	present, a, b, c uint64
+	status           v1.ConditionStatus
+	reason           string
+}
+
+func (m *condMemo) same(phase v1.PodPhase, present, a, b, c uint64, got *v1.PodCondition) bool {
+	return m.ok && m.phase == phase && m.present == present && m.a == a && m.b == b && m.c == c && m.status == got.Status && m.reason == got.Reason
+}
+
+func (m *condMemo) set(phase v1.PodPhase, present, a, b, c uint64, got *v1.PodCondition) {
+	*m = condMemo{ok: true, phase: phase, present: present, a: a, b: b, c: c, status: got.Status, reason: got.Reason}
+}
+
+// statusBits summarises the container statuses of st by spec position:
+// present, ready, started, and running-or-terminated. ok is false for pods
+// too large to summarise.
+func (t *tracker) statusBits(st *v1.PodStatus) (present, ready, started, ran uint64, ok bool) {
+	if len(t.pi.names) > 64 {
+		return 0, 0, 0, 0, false
+	}
+	add := func(sts []v1.ContainerStatus) {
+		for k := range sts {
+			cs := &sts[k]
+			i := t.pi.idx(cs.Name)
+			if i < 0 {
+				ok = false
+				continue
+			}
+			bit := uint64(1) << i
+			present |= bit
+			if cs.Ready {
+				ready |= bit
+			}
+			if cs.Started != nil && *cs.Started {
+				started |= bit
+			}
+			if cs.State.Running != nil || cs.State.Terminated != nil {
+				ran |= bit
+			}
+		}
+	}
+	ok = true
+	add(st.InitContainerStatuses)
+	add(st.ContainerStatuses)
+	return
+}
+
+func (r *initializedRule) before(_ int, a *model.Action) string {
+	if a.Kind != model.ActStatus || a.Status == nil {
+		return ""
+	}
+	t := r.t
+	st := a.Status
+	got := findCond(st.Conditions, v1.PodInitialized)
+	if got == nil {
+		return sprintf("status at %v has no Initialized condition", a.At)
+	}
+	var prev []v1.PodCondition
+	if t.status != nil {
+		prev = t.status.Conditions
+	}
+	prevTrue := uint64(0)
+	if p := findCond(prev, v1.PodInitialized); p != nil && p.Status == v1.ConditionTrue {
+		prevTrue = 1
+	}
+	present, ready, started, ran, ok := t.statusBits(st)
+	nilList := uint64(0)
+	if st.InitContainerStatuses == nil {
+		nilList = 2
+	}
+	if !ok || !r.memo.same(st.Phase, present, ready, started, ran|prevTrue<<63|nilList<<61, got) {
+		want := model.InitializedCondition(t.pi.pod, st.InitContainerStatuses, st.ContainerStatuses, st.Phase, prev)
+		if got.Status != want.Status || got.Reason != want.Reason {
+			r.memo.ok = false
+			return sprintf("status at %v: Initialized is %s (%s), but its container statuses give %s (%s)", a.At, got.Status, got.Reason, want.Status, want.Reason)
+		}
+		if ok && len(t.pi.names) <= 60 {
+			r.memo.set(st.Phase, present, ready, started, ran|prevTrue<<63|nilList<<61, got)
+		}
+	}
+	if got.Status != v1.ConditionTrue || t.appStarted || t.deleted || st.Phase == v1.PodSucceeded || st.Phase == v1.PodFailed {
+		// A terminated pod's statuses come from TerminatePod, which marks
+		// what never ran as terminated.
+		return ""
+	}
+	if p := findCond(prev, v1.PodInitialized); p != nil && p.Status == v1.ConditionTrue {
+		return ""
+	}
+	for j := 0; j < t.pi.nInit; j++ {
+		switch t.pi.kinds[j] {
+		case kindInit:
+			if !t.completed(j) {
+				return sprintf("status at %v: Initialized is True, but no app container has started and init container %s has not completed", a.At, t.pi.names[j])
+			}
+		case kindSidecar:
+			if !t.started(j) {
+				return sprintf("status at %v: Initialized is True, but no app container has started and sidecar %s is not started", a.At, t.pi.names[j])
+			}
+		}
+	}
+	return ""
+}
+
+// containersReadyCondition encodes SEMANTICS.md §5: "`ContainersReady` =
+// every app container and sidecar ready; `Ready` = ContainersReady and all
+// readiness gates."
+func containersReadyCondition() Property {
+	return def("containers-ready-condition",
+		"ContainersReady and Ready follow the containers' ready flags",
+		`SEMANTICS.md §5: "`+"`ContainersReady`"+` = every app container and sidecar ready; `+"`Ready`"+` = ContainersReady and all readiness gates."`,
+		"In every Status, the ContainersReady condition must be what GenerateContainersReadyCondition (model.ContainersReadyCondition) derives from the same status, and Ready what GeneratePodReadyCondition (model.ReadyCondition) derives from it; and ContainersReady True needs every sidecar and app container to be ready by the trace's readiness replay (started, and readiness succeeded). A pod reported Ready while a container is unready would receive traffic it cannot serve.",
+		func(t *tracker) rule { return &containersReadyRule{t: t} })
+}
+
+type containersReadyRule struct {
+	nop
+	t    *tracker
+	memo condMemo
+}
+
+func (r *containersReadyRule) after(_ int, a *model.Action) string {
+	if a.Kind != model.ActStatus || a.Status == nil {
+		return ""
+	}
+	t := r.t
+	st := a.Status
+	cr := findCond(st.Conditions, v1.ContainersReady)
+	rd := findCond(st.Conditions, v1.PodReady)
+	if cr == nil || rd == nil {
+		return sprintf("status at %v lacks the ContainersReady or Ready condition", a.At)
+	}
+	present, ready, _, _, ok := t.statusBits(st)
+	nilList := uint64(0)
+	if st.InitContainerStatuses == nil && len(st.ContainerStatuses) == 0 {
+		nilList = 1
+	}
+	if !ok || !r.memo.same(st.Phase, present, ready, nilList, 0, cr) {
+		want := model.ContainersReadyCondition(t.pi.pod, st.InitContainerStatuses, st.ContainerStatuses, st.Phase)
+		if cr.Status != want.Status || cr.Reason != want.Reason {
+			r.memo.ok = false
+			return sprintf("status at %v: ContainersReady is %s (%s), but the container statuses give %s (%s)", a.At, cr.Status, cr.Reason, want.Status, want.Reason)
+		}
+		if ok {
+			r.memo.set(st.Phase, present, ready, nilList, 0, cr)
+		}
+	}
+	wantReady := model.ReadyCondition(t.pi.pod, *cr, st.Conditions)
+	if rd.Status != wantReady.Status {
+		return sprintf("status at %v: Ready is %s, but ContainersReady %s gives %s", a.At, rd.Status, cr.Status, wantReady.Status)
+	}
+	if cr.Status == v1.ConditionTrue {
+		for i := range t.c {
+			if t.pi.kinds[i] != kindInit && !t.ready(i) {
+				return sprintf("status at %v: ContainersReady is True, but %s is not ready by its trace (started=%v)", a.At, t.pi.names[i], t.started(i))
+			}
+		}
+	}
+	return ""
+}

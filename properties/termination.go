@@ -1,0 +1,591 @@
+package properties
+
+import (
+	"time"
+
+	"github.com/podconform/podconform/model"
+)
+
+// noUnexplainedKill encodes SEMANTICS.md §6: "preStop runs before the stop
+// signal whenever the kubelet kills a container (API deletion,
+// liveness/startup failure, eviction)."
+func noUnexplainedKill() Property {
+	return def("no-unexplained-kill",
+		"the kubelet kills a container only for a delete, a probe, a failed postStart or the pod's end",
+		`SEMANTICS.md §6: "preStop runs before the stop signal whenever the kubelet kills a container (API deletion, liveness/startup failure, eviction)." and §6: "If it fails: a `+"`FailedPostStartHook`"+` event, the container is killed, and the restart policy applies."`,
+		"The first kill action (preStop or stop signal) of an instance must be explained: the pod is being deleted, the instance's postStart failed, or its liveness or startup probe reached its failure threshold. Sidecars are also killed when the pod ends on its own (all app containers done, or a regular init container failed under restartPolicy Never); that is judged at the end of the instant, once the app containers' kills are in. A kill with no reason is a kubelet that stops healthy containers.",
+		func(t *tracker) rule { return &unexplainedKillRule{t: t} })
+}
+
+type unexplainedKillRule struct {
+	nop
+	t      *tracker
+	defers []deferred
+}
+
+func (r *unexplainedKillRule) flush(now time.Duration) string {
+	t := r.t
+	k := 0
+	for _, d := range r.defers {
+		if d.at >= now {
+			r.defers[k] = d
+			k++
+			continue
+		}
+		if !t.deleted && !t.podTerminating() {
+			r.defers = r.defers[:0]
+			return sprintf("sidecar %s#%d was killed at %v with no reason: no delete, postStart ok, no probe threshold reached, and the pod is not terminating", t.pi.names[d.i], d.attempt, d.at)
+		}
+	}
+	r.defers = r.defers[:k]
+	return ""
+}
+
+func (r *unexplainedKillRule) before(_ int, a *model.Action) string {
+	if len(r.defers) > 0 {
+		if msg := r.flush(a.At); msg != "" {
+			return msg
+		}
+	}
+	if a.Kind != model.ActStopSignal && !(a.Kind == model.ActHookStarted && a.Hook == model.HookPreStop) {
+		return ""
+	}
+	t := r.t
+	i := t.ci
+	if i < 0 {
+		return ""
+	}
+	c := &t.c[i]
+	if c.killing || t.deleted || !c.running || t.killExplained(i) {
+		return ""
+	}
+	if t.pi.kinds[i] == kindSidecar {
+		r.defers = append(r.defers, deferred{i: i, at: a.At, attempt: c.starts - 1})
+		return ""
+	}
+	return sprintf("%s#%d killed at %v (%s) with no reason: no delete, postStart ok, no probe reached its failure threshold", a.Container, a.Attempt, a.At, a.Kind)
+}
+
+func (r *unexplainedKillRule) end(end time.Duration, _ bool) string { return r.flush(end) }
+
+// graceOnlyShrinks encodes SEMANTICS.md §7: "A later delete can only shorten
+// the grace period, never lengthen it (`calculateEffectiveGracePeriod` in
+// `pkg/kubelet/pod_workers.go`)."
+func graceOnlyShrinks() Property {
+	return def("grace-only-shrinks",
+		"each delete's effective grace period is at most the previous one; a force delete has grace 0",
+		`SEMANTICS.md §7: "A later delete can only shorten the grace period, never lengthen it (`+"`calculateEffectiveGracePeriod`"+` in `+"`pkg/kubelet/pod_workers.go`"+`)."`,
+		"The Grace of each DeleteRequested (the effective grace period after it) must not exceed the previous one, and a force delete must carry grace 0. A second delete with a longer grace period that extends the pod's termination breaks it.",
+		func(t *tracker) rule { return &graceShrinksRule{t: t} })
+}
+
+type graceShrinksRule struct {
+	nop
+	t *tracker
+}
+
+func (r *graceShrinksRule) before(_ int, a *model.Action) string {
+	if a.Kind != model.ActDeleteRequested {
+		return ""
+	}
+	if a.Force && a.Grace != 0 {
+		return sprintf("force delete at %v with grace %d; want 0", a.At, a.Grace)
+	}
+	if a.Grace < 0 {
+		return sprintf("delete at %v with negative grace %d", a.At, a.Grace)
+	}
+	if r.t.deleted && a.Grace > r.t.grace {
+		return sprintf("delete at %v has effective grace %ds, longer than the previous %ds", a.At, a.Grace, r.t.grace)
+	}
+	return ""
+}
+
+// forceDeleteRemoves encodes SEMANTICS.md §7: "Force delete
+// (`--grace-period=0 --force`): the API object goes at once; on the node the
+// kubelet still uses at least 1 s, then the 2 s floor."
+func forceDeleteRemoves() Property {
+	return def("force-delete-removes",
+		"a force delete removes the pod at once and stops containers with the 2 s floor",
+		`SEMANTICS.md §7: "Force delete (`+"`--grace-period=0 --force`"+`): the API object goes at once; on the node the kubelet still uses at least 1 s, then the 2 s floor."`,
+		"The action right after a force DeleteRequested must be PodRemoved, at the same time, and every StopSignal after a force delete must have the floor timeout (minimumGracePeriodSeconds, 2 s): nothing of the grace period is left. A force-deleted pod that lingers in the API, or containers given their full grace period, break it.",
+		func(t *tracker) rule { return &forceDeleteRule{t: t} })
+}
+
+type forceDeleteRule struct {
+	nop
+	t       *tracker
+	pending bool
+	at      time.Duration
+}
+
+func (r *forceDeleteRule) before(_ int, a *model.Action) string {
+	if r.pending {
+		r.pending = false
+		if a.Kind != model.ActPodRemoved || a.At != r.at {
+			return sprintf("force delete at %v was followed by %s at %v, not by PodRemoved at once", r.at, a.Kind, a.At)
+		}
+	}
+	if a.Kind == model.ActStopSignal && r.t.forced && a.Timeout != r.t.pi.minGrace {
+		return sprintf("stop signal to %s#%d at %v after a force delete has timeout %ds; want the floor %ds", a.Container, a.Attempt, a.At, a.Timeout, r.t.pi.minGrace)
+	}
+	return ""
+}
+
+func (r *forceDeleteRule) after(_ int, a *model.Action) string {
+	if a.Kind == model.ActDeleteRequested && a.Force && !r.t.removed {
+		r.pending, r.at = true, a.At
+	}
+	return ""
+}
+
+func (r *forceDeleteRule) end(time.Duration, bool) string {
+	if r.pending {
+		return sprintf("force delete at %v is the last action: PodRemoved must follow at once", r.at)
+	}
+	return ""
+}
+
+// stopTimeoutFloor encodes SEMANTICS.md §7: "floor the rest at
+// `minimumGracePeriodInSeconds = 2`".
+func stopTimeoutFloor() Property {
+	return def("stop-timeout-floor",
+		"every stop timeout is at least minimumGracePeriodSeconds",
+		`SEMANTICS.md §7: "floor the rest at `+"`minimumGracePeriodInSeconds = 2`"+`; then `+"`StopContainer(timeout)`"+`"`,
+		"Every StopSignal's timeout must be at least the profile's minimumGracePeriodSeconds (2 s by default): the kubelet always gives a container a short window between the stop signal and SIGKILL, even after a hook used up the grace period or on a force delete.",
+		func(t *tracker) rule { return &stopFloorRule{t: t} })
+}
+
+type stopFloorRule struct {
+	nop
+	t *tracker
+}
+
+func (r *stopFloorRule) before(_ int, a *model.Action) string {
+	if a.Kind == model.ActStopSignal && a.Timeout < r.t.pi.minGrace {
+		return sprintf("stop signal to %s#%d at %v with timeout %ds, below the floor %ds", a.Container, a.Attempt, a.At, a.Timeout, r.t.pi.minGrace)
+	}
+	return ""
+}
+
+// stopTimeoutExact encodes SEMANTICS.md §7: "Measured on the real code
+// (StopContainer timeout): grace 30, no hook → 30; grace 30, hook 1.5 s →
+// 29; grace 3, hook 2.5 s → 2; grace 3, hook 5 s → 2 (hook abandoned at 3
+// s); grace 0 → 2."
+func stopTimeoutExact() Property {
+	return def("stop-timeout-exact",
+		"the stop timeout is the grace left after preStop and sidecar waits, in whole seconds, floored",
+		`SEMANTICS.md §7: "Measured on the real code (StopContainer timeout): grace 30, no hook → 30; grace 30, hook 1.5 s → 29; grace 3, hook 2.5 s → 2; grace 3, hook 5 s → 2 (hook abandoned at 3 s); grace 0 → 2."`,
+		"The checker replays killContainer's stages from the trace: the kill's grace (a delete's, or for other kills the probe's terminationGracePeriodSeconds or the pod's, whichever the trace allows), minus the whole seconds the preStop hook used, minus the whole seconds an ordered sidecar waited for its turn, floored at minimumGracePeriodSeconds; a later shorter delete restarts the stage with its grace. The first StopSignal of an instance must carry that timeout; a further StopSignal is allowed only when a shorter delete brings SIGKILL forward, with max(grace, floor).",
+		func(t *tracker) rule { return &stopExactRule{t: t} })
+}
+
+type stopExactRule struct {
+	nop
+	t *tracker
+}
+
+func (r *stopExactRule) before(_ int, a *model.Action) string {
+	if a.Kind != model.ActStopSignal {
+		return ""
+	}
+	t := r.t
+	i := t.ci
+	if i < 0 || !t.c[i].running {
+		return ""
+	}
+	c := &t.c[i]
+	if c.stopped && !c.ks.unsure && !(c.ks.restop && c.ks.restopAt == a.At) {
+		return sprintf("second stop signal to %s#%d at %v (timeout %ds) with no shorter delete to call for it (first at %v, timeout %ds)", a.Container, a.Attempt, a.At, a.Timeout, c.stopAt, c.stopT)
+	}
+	vals, n, ok := t.expectedStop(i, a.At)
+	if !ok || n == 0 {
+		return ""
+	}
+	for k := 0; k < n; k++ {
+		if vals[k] == a.Timeout {
+			return ""
+		}
+	}
+	if n == 1 {
+		return sprintf("stop signal to %s#%d at %v has timeout %ds; the kill's grace leaves %ds", a.Container, a.Attempt, a.At, a.Timeout, vals[0])
+	}
+	return sprintf("stop signal to %s#%d at %v has timeout %ds; the kill's grace leaves %ds or %ds", a.Container, a.Attempt, a.At, a.Timeout, vals[0], vals[1])
+}
+
+// stopTimeoutHonoured encodes SEMANTICS.md §7: "the runtime sends the stop
+// signal (SIGTERM, or the image's STOPSIGNAL, or `lifecycle.stopSignal`
+// where that gate is on) and SIGKILL when the timeout ends."
+func stopTimeoutHonoured() Property {
+	return def("stop-timeout-honoured",
+		"a stopped container is gone when its stop timeout ends",
+		`SEMANTICS.md §7: "the runtime sends the stop signal (SIGTERM, or the image's STOPSIGNAL, or `+"`lifecycle.stopSignal`"+` where that gate is on) and SIGKILL when the timeout ends."`,
+		"After a StopSignal with timeout T at time s (the latest one counts), the instance must have exited by s + T: the runtime sends SIGKILL then. A container still running later, or a runtime that never sends SIGKILL to a process that ignores SIGTERM, breaks it.",
+		func(t *tracker) rule { return &stopHonouredRule{t: t} })
+}
+
+type stopHonouredRule struct {
+	nop
+	t *tracker
+}
+
+func (r *stopHonouredRule) late(now time.Duration) string {
+	t := r.t
+	for i := range t.c {
+		c := &t.c[i]
+		if c.running && c.stopped {
+			if dl := c.stopAt + sec(c.stopT); now > dl {
+				return sprintf("%s#%d still runs at %v; its stop signal at %v had timeout %ds, so SIGKILL was due at %v", t.pi.names[i], c.starts-1, now, c.stopAt, c.stopT, dl)
+			}
+		}
+	}
+	return ""
+}
+
+func (r *stopHonouredRule) before(_ int, a *model.Action) string { return r.late(a.At) }
+func (r *stopHonouredRule) end(end time.Duration, _ bool) string { return r.late(end) }
+
+// sigkillNotBeforeGrace encodes SEMANTICS.md §7: "with deletion at t0 and
+// grace g, no container of the pod is sent SIGKILL before t0 + g unless it
+// exited on its own, and if a preStop hook overran, SIGKILL comes no earlier
+// than 2 s after the stop signal".
+func sigkillNotBeforeGrace() Property {
+	return def("sigkill-not-before-grace",
+		"SIGKILL never comes before the stop timeout, nor before the grace period of the kill ends",
+		`SEMANTICS.md §7: "Consequence, the invariant to check: with deletion at t0 and grace g, no container of the pod is sent SIGKILL before t0 + g unless it exited on its own, and if a preStop hook overran, SIGKILL comes no earlier than 2 s after the stop signal"`,
+		"A SIGKILL must follow a StopSignal of the same instance, no earlier than that StopSignal's time + timeout (the latest StopSignal). For a kill begun by the deletion, it must also come no earlier than the delete deadline min over deletes of (time + grace); for a kill begun earlier (a probe kill), no earlier than its start + the smallest grace it could use, or the delete deadline if that is sooner. Killing a container before its grace period ends denies it its graceful shutdown.",
+		func(t *tracker) rule { return &sigkillEarlyRule{t: t} })
+}
+
+type sigkillEarlyRule struct {
+	nop
+	t *tracker
+}
+
+func (r *sigkillEarlyRule) before(_ int, a *model.Action) string {
+	if a.Kind != model.ActSIGKILL {
+		return ""
+	}
+	t := r.t
+	i := t.ci
+	if i < 0 {
+		return ""
+	}
+	c := &t.c[i]
+	if !c.stopped {
+		return sprintf("SIGKILL to %s#%d at %v without a stop signal first", a.Container, a.Attempt, a.At)
+	}
+	if due := c.stopAt + sec(c.stopT); a.At < due {
+		return sprintf("SIGKILL to %s#%d at %v, before its stop timeout ended at %v (stop signal at %v, timeout %ds)", a.Container, a.Attempt, a.At, due, c.stopAt, c.stopT)
+	}
+	if c.reason == killDelete {
+		if a.At < t.deadline {
+			return sprintf("SIGKILL to %s#%d at %v, before the delete's grace period ends at %v", a.Container, a.Attempt, a.At, t.deadline)
+		}
+		return ""
+	}
+	if c.reason == killPod && t.pi.kinds[i] == kindSidecar {
+		return ""
+	}
+	g, n := t.graceCandidates(i, c.reason)
+	gmin := g[0]
+	if n > 1 && g[1] < gmin {
+		gmin = g[1]
+	}
+	bound := c.killAt + sec(gmin)
+	if t.deleted && t.deadline < bound {
+		bound = t.deadline
+	}
+	if a.At < bound {
+		return sprintf("SIGKILL to %s#%d at %v, before the grace period (%ds) of its kill begun at %v ends at %v", a.Container, a.Attempt, a.At, gmin, c.killAt, bound)
+	}
+	return ""
+}
+
+// sigkillByGracePlus2s encodes SEMANTICS.md §7: "every container is gone by
+// t0 + g + 2 s (the "one-off 2 second extension")."
+func sigkillByGracePlus2s() Property {
+	return def("sigkill-by-grace-plus-2s",
+		"after a delete, every container is gone by the grace deadline + 2 s",
+		`SEMANTICS.md §7: "every container is gone by t0 + g + 2 s (the \"one-off 2 second extension\"). A regression once gave preStop a second full grace period (termination took 2 × g; issues #115817, #117373): a conformance suite must catch that."`,
+		"After the first delete, with D = min over deletes of (time + max(grace, 1 s)) (grace only shrinks; the kubelet always gives at least 1 s), every container must have exited by D + max(minimumGracePeriodSeconds, 1 s). An ordered sidecar's bound is its own wait deadline (the preStop's deadline plus the fraction of a second the kubelet's truncation leaves, possibly shortened by later deletes) + the same margin. Termination that takes twice the grace period (kubernetes#115817) breaks it; the check concludes only what the trace up to its end proves.",
+		func(t *tracker) rule { return &sigkillLateRule{t: t} })
+}
+
+type sigkillLateRule struct {
+	nop
+	t *tracker
+}
+
+func (r *sigkillLateRule) bound(i int) time.Duration {
+	t := r.t
+	margin := sec(max64(t.pi.minGrace, 1))
+	ks := &t.c[i].ks
+	if ks.ordered || (t.c[i].reason == killPod && t.pi.kinds[i] == kindSidecar) || (t.pi.kinds[i] == kindSidecar && !t.c[i].killing) {
+		if ks.ordered && !ks.unsure && ks.waitDl > 0 && (ks.stage == ksWait || ks.stage == ksStop || ks.stage == ksPending) {
+			dl := ks.waitDl
+			if dl > t.nodeDl+time.Second {
+				dl = t.nodeDl + time.Second
+			}
+			return dl + margin
+		}
+		return t.nodeDl + time.Second + margin
+	}
+	return t.nodeDl + margin
+}
+
+func (r *sigkillLateRule) late(now time.Duration) string {
+	t := r.t
+	if !t.deleted {
+		return ""
+	}
+	for i := range t.c {
+		if !t.c[i].running {
+			continue
+		}
+		if b := r.bound(i); now > b {
+			return sprintf("%s#%d still runs at %v; after the delete at %v (grace %ds, deadline %v) it had to be gone by %v", t.pi.names[i], t.c[i].starts-1, now, t.delAt, t.firstGrace, t.deadline, b)
+		}
+	}
+	return ""
+}
+
+func (r *sigkillLateRule) before(_ int, a *model.Action) string { return r.late(a.At) }
+func (r *sigkillLateRule) end(end time.Duration, _ bool) string { return r.late(end) }
+
+// sidecarReverseTermination encodes SEMANTICS.md §7: "Sidecars at pod
+// termination: app containers first; then sidecars in reverse declaration
+// order, each waiting for the app containers and for the sidecars declared
+// after it, all within the same grace budget; when it runs out the rest are
+// stopped together with the 2 s floor."
+//
+// As newTerminationOrdering (kuberuntime_termination_order.go) builds it, a
+// sidecar waits for the app containers running when termination began and
+// for the next sidecar declared after it.
+func sidecarReverseTermination() Property {
+	return def("sidecar-reverse-termination",
+		"at termination sidecars are stopped after the app containers, in reverse order, unless the budget ran out",
+		`SEMANTICS.md §7: "Sidecars at pod termination: app containers first; then sidecars in reverse declaration order, each waiting for the app containers and for the sidecars declared after it, all within the same grace budget; when it runs out the rest are stopped together with the 2 s floor."`,
+		"In a pod termination (a delete, or the pod ending on its own), a sidecar whose kill belongs to the termination may get its stop signal while an app container or the next sidecar declared after it still runs only when the grace budget ran out: at or after the termination's deadline, with the floor timeout. After a delete, once those containers are gone and its preStop hook is over, the sidecar must get its stop signal in the same instant. Sidecars stopped before the app containers they serve, or in declaration order, break it.",
+		func(t *tracker) rule { return &sidecarOrderRule{t: t} })
+}
+
+type sidecarOrderRule struct {
+	nop
+	t      *tracker
+	next   []int // the next sidecar declared after each sidecar, or -1
+	turn   []deferred
+	inited bool
+}
+
+func (r *sidecarOrderRule) init() {
+	r.inited = true
+	pi := r.t.pi
+	r.next = make([]int, len(pi.names))
+	nx := -1
+	for i := len(pi.names) - 1; i >= 0; i-- {
+		r.next[i] = -1
+		if pi.kinds[i] == kindSidecar {
+			r.next[i] = nx
+			nx = i
+		}
+	}
+}
+
+// blocker returns a running container sidecar i waits for, or -1.
+func (r *sidecarOrderRule) blocker(i int) int {
+	t := r.t
+	for _, j := range t.pi.apps {
+		if t.c[j].running {
+			return j
+		}
+	}
+	if n := r.next[i]; n >= 0 && t.c[n].running {
+		return n
+	}
+	return -1
+}
+
+func (r *sidecarOrderRule) before(_ int, a *model.Action) string {
+	t := r.t
+	if len(t.pi.sidecars) == 0 {
+		return ""
+	}
+	if !r.inited {
+		r.init()
+	}
+	if len(r.turn) > 0 {
+		k := 0
+		for _, d := range r.turn {
+			if d.at >= a.At {
+				r.turn[k] = d
+				k++
+				continue
+			}
+			c := &t.c[d.i]
+			if c.running && !c.stopped && !c.preOpen && c.starts-1 == d.attempt {
+				r.turn = r.turn[:0]
+				return sprintf("sidecar %s: the containers it waits for were gone at %v, but it got no stop signal then", t.pi.names[d.i], d.at)
+			}
+		}
+		r.turn = r.turn[:k]
+	}
+	if a.Kind != model.ActStopSignal {
+		return ""
+	}
+	i := t.ci
+	if i < 0 || t.pi.kinds[i] != kindSidecar {
+		return ""
+	}
+	c := &t.c[i]
+	if c.stopped || !c.running {
+		return ""
+	}
+	var dl time.Duration
+	switch {
+	case (c.killing && c.reason == killPod) || (!t.deleted && !c.killing && !t.killExplained(i) && t.ending):
+		// The pod's own termination (KillPod), which began no later than
+		// the trace shows it due; a later delete may only shorten it.
+		dl = t.endingAt + sec(t.pi.tgps)
+		if t.deleted && t.deadline < dl {
+			dl = t.deadline
+		}
+	case c.ks.ordered:
+		dl = t.deadline
+	default:
+		return ""
+	}
+	b := r.blocker(i)
+	if b < 0 {
+		return ""
+	}
+	if a.Timeout != t.pi.minGrace || a.At < dl {
+		return sprintf("sidecar %s got its stop signal at %v (timeout %ds) while %s still ran; it must wait for it until the budget ends at %v, then stop with the floor %ds", a.Container, a.At, a.Timeout, t.pi.names[b], dl, t.pi.minGrace)
+	}
+	return ""
+}
+
+func (r *sidecarOrderRule) after(_ int, a *model.Action) string {
+	t := r.t
+	if !t.deleted || len(t.pi.sidecars) == 0 {
+		return ""
+	}
+	if a.Kind != model.ActContainerExited && a.Kind != model.ActHookEnded && a.Kind != model.ActDeleteRequested {
+		return ""
+	}
+	for _, i := range t.pi.sidecars {
+		c := &t.c[i]
+		if !c.running || c.stopped || c.preOpen || !c.ks.ordered || c.ks.unsure {
+			continue
+		}
+		if r.blocker(i) >= 0 {
+			continue
+		}
+		dup := false
+		for _, d := range r.turn {
+			if d.i == i {
+				dup = true
+			}
+		}
+		if !dup {
+			r.turn = append(r.turn, deferred{i: i, at: a.At, attempt: c.starts - 1})
+		}
+	}
+	return ""
+}
+
+func (r *sidecarOrderRule) end(end time.Duration, _ bool) string {
+	for _, d := range r.turn {
+		c := &r.t.c[d.i]
+		if d.at < end && c.running && !c.stopped && !c.preOpen && c.starts-1 == d.attempt {
+			return sprintf("sidecar %s: the containers it waits for were gone at %v, but it got no stop signal then", r.t.pi.names[d.i], d.at)
+		}
+	}
+	return ""
+}
+
+// podRemovedAfterTermination encodes SEMANTICS.md §7: "Force delete
+// (`--grace-period=0 --force`): the API object goes at once" (and, for a
+// graceful delete, once the pod is terminated: the status manager's
+// TerminatePod, pkg/kubelet/status/status_manager.go).
+func podRemovedAfterTermination() Property {
+	return def("pod-removed-after-termination",
+		"the pod object is removed once, after a delete, and (unless forced) only when everything stopped",
+		`SEMANTICS.md §7: "Force delete (`+"`--grace-period=0 --force`"+`): the API object goes at once" (a graceful delete finishes when the kubelet has terminated the pod: TerminatePod in pkg/kubelet/status/status_manager.go)`,
+		"PodRemoved must follow a DeleteRequested, must happen at most once, and, unless the delete was forced, only when no container runs and the sandbox is stopped. No Status may be published after it. A pod object that disappears while its containers still run (without --force), or that is updated after it is gone, breaks it.",
+		func(t *tracker) rule { return &podRemovedRule{t: t} })
+}
+
+type podRemovedRule struct {
+	nop
+	t *tracker
+}
+
+func (r *podRemovedRule) before(_ int, a *model.Action) string {
+	t := r.t
+	switch a.Kind {
+	case model.ActPodRemoved:
+		if t.removed {
+			return sprintf("second PodRemoved at %v", a.At)
+		}
+		if !t.deleted {
+			return sprintf("PodRemoved at %v without a delete", a.At)
+		}
+		if t.forced {
+			return ""
+		}
+		for i := range t.c {
+			if t.c[i].running {
+				return sprintf("PodRemoved at %v while %s#%d still runs (graceful delete)", a.At, t.pi.names[i], t.c[i].starts-1)
+			}
+		}
+		if t.sandboxUp {
+			return sprintf("PodRemoved at %v before the sandbox was stopped (graceful delete)", a.At)
+		}
+	case model.ActStatus:
+		if t.removed {
+			return sprintf("status published at %v after the pod was removed", a.At)
+		}
+	}
+	return ""
+}
+
+// sandboxBracketsContainers encodes the sandbox's place in SyncPod and
+// KillPod (pkg/kubelet/kuberuntime/kuberuntime_manager.go: the sandbox is
+// created before any container, and killPodWithSyncResult stops every
+// container before StopPodSandbox).
+func sandboxBracketsContainers() Property {
+	return def("sandbox-brackets-containers",
+		"containers run only inside a running sandbox",
+		`pkg/kubelet/kuberuntime/kuberuntime_manager.go: SyncPod creates the sandbox (RunPodSandbox) before starting containers; killPodWithSyncResult kills every container before StopPodSandbox`,
+		"ContainerCreated and ContainerStarted must come while the sandbox is up (after SandboxCreated, before SandboxStopped); SandboxStopped must come only when no container runs, and only for a running sandbox; SandboxCreated only when none is up. The PodReadyToStartContainers condition reports the sandbox; a container outside it has no network.",
+		func(t *tracker) rule { return &sandboxRule{t: t} })
+}
+
+type sandboxRule struct {
+	nop
+	t *tracker
+}
+
+func (r *sandboxRule) before(_ int, a *model.Action) string {
+	t := r.t
+	switch a.Kind {
+	case model.ActContainerCreated, model.ActContainerStarted:
+		if !t.sandboxUp {
+			return sprintf("%s %s#%d at %v with no running sandbox", a.Kind, a.Container, a.Attempt, a.At)
+		}
+	case model.ActSandboxCreated:
+		if t.sandboxUp {
+			return sprintf("SandboxCreated at %v while the sandbox is already up", a.At)
+		}
+	case model.ActSandboxStopped:
+		if !t.sandboxUp {
+			return sprintf("SandboxStopped at %v with no running sandbox", a.At)
+		}
+		for i := range t.c {
+			if t.c[i].running {
+				return sprintf("SandboxStopped at %v while %s#%d still runs", a.At, t.pi.names[i], t.c[i].starts-1)
+			}
+		}
+	}
+	return ""
+}

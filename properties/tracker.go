@@ -1,0 +1,1053 @@
+package properties
+
+import (
+	"time"
+
+	v1 "k8s.io/api/core/v1"
+
+	"github.com/podconform/podconform/model"
+)
+
+// ckind is a container's role in the pod.
+type ckind uint8
+
+const (
+	kindInit    ckind = iota // regular init container
+	kindSidecar              // init container with restartPolicy Always
+	kindApp                  // regular (app) container
+)
+
+// probe slots.
+const (
+	pStartup = iota
+	pLiveness
+	pReadiness
+	nProbes
+)
+
+func probeSlot(p model.ProbeType) int {
+	switch p {
+	case model.Startup:
+		return pStartup
+	case model.Liveness:
+		return pLiveness
+	case model.Readiness:
+		return pReadiness
+	}
+	return -1
+}
+
+var probeNames = [nProbes]string{"startup", "liveness", "readiness"}
+
+// podInfo is what the spec and the profile say, computed once.
+type podInfo struct {
+	pod      *v1.Pod
+	names    []string
+	specs    []*v1.Container
+	kinds    []ckind
+	probes   [][nProbes]*v1.Probe
+	byName   map[string]int // only for large pods; small ones are scanned
+	nInit    int
+	lastInit int // index of the last init container, -1 if none
+	apps     []int
+	sidecars []int
+	policy   v1.RestartPolicy // defaulted
+	tgps     int64
+	minGrace int64
+	boInit   time.Duration
+	boMax    time.Duration
+	boReset  time.Duration
+	rules    bool // ContainerRestartRules
+}
+
+const scanLimit = 8
+
+func newPodInfo(ctx *Context) *podInfo {
+	pi := &podInfo{lastInit: -1}
+	prof := ctx.Profile
+	if prof.BackoffInitial == nil || prof.BackoffMax == nil || prof.BackoffReset == nil || prof.MinimumGracePeriodSeconds == nil || prof.ContainerRestartRules == nil {
+		prof = prof.WithDefaults()
+	}
+	pi.boInit = prof.BackoffInitial.Duration
+	pi.boMax = prof.BackoffMax.Duration
+	pi.boReset = prof.BackoffReset.Duration
+	pi.minGrace = *prof.MinimumGracePeriodSeconds
+	pi.rules = *prof.ContainerRestartRules
+	pi.tgps = 30
+	pi.policy = v1.RestartPolicyAlways
+	pi.pod = ctx.Pod
+	if ctx.Pod == nil {
+		pi.pod = &v1.Pod{}
+		return pi
+	}
+	spec := &ctx.Pod.Spec
+	if spec.TerminationGracePeriodSeconds != nil {
+		pi.tgps = *spec.TerminationGracePeriodSeconds
+	}
+	if spec.RestartPolicy != "" {
+		pi.policy = spec.RestartPolicy
+	}
+	n := len(spec.InitContainers) + len(spec.Containers)
+	pi.names = make([]string, 0, n)
+	pi.specs = make([]*v1.Container, 0, n)
+	pi.kinds = make([]ckind, 0, n)
+	pi.probes = make([][nProbes]*v1.Probe, 0, n)
+	add := func(c *v1.Container, k ckind) {
+		i := len(pi.names)
+		pi.names = append(pi.names, c.Name)
+		pi.specs = append(pi.specs, c)
+		pi.kinds = append(pi.kinds, k)
+		var pr [nProbes]*v1.Probe
+		if k != kindInit {
+			pr = [nProbes]*v1.Probe{c.StartupProbe, c.LivenessProbe, c.ReadinessProbe}
+		}
+		pi.probes = append(pi.probes, pr)
+		switch k {
+		case kindApp:
+			pi.apps = append(pi.apps, i)
+		case kindSidecar:
+			pi.sidecars = append(pi.sidecars, i)
+		}
+	}
+	for i := range spec.InitContainers {
+		k := kindInit
+		if model.IsSidecar(&spec.InitContainers[i]) {
+			k = kindSidecar
+		}
+		add(&spec.InitContainers[i], k)
+	}
+	pi.nInit = len(spec.InitContainers)
+	pi.lastInit = pi.nInit - 1
+	for i := range spec.Containers {
+		add(&spec.Containers[i], kindApp)
+	}
+	if n > scanLimit {
+		pi.byName = make(map[string]int, n)
+		for i := len(pi.names) - 1; i >= 0; i-- {
+			pi.byName[pi.names[i]] = i
+		}
+	}
+	return pi
+}
+
+// idx returns the position of the container named name, or -1.
+func (pi *podInfo) idx(name string) int {
+	if pi.byName != nil {
+		if i, ok := pi.byName[name]; ok {
+			return i
+		}
+		return -1
+	}
+	for i, n := range pi.names {
+		if n == name {
+			return i
+		}
+	}
+	return -1
+}
+
+func (pi *podInfo) hasPreStop(i int) bool {
+	l := pi.specs[i].Lifecycle
+	return l != nil && l.PreStop != nil
+}
+
+func (pi *podInfo) hasPostStart(i int) bool {
+	l := pi.specs[i].Lifecycle
+	return l != nil && l.PostStart != nil
+}
+
+// ownPolicy reports whether app container i's own restartPolicy applies
+// (ContainerRestartRules on and the field set).
+func (pi *podInfo) ownPolicy(i int) bool {
+	return pi.kinds[i] == kindApp && pi.rules && pi.specs[i].RestartPolicy != nil
+}
+
+// shouldRestart mirrors podutil.ContainerShouldRestart (pkg/api/v1/pod) for
+// an exited app container, or the pod policy without ContainerRestartRules
+// (ShouldContainerBeRestarted, pkg/kubelet/container/helpers.go).
+func (pi *podInfo) shouldRestart(i int, code int32) bool {
+	c := pi.specs[i]
+	if pi.ownPolicy(i) {
+		for k := range c.RestartPolicyRules {
+			r := &c.RestartPolicyRules[k]
+			if r.ExitCodes == nil {
+				continue
+			}
+			in := false
+			for _, v := range r.ExitCodes.Values {
+				if v == code {
+					in = true
+				}
+			}
+			match := (r.ExitCodes.Operator == v1.ContainerRestartRuleOnExitCodesOpIn && in) ||
+				(r.ExitCodes.Operator == v1.ContainerRestartRuleOnExitCodesOpNotIn && !in)
+			if match {
+				if r.Action == v1.ContainerRestartRuleActionRestart || r.Action == v1.ContainerRestartRuleActionRestartAllContainers {
+					return true
+				}
+				break
+			}
+		}
+		switch *c.RestartPolicy {
+		case v1.ContainerRestartPolicyAlways:
+			return true
+		case v1.ContainerRestartPolicyOnFailure:
+			return code != 0
+		case v1.ContainerRestartPolicyNever:
+			return false
+		}
+	}
+	switch pi.policy {
+	case v1.RestartPolicyNever:
+		return false
+	case v1.RestartPolicyOnFailure:
+		return code != 0
+	}
+	return true
+}
+
+// restartPlanned says whether a probe kill of container i is planned
+// together with its restart (computePodActions: sidecars always; app
+// containers unless their policy, own or the pod's, is Never).
+func (pi *podInfo) restartPlanned(i int) bool {
+	switch pi.kinds[i] {
+	case kindSidecar:
+		return true
+	case kindApp:
+		if pi.ownPolicy(i) {
+			return *pi.specs[i].RestartPolicy != v1.ContainerRestartPolicyNever
+		}
+		return pi.policy != v1.RestartPolicyNever
+	}
+	return false
+}
+
+func periodOf(p *v1.Probe) time.Duration {
+	if p.PeriodSeconds <= 0 {
+		return 10 * time.Second
+	}
+	return time.Duration(p.PeriodSeconds) * time.Second
+}
+
+func failureThreshold(p *v1.Probe) int32 {
+	if p.FailureThreshold <= 0 {
+		return 3
+	}
+	return p.FailureThreshold
+}
+
+func successThreshold(p *v1.Probe) int32 {
+	if p.SuccessThreshold <= 0 {
+		return 1
+	}
+	return p.SuccessThreshold
+}
+
+func sec(n int64) time.Duration { return time.Duration(n) * time.Second }
+
+// wholeSec is the whole seconds in d >= 0, as the kubelet truncates.
+func wholeSec(d time.Duration) int64 {
+	if d < 0 {
+		return 0
+	}
+	return int64(d / time.Second)
+}
+
+func max64(a, b int64) int64 {
+	if a > b {
+		return a
+	}
+	return b
+}
+
+// Kill reasons, as far as the trace can tell them apart.
+const (
+	killNone      uint8 = iota
+	killDelete          // the kill began at or after the first delete
+	killPostStart       // the instance's postStart failed
+	killLiveness        // liveness failureThreshold reached
+	killStartup         // startup failureThreshold reached
+	killPod             // none of the above: the pod is terminating (KillPod)
+)
+
+// kill stages (killContainer in kuberuntime_container.go).
+const (
+	ksNone    uint8 = iota
+	ksPre           // preStop running, bounded by the stage's grace
+	ksWait          // an ordered sidecar waiting for its turn
+	ksPending       // StopContainer due now
+	ksStop          // StopContainer sent; SIGKILL due at sigkillAt
+)
+
+// killSim reconstructs killContainer's stages for one instance from the
+// trace: the stage's start and its grace (up to two candidates where the
+// trace cannot tell which grace applied).
+type killSim struct {
+	stage     uint8
+	ordered   bool
+	unsure    bool
+	ss        time.Duration
+	ng        int
+	g         [2]int64
+	sigkillAt time.Duration
+	preDl     time.Duration // the preStop stage's deadline when it ended (latest candidate)
+	waitDl    time.Duration // an ordered sidecar's wait deadline, once known
+	restop    bool          // a tightening delete calls for a new StopSignal now
+	restopAt  time.Duration
+	restopT   int64
+}
+
+// bo is the crash-loop back-off entry of one container as the trace shows
+// it (client-go flowcontrol.Backoff, doBackOff in kuberuntime_manager.go).
+type bo struct {
+	known bool // has, d and lu are known
+	has   bool
+	d     time.Duration
+	lu    time.Duration // lastUpdate: the last start that consulted the entry
+	// the restart pending after an exit
+	pend    bool
+	ft      time.Duration // the exit's finishedAt
+	tp      time.Duration // the exit before it
+	tpHas   bool
+	snap    uint8 // snapFT, snapTP, snapUnsure
+	refused bool  // a BackOff since the exit
+	late    bool  // the restart may be later than the earliest time (worker busy or start gated)
+	reset   bool  // the last restart reset the delay
+}
+
+const (
+	snapFT     uint8 = iota // doBackOff reads the exit's finishedAt
+	snapTP                  // the same sync as a probe kill: the previous exit's, or none
+	snapUnsure              // the trace cannot tell
+)
+
+// cst is what the trace has shown of one container and its current
+// instance.
+type cst struct {
+	starts    int // instances started
+	running   bool
+	startedAt time.Duration
+	exits     int
+	exitAt    time.Duration
+	exitCode  int32
+	prevExit  time.Duration // the exit before the last one
+	prevHas   bool
+
+	psOpen, psDone, psFailed bool
+	psRan                    bool
+	preOpen, preRan          bool
+	preAt, preEnd            time.Duration
+	stopped                  bool // a StopSignal was sent to this instance
+	stopAt                   time.Duration
+	stopT                    int64
+	killing                  bool
+	killAt                   time.Duration
+	reason                   uint8 // kill reason of the current instance
+	lastReason               uint8 // kill reason of the last exited instance (killNone: it exited on its own)
+	dueAtExit                bool  // the last exited instance had a probe kill due but not begun
+
+	startupOK      bool
+	fails          [nProbes]int32 // consecutive failures (startup, liveness)
+	due            [nProbes]bool  // failureThreshold reached
+	dueAt          [nProbes]time.Duration
+	rdyRun         int32
+	rdyLast, rdyOK bool
+	probeN         [nProbes]int32
+	probeAt        [nProbes]time.Duration
+	boEnd          time.Duration // end of the last BackOff since the last start
+	boSeen         bool
+	boFresh        bool // that BackOff counts from the latest exit
+	ks             killSim
+	bo             bo
+	wasStarted     bool // started at some time (sidecar gating)
+	lossBusy       bool // the worker was busy since it stopped being started
+}
+
+// tracker is the shared view of a trace: per container state indexed by
+// position, and the pod-level facts. Rules read it; only update writes it.
+type tracker struct {
+	pi *podInfo
+	c  []cst
+
+	n          int // actions seen
+	now        time.Duration
+	ci         int   // position of the current action's container, -1 if none (set by prepare)
+	kb         kmask // the current action's kind bit (set by prepare)
+	deleted    bool
+	delAt      time.Duration // first delete
+	firstGrace int64
+	grace      int64         // effective grace after the last delete
+	deadline   time.Duration // min over deletes of At + Grace
+	nodeDl     time.Duration // the same with the kubelet's 1 s minimum
+	forced     bool
+	removed    bool
+	sandboxUp  bool
+	status     *v1.PodStatus // the last Status
+	terminal   bool
+	initFailed bool // a regular init container exited non-zero
+	appStarted bool
+	ending     bool // the pod's own termination (KillPod) is due, before any delete
+	endingAt   time.Duration
+}
+
+func newTracker(ctx *Context) *tracker {
+	pi := newPodInfo(ctx)
+	t := &tracker{pi: pi, c: make([]cst, len(pi.names))}
+	for i := range t.c {
+		t.c[i].bo.known = true
+	}
+	return t
+}
+
+// started mirrors the kubelet's "started": running, postStart done, and the
+// startup probe (if any) succeeded.
+func (t *tracker) started(i int) bool {
+	c := &t.c[i]
+	return c.running && c.psDone && (t.pi.probes[i][pStartup] == nil || c.startupOK)
+}
+
+// ready: started and readiness succeeded (or no readiness probe).
+func (t *tracker) ready(i int) bool {
+	return t.started(i) && (t.pi.probes[i][pReadiness] == nil || t.c[i].rdyOK)
+}
+
+// busy reports whether the pod worker is blocked in a hook or a kill: some
+// container runs a hook or waits for SIGKILL.
+func (t *tracker) busy() bool {
+	for i := range t.c {
+		c := &t.c[i]
+		if c.running && (c.psOpen || c.preOpen || c.stopped) {
+			return true
+		}
+	}
+	return false
+}
+
+func (t *tracker) anyAppRunning() bool {
+	for _, i := range t.pi.apps {
+		if t.c[i].running {
+			return true
+		}
+	}
+	return false
+}
+
+// gatedApps reports whether app containers cannot start now because the pod
+// is not initialized: no app runs and the last init container is a sidecar
+// that has not started (computeInitContainerActions' podHasInitialized).
+func (t *tracker) gatedApps() bool {
+	l := t.pi.lastInit
+	return l >= 0 && t.pi.kinds[l] == kindSidecar && !t.anyAppRunning() && !t.started(l)
+}
+
+// killReason classifies a kill of container i beginning now.
+func (t *tracker) killReason(i int) uint8 {
+	c := &t.c[i]
+	switch {
+	case t.deleted:
+		return killDelete
+	case c.psFailed:
+		return killPostStart
+	case c.due[pLiveness]:
+		return killLiveness
+	case c.due[pStartup]:
+		return killStartup
+	}
+	return killPod
+}
+
+// graceCandidates returns the grace periods a kill of container i for
+// reason r may use (setTerminationGracePeriod in kuberuntime_container.go):
+// the probe's terminationGracePeriodSeconds for its kill, the pod's
+// otherwise; a probe kill without a planned restart may be part of a KillPod
+// and use the pod's.
+func (t *tracker) graceCandidates(i int, r uint8) (g [2]int64, n int) {
+	pi := t.pi
+	switch r {
+	case killDelete:
+		return [2]int64{t.grace}, 1
+	case killLiveness, killStartup:
+		slot := pLiveness
+		if r == killStartup {
+			slot = pStartup
+		}
+		own := pi.tgps
+		if p := pi.probes[i][slot]; p != nil && p.TerminationGracePeriodSeconds != nil {
+			own = *p.TerminationGracePeriodSeconds
+		}
+		g[0], n = own, 1
+		alsoPod := (pi.kinds[i] == kindApp && !pi.restartPlanned(i)) || (pi.kinds[i] == kindSidecar && t.mayKillPod())
+		if alsoPod && own != pi.tgps {
+			g[1], n = pi.tgps, 2
+		}
+		return g, n
+	}
+	return [2]int64{pi.tgps}, 1
+}
+
+// mayKillPod reports whether the kubelet may be terminating the pod on its
+// own now (KillPod): a regular init container failed under Never, or no app
+// container runs except those being killed or due for a probe kill without
+// restart. A sidecar killed then is killed by the KillPod, ordered and with
+// the pod's grace.
+func (t *tracker) mayKillPod() bool {
+	if t.ending || (t.pi.policy == v1.RestartPolicyNever && t.initFailed) {
+		return true
+	}
+	for _, j := range t.pi.apps {
+		c := &t.c[j]
+		if c.running && !c.killing && !((c.due[pLiveness] || c.due[pStartup]) && !t.pi.restartPlanned(j)) {
+			return false
+		}
+	}
+	return true
+}
+
+// graceSurelyPositive reports whether every grace candidate of the current kill
+// of container i is positive (so preStop must run).
+func (t *tracker) graceSurelyPositive(i int) (bool, bool) {
+	c := &t.c[i]
+	if !c.killing {
+		return false, false
+	}
+	if c.reason == killDelete {
+		// Every delete kill begins at the first delete, with its grace.
+		return t.firstGrace > 0, true
+	}
+	g, n := t.graceCandidates(i, c.reason)
+	for k := 0; k < n; k++ {
+		if g[k] <= 0 {
+			return false, true
+		}
+	}
+	return true, true
+}
+
+// beginKill records that container i's current instance is being killed
+// from now.
+func (t *tracker) beginKill(i int, ordered bool) {
+	c := &t.c[i]
+	if c.killing {
+		return
+	}
+	c.killing, c.killAt = true, t.now
+	c.reason = t.killReason(i)
+	ks := &c.ks
+	ks.ordered = ordered
+	if t.pi.kinds[i] == kindSidecar && (c.reason == killPod || ((c.reason == killLiveness || c.reason == killStartup) && t.mayKillPod())) {
+		// A KillPod orders sidecars, but its start is not in the trace.
+		ks.unsure = true
+	}
+	ks.g, ks.ng = t.graceCandidates(i, c.reason)
+	ks.ss = t.now
+	ks.stage = ksPending
+	if t.pi.hasPreStop(i) && ks.g[0] > 0 && (ks.ng == 1 || ks.g[1] > 0) {
+		ks.stage = ksPre
+	} else if ordered && ks.g[0] > 0 {
+		ks.stage = ksWait
+		ks.waitDl = t.now + sec(ks.g[0])
+	}
+}
+
+// expectedStop returns the StopContainer timeouts the kill of container i
+// allows for a StopSignal at time at: max(minimum, grace - whole seconds
+// used in the stage). known is false when the trace cannot tell.
+func (t *tracker) expectedStop(i int, at time.Duration) (vals [2]int64, n int, known bool) {
+	c := &t.c[i]
+	ks := &c.ks
+	if !c.killing {
+		// The kill begins with this StopSignal.
+		r := t.killReason(i)
+		if r == killPod && t.pi.kinds[i] == kindSidecar {
+			return vals, 0, false
+		}
+		g, n := t.graceCandidates(i, r)
+		for k := 0; k < n; k++ {
+			vals[k] = max64(t.pi.minGrace, g[k])
+		}
+		return vals, n, true
+	}
+	if ks.unsure {
+		return vals, 0, false
+	}
+	if ks.stage == ksStop {
+		if ks.restop && ks.restopAt == at {
+			return [2]int64{ks.restopT}, 1, true
+		}
+		return vals, 0, false
+	}
+	used := wholeSec(at - ks.ss)
+	for k := 0; k < ks.ng; k++ {
+		vals[k] = max64(t.pi.minGrace, ks.g[k]-used)
+	}
+	return vals, ks.ng, true
+}
+
+// tighten applies a shorter grace period (a later delete) to the kill of
+// container i in progress, as the kubelet re-runs killContainer.
+func (t *tracker) tighten(i int, g int64) {
+	c := &t.c[i]
+	ks := &c.ks
+	ks.restop = false
+	switch ks.stage {
+	case ksPre, ksWait:
+		if ks.ng > 1 {
+			ks.unsure = true
+			return
+		}
+		if g == 0 {
+			if ks.stage == ksPre {
+				ks.preDl = t.now
+			}
+			ks.stage, ks.ss, ks.g[0] = ksPending, t.now, 0
+			if ks.ordered {
+				ks.waitDl = t.now
+			}
+			return
+		}
+		if t.now+sec(g) < ks.ss+sec(ks.g[0]) {
+			ks.ss, ks.g[0] = t.now, g
+			if ks.stage == ksWait {
+				ks.waitDl = t.now + sec(g)
+			}
+		}
+	case ksStop:
+		gg := max64(g, t.pi.minGrace)
+		if t.now+sec(gg) < ks.sigkillAt {
+			ks.restop, ks.restopAt, ks.restopT = true, t.now, gg
+		}
+	default:
+		ks.unsure = true
+	}
+}
+
+func (t *tracker) resetInstance(c *cst) {
+	c.psOpen, c.psDone, c.psFailed, c.psRan = false, true, false, false
+	c.preOpen, c.preRan = false, false
+	c.stopped, c.killing, c.reason = false, false, killNone
+	c.startupOK = false
+	c.fails, c.due = [nProbes]int32{}, [nProbes]bool{}
+	c.rdyRun, c.rdyLast, c.rdyOK = 0, false, false
+	c.probeN = [nProbes]int32{}
+	c.ks = killSim{}
+	c.boSeen = false
+}
+
+// prepare looks up what every rule needs about action a, once.
+func (t *tracker) prepare(a *model.Action) {
+	t.kb = kindBit(a.Kind)
+	t.ci = -1
+	if t.kb&kContainer != 0 {
+		t.ci = t.pi.idx(a.Container)
+	}
+}
+
+// update applies action a (after prepare).
+func (t *tracker) update(a *model.Action) {
+	t.n++
+	t.now = a.At
+	switch a.Kind {
+	case model.ActSandboxCreated:
+		t.sandboxUp = true
+	case model.ActSandboxStopped:
+		t.sandboxUp = false
+	case model.ActPodRemoved:
+		t.removed = true
+	case model.ActStatus:
+		t.status = a.Status
+		if a.Status != nil && (a.Status.Phase == v1.PodSucceeded || a.Status.Phase == v1.PodFailed) {
+			t.terminal = true
+		}
+	case model.ActDeleteRequested:
+		t.onDelete(a)
+	default:
+		i := t.ci
+		if i >= 0 {
+			t.onContainer(i, a)
+		}
+	}
+	t.afterEach()
+}
+
+func (t *tracker) onDelete(a *model.Action) {
+	g := a.Grace
+	dl := a.At + sec(g)
+	ndl := a.At + sec(max64(g, 1))
+	first := !t.deleted
+	shrink := first || g < t.grace
+	if first {
+		t.deleted, t.delAt, t.firstGrace = true, a.At, g
+		t.deadline, t.nodeDl = dl, ndl
+	} else {
+		if dl < t.deadline {
+			t.deadline = dl
+		}
+		if ndl < t.nodeDl {
+			t.nodeDl = ndl
+		}
+	}
+	if a.Force {
+		t.forced = true
+	}
+	if !shrink {
+		return
+	}
+	t.grace = g
+	hasSidecar := len(t.pi.sidecars) > 0
+	for i := range t.c {
+		c := &t.c[i]
+		if !c.running {
+			continue
+		}
+		// Liveness and startup probes stop; a due probe kill is moot.
+		if c.killing {
+			if c.reason != killDelete && t.ending && t.pi.kinds[i] == kindSidecar && !c.stopped && c.ks.stage == ksPending {
+				c.ks.unsure = true
+			}
+			t.tighten(i, g)
+			continue
+		}
+		if !first {
+			continue
+		}
+		if t.ending && t.pi.kinds[i] == kindSidecar && !(t.pi.hasPreStop(i) && t.pi.tgps > 0) {
+			// The pod's own termination began before the delete: this
+			// sidecar waits, unseen, in a KillPod's ordered kill.
+			c.killing, c.killAt, c.reason = true, t.endingAt, killPod
+			c.ks = killSim{ordered: true, unsure: true}
+			continue
+		}
+		t.beginKill(i, hasSidecar && t.pi.kinds[i] == kindSidecar)
+	}
+}
+
+func (t *tracker) onContainer(i int, a *model.Action) {
+	c := &t.c[i]
+	pi := t.pi
+	switch a.Kind {
+	case model.ActContainerStarted:
+		t.onStart(i, a)
+	case model.ActHookStarted:
+		switch a.Hook {
+		case model.HookPostStart:
+			c.psOpen, c.psDone, c.psRan = true, false, true
+		case model.HookPreStop:
+			c.preOpen, c.preRan, c.preAt = true, true, a.At
+			if !c.killing {
+				t.beginKill(i, false)
+			}
+			ks := &c.ks
+			if ks.stage != ksPre && ks.stage != ksStop {
+				// A preStop the stage did not expect (a force delete where the
+				// kubelet still gives 1 s): bound it by the node's grace.
+				ks.stage, ks.ss = ksPre, a.At
+				if c.reason == killDelete {
+					ks.g, ks.ng = [2]int64{max64(t.grace, 1)}, 1
+				}
+			}
+		}
+	case model.ActHookEnded:
+		switch a.Hook {
+		case model.HookPostStart:
+			c.psOpen = false
+			if a.Result == model.ResultFailed {
+				c.psFailed = true
+			} else {
+				c.psDone = true
+			}
+		case model.HookPreStop:
+			c.preOpen, c.preEnd = false, a.At
+			ks := &c.ks
+			if ks.stage == ksPre {
+				ks.preDl = ks.ss + sec(ks.g[0])
+				if ks.ng > 1 && ks.g[1] > ks.g[0] {
+					ks.preDl = ks.ss + sec(ks.g[1])
+				}
+				used := wholeSec(a.At - ks.ss)
+				for k := 0; k < ks.ng; k++ {
+					ks.g[k] -= used
+				}
+				ks.ss = a.At
+				ks.stage = ksPending
+				if ks.ordered && ks.g[0] > 0 {
+					ks.stage = ksWait
+					ks.waitDl = a.At + sec(ks.g[0])
+				}
+			}
+		}
+	case model.ActProbeResult:
+		t.onProbe(i, a)
+	case model.ActStopSignal:
+		if !c.killing {
+			t.beginKill(i, false)
+		}
+		c.stopped, c.stopAt, c.stopT = true, a.At, a.Timeout
+		ks := &c.ks
+		ks.stage, ks.restop = ksStop, false
+		ks.sigkillAt = a.At + sec(a.Timeout)
+	case model.ActContainerExited:
+		if pi.kinds[i] == kindSidecar && t.started(i) {
+			// It stops being started: a sync planned while it was started
+			// (its own probe kill, or another block) may still start what it
+			// gates.
+			c.lossBusy = c.killing || t.busy()
+		}
+		c.running = false
+		if c.exits > 0 {
+			c.prevExit, c.prevHas = c.exitAt, true
+		}
+		c.exits++
+		c.exitAt, c.exitCode = a.At, a.ExitCode
+		c.lastReason = c.reason
+		c.dueAtExit = !c.killing && (c.due[pLiveness] || c.due[pStartup])
+		if pi.kinds[i] == kindInit && a.ExitCode != 0 {
+			t.initFailed = true
+		}
+		t.boExit(i)
+	case model.ActBackOff:
+		c.boEnd, c.boSeen = a.At+a.Wait, true
+		c.boFresh = c.exits > 0 && c.boEnd == c.exitAt+a.Delay
+		c.bo.refused = true
+	}
+}
+
+func (t *tracker) onStart(i int, a *model.Action) {
+	c := &t.c[i]
+	t.boStart(i)
+	c.starts++
+	c.running, c.startedAt = true, a.At
+	t.resetInstance(c)
+	if t.pi.kinds[i] == kindApp {
+		t.appStarted = true
+	}
+}
+
+func (t *tracker) onProbe(i int, a *model.Action) {
+	c := &t.c[i]
+	p := probeSlot(a.Probe)
+	if p < 0 {
+		return
+	}
+	c.probeN[p]++
+	c.probeAt[p] = a.At
+	spec := t.pi.probes[i][p]
+	ok := a.Result == model.ResultSuccess
+	switch p {
+	case pStartup, pLiveness:
+		if ok {
+			c.fails[p] = 0
+			if p == pStartup {
+				c.startupOK = true
+			}
+			return
+		}
+		c.fails[p]++
+		if spec != nil && c.fails[p] >= failureThreshold(spec) && !c.due[p] {
+			c.due[p], c.dueAt[p] = true, a.At
+		}
+	case pReadiness:
+		if c.rdyRun > 0 && c.rdyLast == ok {
+			c.rdyRun++
+		} else {
+			c.rdyLast, c.rdyRun = ok, 1
+		}
+		if spec == nil {
+			return
+		}
+		if ok && c.rdyRun >= successThreshold(spec) {
+			c.rdyOK = true
+		} else if !ok && c.rdyRun >= failureThreshold(spec) {
+			c.rdyOK = false
+		}
+	}
+}
+
+// afterEach keeps the facts that depend on the whole pod.
+func (t *tracker) afterEach() {
+	busy := -1
+	isBusy := func() bool {
+		if busy < 0 {
+			busy = 0
+			if t.busy() {
+				busy = 1
+			}
+		}
+		return busy == 1
+	}
+	for _, i := range t.pi.sidecars {
+		c := &t.c[i]
+		s := t.started(i)
+		if s {
+			c.wasStarted, c.lossBusy = true, false
+		} else if c.wasStarted && !c.lossBusy && isBusy() {
+			c.lossBusy = true
+		}
+	}
+	for i := range t.c {
+		b := &t.c[i].bo
+		if b.pend && !b.late {
+			if isBusy() || (t.pi.kinds[i] == kindApp && t.gatedApps()) {
+				b.late = true
+			}
+		}
+	}
+	if !t.deleted {
+		e := t.podEnding()
+		if e && !t.ending {
+			t.endingAt = t.now
+		}
+		t.ending = e
+	}
+}
+
+// podEnding reports whether the kubelet would now terminate the pod on its
+// own (computePodActions' KillPod): a failed regular init container under
+// restartPolicy Never, or every app container finished for good (exited
+// with no restart due, or being killed by a probe without a restart).
+func (t *tracker) podEnding() bool {
+	if t.terminal {
+		return true
+	}
+	if t.pi.policy == v1.RestartPolicyNever && t.initFailed {
+		return true
+	}
+	if !t.appStarted {
+		return false
+	}
+	for _, i := range t.pi.apps {
+		c := &t.c[i]
+		switch {
+		case c.starts == 0:
+			return false
+		case c.running:
+			if !c.killing || c.reason == killPod || c.reason == killPostStart || t.pi.restartPlanned(i) {
+				return false
+			}
+		default:
+			probeKilled := (c.lastReason == killLiveness || c.lastReason == killStartup) && t.pi.restartPlanned(i)
+			if probeKilled || c.dueAtExit || t.pi.shouldRestart(i, c.exitCode) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// boExit records an exit for the back-off reconstruction.
+func (t *tracker) boExit(i int) {
+	c := &t.c[i]
+	b := &c.bo
+	b.pend, b.refused, b.late = false, false, false
+	b.ft, b.tp, b.tpHas = c.exitAt, c.prevExit, c.prevHas
+	switch c.lastReason {
+	case killNone:
+		b.pend, b.snap = true, snapFT
+		if c.dueAtExit {
+			b.snap = snapUnsure
+		}
+	case killPostStart:
+		b.pend, b.snap = true, snapFT
+	case killLiveness, killStartup:
+		b.pend, b.snap = true, snapFT
+		if t.pi.restartPlanned(i) {
+			b.snap = snapTP
+		}
+	}
+	if t.pi.kinds[i] == kindInit && c.exitCode == 0 {
+		b.pend = false
+	}
+}
+
+// boSnapshot returns the finishedAt doBackOff reads for a start or refusal
+// of container i now: ok false if the trace cannot tell, has false if there
+// is none (no back-off consulted).
+func (t *tracker) boSnapshot(i int) (snap time.Duration, has, ok bool) {
+	b := &t.c[i].bo
+	switch {
+	case !b.pend || b.snap == snapUnsure:
+		return 0, false, false
+	case b.snap == snapTP && !b.refused:
+		return b.tp, b.tpHas, true
+	}
+	return b.ft, true, true
+}
+
+// boExpect is what the reconstructed back-off says about container i's
+// restart: ok false if it cannot say. inBackoff: a start now would be
+// refused; until: when the back-off ends; earliest: when the restart is due
+// if the worker is free; reset: the expiry rule applies.
+type boExpect struct {
+	ok        bool
+	snapHas   bool
+	snap      time.Duration
+	reset     bool
+	inBackoff bool
+	until     time.Duration
+	earliest  time.Duration
+	d         time.Duration
+	has       bool
+}
+
+func (t *tracker) boExpectAt(i int, now time.Duration) boExpect {
+	b := &t.c[i].bo
+	snap, has, ok := t.boSnapshot(i)
+	if !ok || !b.known {
+		return boExpect{}
+	}
+	e := boExpect{ok: true, snapHas: has, snap: snap, d: b.d, has: b.has, earliest: b.ft}
+	if !has {
+		return e
+	}
+	e.reset = b.has && snap-b.lu > t.pi.boReset
+	if b.has && !e.reset {
+		e.until = snap + b.d
+		e.inBackoff = now-snap < b.d
+		if b.snap == snapFT || b.refused {
+			if e.until > e.earliest {
+				e.earliest = e.until
+			}
+		}
+	}
+	return e
+}
+
+// boStart updates the back-off entry for a start of container i now.
+func (t *tracker) boStart(i int) {
+	c := &t.c[i]
+	b := &c.bo
+	pi := t.pi
+	b.reset = false
+	if c.starts == 0 {
+		b.pend = false
+		return
+	}
+	snap, has, ok := t.boSnapshot(i)
+	pend := b.pend
+	b.pend = false
+	if !pend || !ok {
+		// A start the trace cannot explain, or whose snapshot is unknown:
+		// the entry is unknown until the expiry rule makes it known again.
+		// Meanwhile lu holds the last start, an upper bound of lastUpdate.
+		b.known, b.lu = false, t.now
+		return
+	}
+	if !b.known {
+		if has && snap-b.lu > pi.boReset {
+			b.known, b.has, b.d = true, true, pi.boInit
+		}
+		b.lu = t.now
+		return
+	}
+	if has {
+		if !b.has || snap-b.lu > pi.boReset {
+			b.reset = b.has
+			b.d = pi.boInit
+		} else {
+			b.d *= 2
+			if b.d > pi.boMax {
+				b.d = pi.boMax
+			}
+		}
+		b.has, b.lu = true, t.now
+	}
+}
