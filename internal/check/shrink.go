@@ -166,6 +166,7 @@ func candidates(d *scenario.Document) []*scenario.Document {
 		ok := c.Lifecycle != nil && c.Lifecycle.PostStart != nil
 		if ok {
 			c.Lifecycle.PostStart = nil
+			dropEmptyLifecycle(c)
 		}
 		return ok
 	})
@@ -173,10 +174,16 @@ func candidates(d *scenario.Document) []*scenario.Document {
 		ok := c.Lifecycle != nil && c.Lifecycle.PreStop != nil
 		if ok {
 			c.Lifecycle.PreStop = nil
+			dropEmptyLifecycle(c)
 		}
 		return ok
 	})
 	forEachContainer(func(c *v1.Container) bool { ok := len(c.RestartPolicyRules) > 0; c.RestartPolicyRules = nil; return ok })
+	forEachContainer(func(c *v1.Container) bool {
+		ok := c.RestartPolicy != nil && len(c.RestartPolicyRules) == 0
+		c.RestartPolicy = nil
+		return ok
+	})
 	// Pod-level settings back to their defaults.
 	add(func(c *scenario.Document) bool {
 		ok := c.Pod.Spec.RestartPolicy != "" && c.Pod.Spec.RestartPolicy != v1.RestartPolicyAlways
@@ -255,4 +262,10 @@ func sortedKeys(m map[string]model.ContainerBehaviour) []string {
 		}
 	}
 	return keys
+}
+
+func dropEmptyLifecycle(c *v1.Container) {
+	if l := c.Lifecycle; l != nil && l.PostStart == nil && l.PreStop == nil && l.StopSignal == nil {
+		c.Lifecycle = nil
+	}
 }
