@@ -17,6 +17,7 @@ import (
 
 	"github.com/podconform/podconform/internal/watch"
 	"github.com/podconform/podconform/model"
+	"github.com/podconform/podconform/properties"
 	"github.com/podconform/podconform/scenario"
 	"github.com/podconform/podconform/trace"
 )
@@ -811,7 +812,27 @@ func sandboxStoppedWhenTerminal(t tb, r *run) {
 // ---------------------------------------------------------------------------
 // The facts table, keyed by file.
 
+// regressionFact is the fact every regression case holds: the
+// counterexample it was saved as no longer breaks any property on the
+// reference model.
+func regressionFact(finding string) []fact {
+	return []fact{{
+		what:   "no property is violated any more",
+		source: finding,
+		check: func(t tb, r *run) {
+			ctx := &properties.Context{Pod: &r.sc.Pod, Profile: r.sc.Profile.WithDefaults()}
+			for _, v := range properties.Check(ctx, r.acts, r.acts[len(r.acts)-1].At, false) {
+				t.Errorf("%s", v.Error())
+			}
+		},
+	}}
+}
+
 var facts = map[string][]fact{
+	"regressions/sandbox-brackets-containers-c1414ed153.yaml": regressionFact(
+		"found by the gopter harness: after a KillPod that left the pod non-terminal (a liveness kill honouring a container-level " +
+			"restartPolicy Never while its exit-code rules say Restart), the model restarted the container with no sandbox; " +
+			"the model now starts nothing without a sandbox (upstream re-creates the sandbox: not modelled)"),
 	// -------------------------------------------------------------- examples
 	"examples/myapp-pod-scenario.yaml": {
 		{

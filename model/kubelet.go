@@ -829,6 +829,15 @@ func (m *Model) sync() {
 		}
 		return
 	}
+	if !m.sandbox {
+		// The sandbox was stopped by a KillPod that left the pod
+		// non-terminal (a container-level restart rule that contradicts the
+		// liveness kill's container policy). Upstream would create a new
+		// sandbox and run the init containers again; the model does not
+		// model sandbox re-creation and starts nothing more (a documented
+		// gap).
+		return
+	}
 	m.plan = m.computePodActions()
 	m.planPos, m.planDid = 0, false
 	m.runPlan()

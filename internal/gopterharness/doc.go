@@ -56,13 +56,27 @@
 //
 // # API
 //
-//	type Result struct{ Passed bool; Violation string; Tests int; Labels map[string]int; Report string }
+//	type Result struct {
+//		Passed    bool
+//		Violation string // property ID of the failure, "" if passed
+//		Tests     int    // command sequences run
+//		Labels    map[string]int // sequences per feature
+//		Report    string
+//		Counterexample *scenario.Document // the shrunk failure as a scenario file
+//	}
 //	func Search(mut model.Mutation, seed int64, minSuccessfulTests int) Result
 //	func Features() []string
+//	func FormatLabels(map[string]int) string
 //
 // Search generates pods with gen.Pod and profiles with gen.Profile (from a
-// seed gopter draws), then command sequences of 8 to 60 moves, until
-// minSuccessfulTests sequences have passed or one fails; a failure is shrunk
-// (keeping the property it broke) and reported with the shrunk sequence and
-// its trace.
+// seed gopter draws), then command sequences of 8 to 60 moves (growing over
+// the search), until minSuccessfulTests sequences have passed or one fails.
+// A failure is shrunk, keeping the property it broke, and reported with the
+// shrunk sequence, its trace, and a scenario file that replays it
+// (check.FromTrace; save it with check.Save, replay it with `podconform
+// replay`). A search is a function of its arguments.
+//
+// On a mutant, every sequence also runs on the reference model, and a
+// sequence on which the reference model fails too is passed over (and
+// counted in the report): a kill is a violation only the mutant shows.
 package gopterharness
