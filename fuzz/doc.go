@@ -10,13 +10,16 @@
 //     string is a valid scenario (profile, pod, behaviour, events), and
 //     the fuzzer's mutations change it choice by choice. Inputs too short
 //     for a whole scenario are padded with zero bytes, the plainest
-//     choices (rapid skips an input that runs out). The scenario runs with
-//     check.Run until gen.Until.
+//     choices (rapid would skip an input that runs out). The scenario runs
+//     with check.Run until gen.Until.
 //   - FuzzModelMoves: the same through the move-level state machine: the
 //     bytes choose a pod and profile (gen.Pod, gen.Profile), then one of
 //     the world's enabled moves at a time (answer a probe, run the clock to
 //     the next timer, a container exit, a hook's return, a delete, a force
-//     delete), as internal/check's rapid state machine does.
+//     delete), as internal/check's rapid state machine does, weighted as
+//     internal/gopterharness weighs them, for at most 100 moves. A move at
+//     a later time first runs the clock, then is taken from the moves
+//     enabled then. The zero padding ends the sequence.
 //   - FuzzScenarioParse: any bytes to scenario.Parse. It must fail with an
 //     error that is not an "internal error" (a recovered panic), or give a
 //     document; a document that validates must round-trip (Parse of
@@ -41,6 +44,15 @@
 //
 //	make fuzz FUZZTIME=30s    # every target of the module, 30 s each
 //	go test ./fuzz -run '^$' -fuzz '^FuzzModel$' -fuzztime 30s
+//
+// When fuzzing FuzzModel or FuzzModelMoves, TestMain lowers the go
+// command's minimisation budget for new inputs to 300 runs (unless
+// -fuzzminimizetime is given): rapid's inputs hardly minimise, and the
+// default 60 s per input left the fuzzer minimising most of the time.
+// The go command also ignores a failure met while minimising; since the
+// targets save a counterexample before they fail, TestMain reports any
+// file that appeared in fuzz/testdata/counterexamples during the run and
+// fails.
 //
 // # Seeds
 //

@@ -3,10 +3,14 @@ package fuzz
 import (
 	"bytes"
 	"errors"
+	"flag"
 	"fmt"
+	"math/bits"
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -29,16 +33,88 @@ const (
 	replayDir         = "fuzz/" + counterexampleDir
 )
 
-// padTo is the length inputs of the rapid-driven targets are padded to
-// with zero bytes: enough draws for any scenario or move sequence, the
-// padding drawing the plainest choices (and ending the move sequence).
-const padTo = 1 << 15
+// minimizeLimit replaces the go command's default budget for minimising an
+// input (60 s each) when fuzzing, unless -fuzzminimizetime is given: with
+// the default the fuzzer spends most of its time minimising the inputs
+// that found new coverage, for FuzzModel and FuzzModelMoves to little
+// effect (rapid's inputs are bit streams in 8-byte words, which byte-level
+// minimisation hardly shortens), and for the decoders on large documents
+// that are slow to decode under coverage instrumentation.
+func minimizeLimit(fuzz string) string {
+	if re, err := regexp.Compile(fuzz); err == nil && (re.MatchString("FuzzModel") || re.MatchString("FuzzModelMoves")) {
+		return "300x"
+	}
+	return "2000x"
+}
 
-func padded(data []byte) []byte {
-	if len(data) >= padTo {
+func TestMain(m *testing.M) {
+	flag.Parse()
+	set := false
+	flag.Visit(func(f *flag.Flag) { set = set || f.Name == "test.fuzzminimizetime" })
+	if fuzz := flagValue("test.fuzz"); fuzz != "" && !set {
+		if err := flag.Set("test.fuzzminimizetime", minimizeLimit(fuzz)); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(2)
+		}
+	}
+	coordinator := flagValue("test.fuzz") != "" && flagValue("test.fuzzworker") != "true"
+	before := counterexamples()
+	code := m.Run()
+	if coordinator && code == 0 {
+		// The go command ignores a failure met while it minimises an
+		// input that found new coverage; the counterexample was saved all
+		// the same, so report it.
+		var added []string
+		for name := range counterexamples() {
+			if !before[name] {
+				added = append(added, name)
+			}
+		}
+		if len(added) > 0 {
+			sort.Strings(added)
+			fmt.Fprintln(os.Stderr, "FAIL: counterexamples were saved while fuzzing (found while minimising an input, which go test does not report):")
+			for _, name := range added {
+				fmt.Fprintf(os.Stderr, "  go run ./cmd/podconform replay %s/%s\n", replayDir, name)
+			}
+			code = 1
+		}
+	}
+	os.Exit(code)
+}
+
+func flagValue(name string) string {
+	if f := flag.Lookup(name); f != nil {
+		return f.Value.String()
+	}
+	return ""
+}
+
+// counterexamples lists the files in counterexampleDir.
+func counterexamples() map[string]bool {
+	out := map[string]bool{}
+	entries, _ := os.ReadDir(counterexampleDir)
+	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), ".yaml") {
+			out[e.Name()] = true
+		}
+	}
+	return out
+}
+
+// The rapid-driven targets pad their input with zero bytes to these
+// lengths: enough draws for any scenario (random bytes need up to about
+// 6 KiB), or for a pod and maxMoves moves, the padding drawing the plainest
+// choices (and ending lists and the move sequence).
+const (
+	padScenario = 8 << 10
+	padMoves    = 32 << 10
+)
+
+func padded(data []byte, n int) []byte {
+	if len(data) >= n {
 		return data
 	}
-	out := make([]byte, padTo)
+	out := make([]byte, n)
 	copy(out, data)
 	return out
 }
@@ -89,12 +165,30 @@ func save(doc *scenario.Document, v *properties.Violation, until time.Duration) 
 	return msg
 }
 
+// quiet holds a drawn value whose Go syntax rapid need not write:
+// rapid.MakeFuzz logs every top-level draw with %#v, and for a whole
+// scenario or pod that costs as much as running it. (A failure is reported
+// with the saved scenario file instead.)
+type quiet[V any] struct{ v V }
+
+func (quiet[V]) GoString() string { return "(not shown)" }
+
+func quietly[V any](g *rapid.Generator[V]) *rapid.Generator[quiet[V]] {
+	return rapid.Custom(func(t *rapid.T) quiet[V] { return quiet[V]{g.Draw(t, "value")} })
+}
+
+var (
+	scenarios = quietly(gen.Scenario(gen.DefaultKnobs()))
+	pods      = quietly(gen.Pod(gen.DefaultKnobs()))
+	profiles  = quietly(gen.Profile(gen.DefaultKnobs()))
+)
+
 // FuzzModel runs generated scenarios on the reference model with every
 // property checked after every step.
 func FuzzModel(f *testing.F) {
 	rapidSeeds(f)
 	prop := rapid.MakeFuzz(func(t *rapid.T) {
-		doc := gen.Scenario(gen.DefaultKnobs()).Draw(t, "scenario")
+		doc := scenarios.Draw(t, "scenario").v
 		until := gen.Until(doc)
 		res, err := check.Run(doc, check.Options{Until: until})
 		if err != nil {
@@ -105,7 +199,7 @@ func FuzzModel(f *testing.F) {
 			t.Fatalf("%s", save(doc, res.Violation, until))
 		}
 	})
-	f.Fuzz(func(t *testing.T, data []byte) { prop(t, padded(data)) })
+	f.Fuzz(func(t *testing.T, data []byte) { prop(t, padded(data, padScenario)) })
 }
 
 // ---------------------------------------------------------------------------
@@ -170,33 +264,103 @@ func movesOf(mv []model.Move, k model.InputKind) []model.Move {
 
 var afters = []time.Duration{0, time.Second, 2 * time.Second, 5 * time.Second, 30 * time.Second, 5 * time.Minute}
 
+// more draws whether the sequence goes on: it ends on four false bits, so
+// random input makes sequences of 16 moves on average (unless the pod goes
+// first) and the zero padding ends them.
+func more(t *rapid.T) bool {
+	for i := 0; i < 4; i++ {
+		if rapid.Bool().Draw(t, "more") {
+			return true
+		}
+	}
+	return false
+}
+
+// pick draws an index by weight from fair bits (rapid's integer and
+// SampledFrom draws lean towards the first options); zero bits pick the
+// first option.
+func pick(t *rapid.T, label string, weights ...int) int {
+	total := 0
+	for _, w := range weights {
+		total += w
+	}
+	n := bits.Len(uint(total - 1))
+	for {
+		u := 0
+		for i := 0; i < n; i++ {
+			u <<= 1
+			if rapid.Bool().Draw(t, label) {
+				u |= 1
+			}
+		}
+		if u >= total {
+			continue
+		}
+		for i, w := range weights {
+			if u < w {
+				return i
+			}
+			u -= w
+		}
+	}
+}
+
+// uniform draws one of opts with fair bits.
+func uniform[V any](t *rapid.T, label string, opts []V) V {
+	w := make([]int, len(opts))
+	for i := range w {
+		w[i] = 1
+	}
+	return opts[pick(t, label, w...)]
+}
+
 // move draws and makes one enabled move; it returns false when the
 // sequence ends.
 func (x *machine) move(t *rapid.T) bool {
-	if !rapid.Bool().Draw(t, "more") {
+	if !more(t) {
 		return false
 	}
 	mv := x.m.Enabled()
 	now := x.m.Now()
 	if probePending(mv) {
-		p := rapid.SampledFrom(mv).Draw(t, "probe")
-		x.step(t, model.Input{Kind: model.InProbeAnswer, At: now, Container: p.Container, Probe: p.Probe, Success: rapid.Bool().Draw(t, "success")})
+		p := uniform(t, "probe", mv)
+		x.step(t, model.Input{Kind: model.InProbeAnswer, At: now, Container: p.Container, Probe: p.Probe, Success: pick(t, "result", 3, 2) == 0})
 		return true
 	}
+	// Weighted as gopterharness weighs its commands: deletes are rare
+	// (they end the pod), a second one is common once the pod is being
+	// deleted.
 	next, hasNext := x.m.NextTimer()
 	var kinds []model.InputKind
-	if hasNext {
-		kinds = append(kinds, model.InTick)
+	var weights []int
+	add := func(k model.InputKind, w int) {
+		kinds, weights = append(kinds, k), append(weights, w)
 	}
-	for _, k := range []model.InputKind{model.InExit, model.InHookDone, model.InDelete, model.InForceDelete} {
-		if len(movesOf(mv, k)) > 0 && (x.deletes < maxDeletes || (k != model.InDelete && k != model.InForceDelete)) {
-			kinds = append(kinds, k)
+	if hasNext {
+		add(model.InTick, 25)
+	}
+	if len(movesOf(mv, model.InExit)) > 0 {
+		add(model.InExit, 15)
+	}
+	if len(movesOf(mv, model.InHookDone)) > 0 {
+		add(model.InHookDone, 20)
+	}
+	if x.deletes < maxDeletes {
+		w := 2
+		if x.deletes > 0 {
+			w = 10
+		}
+		if len(movesOf(mv, model.InDelete)) > 0 {
+			add(model.InDelete, w)
+		}
+		if len(movesOf(mv, model.InForceDelete)) > 0 {
+			add(model.InForceDelete, 1)
 		}
 	}
 	if len(kinds) == 0 {
 		return false
 	}
-	kind := rapid.SampledFrom(kinds).Draw(t, "kind")
+	kind := kinds[pick(t, "kind", weights...)]
 	if kind == model.InTick {
 		x.step(t, model.Input{Kind: model.InTick, At: next})
 		return true
@@ -205,7 +369,7 @@ func (x *machine) move(t *rapid.T) bool {
 	// model's own actions come first at equal times). When it comes later
 	// the clock runs first and the move is taken from what is enabled
 	// then.
-	at := now + rapid.SampledFrom(afters).Draw(t, "after")
+	at := now + uniform(t, "after", afters)
 	if hasNext && at > next {
 		at = next
 	}
@@ -222,14 +386,14 @@ func (x *machine) move(t *rapid.T) bool {
 	in := model.Input{Kind: kind, At: at}
 	switch kind {
 	case model.InExit:
-		in.Container = rapid.SampledFrom(cands).Draw(t, "container").Container
-		in.ExitCode = rapid.SampledFrom([]int32{1, 0, 2, 137, 143}).Draw(t, "code")
+		in.Container = uniform(t, "container", cands).Container
+		in.ExitCode = []int32{1, 0, 137, 2, 143}[pick(t, "code", 3, 2, 2, 1, 1)]
 		in.OOMKilled = in.ExitCode == 137 && rapid.Bool().Draw(t, "oom")
 	case model.InHookDone:
-		in.Container = rapid.SampledFrom(cands).Draw(t, "container").Container
-		in.HookOK = !rapid.Bool().Draw(t, "hookFails")
+		in.Container = uniform(t, "container", cands).Container
+		in.HookOK = pick(t, "hook", 3, 1) == 0
 	case model.InDelete:
-		in.Grace = rapid.SampledFrom([]int64{-1, 0, 1, 2, 5, 30}).Draw(t, "grace")
+		in.Grace = uniform(t, "grace", []int64{-1, 0, 1, 2, 5, 30})
 		x.deletes++
 	case model.InForceDelete:
 		x.deletes++
@@ -243,8 +407,7 @@ func (x *machine) move(t *rapid.T) bool {
 func FuzzModelMoves(f *testing.F) {
 	rapidSeeds(f)
 	prop := rapid.MakeFuzz(func(t *rapid.T) {
-		k := gen.DefaultKnobs()
-		x := &machine{pod: gen.Pod(k).Draw(t, "pod"), prof: gen.Profile(k).Draw(t, "profile")}
+		x := &machine{pod: pods.Draw(t, "pod").v, prof: profiles.Draw(t, "profile").v}
 		m, err := model.New(&model.Scenario{Pod: x.pod, Profile: x.prof})
 		if err != nil {
 			t.Fatalf("model: %v", err)
@@ -262,7 +425,7 @@ func FuzzModelMoves(f *testing.F) {
 			x.fail(t, x.bad)
 		}
 	})
-	f.Fuzz(func(t *testing.T, data []byte) { prop(t, padded(data)) })
+	f.Fuzz(func(t *testing.T, data []byte) { prop(t, padded(data, padMoves)) })
 }
 
 // ---------------------------------------------------------------------------
@@ -335,8 +498,10 @@ func FuzzScenarioParse(f *testing.F) {
 // ---------------------------------------------------------------------------
 // FuzzTraceDecode
 
-// exampleTraces returns traces of the corpus examples on the model: each
-// whole (for 3 minutes of virtual time) and cut to its first actions.
+// exampleTraces returns traces of the corpus examples on the model (for 3
+// minutes of virtual time): each cut to its first 6 actions, and whole when
+// it is short. (Small seeds keep the fuzzer fast: decoding a PodStatus is
+// slow under coverage instrumentation.)
 func exampleTraces(f *testing.F) []*trace.Document {
 	var docs []*trace.Document
 	for _, name := range []string{"crashloop", "hook-demo", "sidecar", "startup-probe"} {
@@ -353,8 +518,10 @@ func exampleTraces(f *testing.F) []*trace.Document {
 			f.Fatal(err)
 		}
 		prof := d.Profile.WithDefaults().Name
-		docs = append(docs, trace.New(d.Metadata.Name, prof, d.Pod.Name, acts))
 		docs = append(docs, trace.New(d.Metadata.Name, prof, d.Pod.Name, acts[:min(len(acts), 6)]))
+		if len(acts) <= 16 {
+			docs = append(docs, trace.New(d.Metadata.Name, prof, d.Pod.Name, acts))
+		}
 	}
 	return docs
 }
