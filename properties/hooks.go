@@ -13,7 +13,7 @@ func hookBracketing() Property {
 	return def("hook-bracketing",
 		"hooks are declared, run one at a time per instance, and every HookEnded closes a HookStarted",
 		`SEMANTICS.md §6: "postStart runs right after the container starts; the kubelet waits for it" and "preStop runs before the stop signal whenever the kubelet kills a container (API deletion, liveness/startup failure, eviction). It is synchronous and bounded by the grace period."`,
-		"A HookStarted must be for a hook the container declares, for its running instance, with no other hook of that container running; postStart at most once per instance and at the instant the instance started; preStop at most once per instance. A HookEnded must close the running hook of that name and instance, with a result. A hook still running when its instance exits must end in the same instant (the kubelet stops waiting: a postStart fails, a preStop is abandoned). Regular init containers have no hooks.",
+		"A HookStarted must be for a hook the container declares, for its running instance, with no other hook of that container running; postStart at most once per instance and right after the instance started (before any probe or kill of it); preStop at most once per instance. A HookEnded must close the running hook of that name and instance, with a result. A hook still running when its instance exits must end in the same instant (the kubelet stops waiting: a postStart fails, a preStop is abandoned). Regular init containers have no hooks.",
 		func(t *tracker) rule { return &hookBracketingRule{t: t} })
 }
 
@@ -87,8 +87,8 @@ func (r *hookBracketingRule) before(_ int, a *model.Action) string {
 			if c.psRan {
 				return sprintf("second postStart hook of %s#%d at %v", a.Container, a.Attempt, a.At)
 			}
-			if a.At != c.startedAt {
-				return sprintf("postStart hook of %s#%d at %v, not right after its start at %v", a.Container, a.Attempt, a.At, c.startedAt)
+			if c.probeN != [nProbes]int32{} || c.stopped || c.killing {
+				return sprintf("postStart hook of %s#%d at %v, not right after its start at %v (it was already probed or being killed)", a.Container, a.Attempt, a.At, c.startedAt)
 			}
 		case model.HookPreStop:
 			if !t.pi.hasPreStop(i) {

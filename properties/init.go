@@ -239,17 +239,42 @@ func neverFailsOnInitFailure() Property {
 		func(t *tracker) rule { return &neverInitFailRule{t: t} })
 }
 
+// inFlight tracks a sync planned before some moment: if the pod worker was
+// blocked (a hook or a kill) at that moment, the plan resumes when the block
+// ends and may still start what it planned; it is over once an instant ends
+// with the worker free.
+type inFlight struct {
+	seen, active, freed bool
+	freeAt              time.Duration // an instant at whose end the worker may be free
+}
+
+// after is called after every action once the moment has come.
+func (f *inFlight) after(at time.Duration, busy bool) {
+	if !f.seen {
+		f.seen, f.active = true, busy
+	}
+	if f.active {
+		if busy {
+			f.freed = false
+		} else if !f.freed {
+			f.freed, f.freeAt = true, at
+		}
+	}
+}
+
+// on reports, before an action at time at, whether the old plan may still
+// act.
+func (f *inFlight) on(at time.Duration) bool {
+	if f.active && f.freed && at > f.freeAt {
+		f.active = false
+	}
+	return f.active
+}
+
 type neverInitFailRule struct {
 	nop
-	t *tracker
-	// inFlight: the pod worker was blocked (a hook or a kill) when the init
-	// container failed, and has been since, but for the instants where one
-	// block ends: the sync planned before the failure may still start what
-	// it planned.
-	inFlight bool
-	seen     bool
-	freeAt   time.Duration // an instant at whose end the worker was free
-	freed    bool
+	t      *tracker
+	flight inFlight
 }
 
 func (r *neverInitFailRule) applies() bool {
@@ -257,19 +282,8 @@ func (r *neverInitFailRule) applies() bool {
 }
 
 func (r *neverInitFailRule) after(_ int, a *model.Action) string {
-	if !r.applies() {
-		return ""
-	}
-	busy := r.t.busy()
-	if !r.seen {
-		r.seen, r.inFlight = true, busy
-	}
-	if r.inFlight {
-		if busy {
-			r.freed = false
-		} else if !r.freed {
-			r.freed, r.freeAt = true, a.At
-		}
+	if r.applies() {
+		r.flight.after(a.At, r.t.busy())
 	}
 	return ""
 }
@@ -278,12 +292,10 @@ func (r *neverInitFailRule) before(_ int, a *model.Action) string {
 	if !r.applies() {
 		return ""
 	}
-	if r.inFlight && r.freed && a.At > r.freeAt {
-		r.inFlight = false
-	}
+	inFlight := r.flight.on(a.At)
 	switch a.Kind {
 	case model.ActContainerStarted:
-		if r.inFlight {
+		if inFlight {
 			return ""
 		}
 		return sprintf("%s started at %v after a regular init container failed under restartPolicy Never", a.Container, a.At)

@@ -73,7 +73,7 @@ func (r *kubectlRule) after(_ int, a *model.Action) string {
 	allInitDone := true
 	for k := range st.InitContainerStatuses {
 		cs := &st.InitContainerStatuses[k]
-		i := t.pi.idx(cs.Name)
+		i := t.statusIdx(st, k)
 		if !r.initDone(i, cs) {
 			allInitDone = false
 			break

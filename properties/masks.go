@@ -113,7 +113,7 @@ func (*podRemovedRule) masks() (kmask, kmask) { return kPodRemoved | kStatus, kN
 func (*sandboxRule) masks() (kmask, kmask) {
 	return kContainerCreated | kContainerStarted | kSandboxCreated | kSandboxStopped, kNone
 }
-func (*terminalRule) masks() (kmask, kmask)        { return kStatus | kContainerStarted, kNone }
+func (*terminalRule) masks() (kmask, kmask)        { return kAll, kAll }
 func (*succeededRule) masks() (kmask, kmask)       { return kNone, kStatus }
 func (*restartMonotoneRule) masks() (kmask, kmask) { return kNone, kStatus }
 func (*restartMatchesRule) masks() (kmask, kmask)  { return kNone, kStatus }

@@ -15,13 +15,25 @@ func terminalPhaseAbsorbing() Property {
 	return def("terminal-phase-absorbing",
 		"once Succeeded or Failed, the phase never changes and nothing starts",
 		`SEMANTICS.md §1: "`+"`Succeeded` and `Failed`"+` are terminal: the kubelet refuses any transition out of them (\"illegal phase transition\")."`,
-		"After a Status with phase Succeeded or Failed, every later Status must have the same phase, and no container may be started: the pod will run nothing more. A pod that goes from Failed back to Running, or restarts a container after it completed, breaks it.",
+		"After a Status with phase Succeeded or Failed, every later Status must have the same phase, and no container may be started (except by a sync planned before, that the trace shows still running: the pod worker blocked in a hook or a kill since the terminal status): the pod will run nothing more. A pod that goes from Failed back to Running, or restarts a container after it completed, breaks it.",
 		func(t *tracker) rule { return &terminalRule{t: t} })
 }
 
 type terminalRule struct {
 	nop
-	t *tracker
+	t      *tracker
+	phase  v1.PodPhase
+	flight inFlight
+}
+
+func (r *terminalRule) after(_ int, a *model.Action) string {
+	if r.t.terminal {
+		if r.phase == "" {
+			r.phase = r.t.status.Phase
+		}
+		r.flight.after(a.At, r.t.busy())
+	}
+	return ""
 }
 
 func (r *terminalRule) before(_ int, a *model.Action) string {
@@ -29,13 +41,16 @@ func (r *terminalRule) before(_ int, a *model.Action) string {
 	if !t.terminal {
 		return ""
 	}
+	inFlight := r.flight.on(a.At)
 	switch a.Kind {
 	case model.ActStatus:
-		if a.Status != nil && a.Status.Phase != t.status.Phase {
-			return sprintf("status at %v has phase %s after the terminal phase %s", a.At, a.Status.Phase, t.status.Phase)
+		if a.Status != nil && a.Status.Phase != r.phase {
+			return sprintf("status at %v has phase %s after the terminal phase %s", a.At, a.Status.Phase, r.phase)
 		}
 	case model.ActContainerStarted:
-		return sprintf("%s started at %v after the pod reached phase %s", a.Container, a.At, t.status.Phase)
+		if !inFlight {
+			return sprintf("%s started at %v after the pod reached phase %s", a.Container, a.At, r.phase)
+		}
 	}
 	return ""
 }
@@ -81,6 +96,13 @@ func (r *succeededRule) end(_ time.Duration, complete bool) string {
 	if !complete || t.pi.policy != v1.RestartPolicyNever || t.forced {
 		// A force-deleted pod is gone before the kubelet reports its end.
 		return ""
+	}
+	for _, i := range t.pi.apps {
+		if t.c[i].running {
+			// Another app container still runs: the pod is rightly Running
+			// even though nothing more happens in this run.
+			return ""
+		}
 	}
 	for _, i := range t.pi.apps {
 		c := &t.c[i]

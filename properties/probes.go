@@ -345,17 +345,17 @@ func (r *readinessRule) after(_ int, a *model.Action) string {
 	if a.Kind != model.ActStatus || a.Status == nil {
 		return ""
 	}
-	if msg := r.check(a, a.Status.InitContainerStatuses); msg != "" {
+	if msg := r.check(a, a.Status.InitContainerStatuses, 0); msg != "" {
 		return msg
 	}
-	return r.check(a, a.Status.ContainerStatuses)
+	return r.check(a, a.Status.ContainerStatuses, len(a.Status.InitContainerStatuses))
 }
 
-func (r *readinessRule) check(a *model.Action, sts []v1.ContainerStatus) string {
+func (r *readinessRule) check(a *model.Action, sts []v1.ContainerStatus, base int) string {
 	t := r.t
 	for k := range sts {
 		cs := &sts[k]
-		i := t.pi.idx(cs.Name)
+		i := t.statusIdx(a.Status, base+k)
 		if i < 0 || t.pi.kinds[i] == kindInit {
 			continue
 		}

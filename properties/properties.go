@@ -34,6 +34,10 @@ import (
 type Context struct {
 	Pod     *v1.Pod       // the scenario's pod (spec, metadata); never mutated
 	Profile model.Profile // with defaults applied (callers pass p.WithDefaults())
+	// Events are the external events the world sent (the scenario's
+	// deletes), in time order, when the caller knows them; nil when not.
+	// Properties about how requests were honoured use them.
+	Events []model.Event
 }
 
 // Violation is a broken property.
@@ -96,7 +100,9 @@ func def(id, title, source, doc string, mk func(t *tracker) rule) Property {
 	p := Property{ID: id, Title: title, Doc: doc, Source: source, mk: mk}
 	p.New = func(ctx *Context) Checker {
 		t := newTracker(ctx)
-		return &single{id: id, t: t, r: mk(t)}
+		s := &single{id: id, t: t, r: mk(t)}
+		s.bm, s.am = masksOf(s.r)
+		return s
 	}
 	return p
 }
@@ -113,9 +119,6 @@ type single struct {
 func (s *single) Observe(i int, a *model.Action) *Violation {
 	if s.done != nil {
 		return s.done
-	}
-	if s.bm == 0 && s.am == 0 {
-		s.bm, s.am = masksOf(s.r)
 	}
 	s.t.prepare(a)
 	msg := ""
@@ -160,6 +163,7 @@ var catalogue = []Property{
 	noRestartWhileDeleting(),
 	neverRestartPolicy(),
 	onFailureNoRestartAfterSuccess(),
+	restartPolicyHonoured(),
 	// back-off
 	backoffCap(),
 	noStartDuringBackoff(),
@@ -181,6 +185,7 @@ var catalogue = []Property{
 	// termination
 	noUnexplainedKill(),
 	graceOnlyShrinks(),
+	deleteRequestsHonoured(),
 	forceDeleteRemoves(),
 	stopTimeoutFloor(),
 	stopTimeoutExact(),

@@ -57,9 +57,6 @@ func run(t testing.TB, s *model.Scenario, until time.Duration) (acts []model.Act
 				}
 				w.Consume(wi)
 				in = wi
-				if m.Finished() && (in.Kind == model.InDelete || in.Kind == model.InForceDelete) {
-					continue
-				}
 			}
 		}
 		start := len(acts)
@@ -82,7 +79,9 @@ func envInt(name string, def int) int {
 }
 
 func ctxOf(s *model.Scenario) *properties.Context {
-	return &properties.Context{Pod: &s.Pod, Profile: s.Profile.WithDefaults()}
+	evs := append([]model.Event{}, s.Events...)
+	sort.SliceStable(evs, func(a, b int) bool { return evs[a].At.Duration < evs[b].At.Duration })
+	return &properties.Context{Pod: &s.Pod, Profile: s.Profile.WithDefaults(), Events: evs}
 }
 
 // excerpt renders the actions around index i (Status actions abridged).
@@ -157,7 +156,12 @@ func TestCorpusPasses(t *testing.T) {
 			ref, err := model.Run(s, 30*time.Minute)
 			require.NoError(t, err)
 			require.Equal(t, len(ref), len(acts), "driver and model.Run disagree")
-			for _, v := range properties.Check(ctxOf(s), acts, end, complete) {
+			vs := properties.Check(ctxOf(s), acts, end, complete)
+			if ki := known(acts); ki != nil {
+				require.True(t, reported(ki, acts, vs, end))
+				t.Skipf("known model issue %s: %v", ki.name, vs)
+			}
+			for _, v := range vs {
 				t.Errorf("%v\n%s", v.Error(), excerpt(acts, v.Index))
 			}
 		})
@@ -168,21 +172,35 @@ func TestCorpusPasses(t *testing.T) {
 // Traces that show it are skipped by the no-false-positive tests (and
 // counted), so that the properties stay as they are.
 type knownIssue struct {
-	name, why string
-	match     func(acts []model.Action) bool
+	name, why  string
+	reportedBy []string // the properties that report it
+	match      func(acts []model.Action) bool
+}
+
+func firesOn(id string, vs []properties.Violation) bool {
+	for _, v := range vs {
+		if v.ID == id {
+			return true
+		}
+	}
+	return false
 }
 
 var knownIssues = []knownIssue{{
-	name: "kill-pod-then-restart-without-sandbox",
-	why: "MODEL BUG: when computePodActions decides KillPod for a pod that is not terminal (typically: the last " +
-		"running app container is killed by its liveness or startup probe, its container-level restartPolicy " +
-		"Never suppresses the restart planned with the kill, and its restartPolicyRules then do restart it on the " +
-		"kill's exit code; or the app's exit is restartable while a sidecar is down), the model stops the sandbox " +
-		"(SandboxStopped), publishes a non-terminal phase, and its next sync starts containers again without a " +
-		"new sandbox (no SandboxCreated). Upstream SyncPod would see the sandbox gone (PodSandboxChanged) and " +
-		"create a new one, re-running the init containers, before starting anything. Reported by " +
-		"sandbox-brackets-containers, and through it by no-unexplained-kill and the probe-kill properties.",
+	name: "kill-pod-of-a-non-terminal-pod",
+	why: "MODEL GAP (documented in model/kubelet.go sync since b7cbc7b; before it, a bug): computePodActions can " +
+		"decide KillPod for a pod that is not terminal - typically the last running app container is killed by its " +
+		"liveness or startup probe, its container-level restartPolicy Never suppresses the restart planned with the " +
+		"kill, and its restartPolicyRules then call for a restart on the kill's exit code. The model stops the " +
+		"sandbox (SandboxStopped) and publishes phase Running. Upstream SyncPod would see the sandbox gone " +
+		"(PodSandboxChanged), create a new one and run the init containers again. The model used to start " +
+		"containers with no sandbox (sandbox-brackets-containers reported it); it now starts nothing more, and " +
+		"the pod is stuck Running with a container its policy restarts (restart-policy-honoured reports it once " +
+		"the back-off cap has passed). TestKnownIssueKillPodNonTerminal reproduces it.",
+	reportedBy: []string{"sandbox-brackets-containers", "restart-policy-honoured"},
 	match: func(acts []model.Action) bool {
+		// the sandbox stopped with no delete, and the next status is not
+		// terminal
 		deleted, stopped := false, false
 		for i := range acts {
 			switch acts[i].Kind {
@@ -190,15 +208,35 @@ var knownIssues = []knownIssue{{
 				deleted = true
 			case model.ActSandboxStopped:
 				stopped = !deleted
-			case model.ActContainerStarted:
+			case model.ActStatus:
 				if stopped {
-					return true
+					phase := acts[i].Status.Phase
+					return phase != v1.PodSucceeded && phase != v1.PodFailed
 				}
 			}
 		}
 		return false
 	},
 }}
+
+// reported says whether a trace that shows known issue ki is reported by
+// one of its properties, or ends too soon after the sandbox stopped for them
+// to conclude.
+func reported(ki *knownIssue, acts []model.Action, vs []properties.Violation, end time.Duration) bool {
+	for _, id := range ki.reportedBy {
+		if firesOn(id, vs) {
+			return true
+		}
+	}
+	stop := nth(nil, acts, 0, is(model.ActSandboxStopped, ""))
+	for i := stop; i < len(acts); i++ {
+		if acts[i].Kind == model.ActDeleteRequested {
+			end = acts[i].At // the delete ends what can be concluded
+			break
+		}
+	}
+	return end-acts[stop].At <= 5*time.Minute
+}
 
 // known returns the known issue a trace shows, if any.
 func known(acts []model.Action) *knownIssue {
@@ -222,15 +260,22 @@ func TestRandomScenariosPass(t *testing.T) {
 	total := 0
 	for k := 0; k < n; k++ {
 		doc := randomDoc(r, k)
-		require.NoErrorf(t, doc.Validate(), "random scenario %d is invalid:\n%s", k, describe(doc))
+		if !raceEnabled || k%5 == 0 {
+			require.NoErrorf(t, doc.Validate(), "random scenario %d is invalid:\n%s", k, describe(doc))
+		}
 		s := doc.Model()
 		acts, end, complete := run(t, s, 20*time.Minute)
 		total += len(acts)
 		if ki := known(acts); ki != nil {
+			// (TestKnownIssueKillPodNonTerminal checks that a property
+			// reports it; here the stuck pod may also just wait forever on
+			// a sidecar the KillPod stopped, which nothing restarts.)
 			skipped[ki.name]++
 			continue
 		}
-		for _, v := range properties.Check(ctxOf(s), acts, end, complete) {
+		ctx := ctxOf(s)
+		ctx.Events = nil // the walk sends its own deletes, not the scenario's
+		for _, v := range properties.Check(ctx, acts, end, complete) {
 			fired[v.ID]++
 			if fired[v.ID] <= 1 {
 				t.Errorf("scenario %d: %v\n%s\n%s", k, v.Error(), excerpt(acts, v.Index), describe(doc))
@@ -248,8 +293,8 @@ func TestRandomScenariosPass(t *testing.T) {
 // arbitrary times).
 func TestRandomWalksPass(t *testing.T) {
 	n := envInt("PROPERTIES_WALKS", 500)
-	if testing.Short() {
-		n = 60
+	if testing.Short() || raceEnabled {
+		n = 150
 	}
 	r := rand.New(rand.NewPCG(99, uint64(envInt("PROPERTIES_SEED", 3))))
 	fired := map[string]int{}
@@ -261,7 +306,9 @@ func TestRandomWalksPass(t *testing.T) {
 		if known(acts) != nil {
 			continue
 		}
-		for _, v := range properties.Check(ctxOf(s), acts, end, complete) {
+		ctx := ctxOf(s)
+		ctx.Events = nil // the walk sends its own deletes, not the scenario's
+		for _, v := range properties.Check(ctx, acts, end, complete) {
 			fired[v.ID]++
 			if fired[v.ID] <= 1 {
 				t.Errorf("walk %d: %v\n%s\n%s", k, v.Error(), excerpt(acts, v.Index), describe(doc))
@@ -600,7 +647,7 @@ func TestCatalogue(t *testing.T) {
 		require.NotContainsf(t, p.Title, "\n", "%s: title is not one line", p.ID)
 		require.NotEmptyf(t, p.Doc, "%s: no doc", p.ID)
 		require.NotNilf(t, p.New, "%s: no constructor", p.ID)
-		ok := strings.HasPrefix(p.Source, "SEMANTICS.md §") || strings.HasPrefix(p.Source, "pkg/") || strings.HasPrefix(p.Source, "trace/")
+		ok := strings.HasPrefix(p.Source, "SEMANTICS.md §") || strings.HasPrefix(p.Source, "pkg/")
 		require.Truef(t, ok, "%s: source %q must start with SEMANTICS.md § or an upstream path", p.ID, p.Source)
 		got, found := properties.ByID(p.ID)
 		require.True(t, found)
@@ -619,7 +666,8 @@ func TestCatalogue(t *testing.T) {
 	for i := range again {
 		require.Equal(t, ids[i], again[i].ID, "All is not stable")
 	}
-	sort.Strings(ids)
+	again[0].ID = "changed"
+	require.Equal(t, ids[0], properties.All()[0].ID, "All returns the caller's copy")
 }
 
 var requiredIDs = []string{
@@ -773,7 +821,6 @@ func is(k model.ActionKind, c string) func(*model.Action) bool {
 
 // nth returns the index of the n-th (0-based) action matching f.
 func nth(t *testing.T, acts []model.Action, n int, f func(*model.Action) bool) int {
-	t.Helper()
 	for i := range acts {
 		if f(&acts[i]) {
 			if n == 0 {
@@ -787,7 +834,6 @@ func nth(t *testing.T, acts []model.Action, n int, f func(*model.Action) bool) i
 }
 
 func lastOf(t *testing.T, acts []model.Action, f func(*model.Action) bool) int {
-	t.Helper()
 	for i := len(acts) - 1; i >= 0; i-- {
 		if f(&acts[i]) {
 			return i
@@ -932,6 +978,11 @@ var mutations = []mutation{
 		i := nth(t, acts, 0, is(model.ActContainerExited, "app"))
 		at := acts[i].At + time.Second
 		return insert(acts, i+1, model.Action{At: at, Kind: model.ActContainerCreated, Container: "app", Attempt: 1}, model.Action{At: at, Kind: model.ActContainerStarted, Container: "app", Attempt: 1})
+	}},
+	{"restart-policy-honoured", "examples/crashloop.yaml", 0, func(t *testing.T, acts []model.Action) []model.Action {
+		// a crash-looping container left for good after its fourth crash
+		i := nth(t, acts, 3, is(model.ActBackOff, "app"))
+		return acts[:i+1]
 	}},
 	{"backoff-cap", "examples/crashloop.yaml", 0, func(t *testing.T, acts []model.Action) []model.Action {
 		i := lastOf(t, acts, is(model.ActBackOff, "app"))
@@ -1103,6 +1154,12 @@ var mutations = []mutation{
 		acts[i].Timeout = 10
 		acts[i].At = acts[i-1].At
 		return move(acts, i, nth(t, acts, 0, is(model.ActStopSignal, "app"))+1)
+	}},
+	{"delete-requests-honoured", "examples/hook-demo.yaml", 0, func(t *testing.T, acts []model.Action) []model.Action {
+		// The world asked for a graceful delete; the trace claims a force delete.
+		i := nth(t, acts, 0, is(model.ActDeleteRequested, ""))
+		acts[i].Force, acts[i].Grace = true, 0
+		return acts
 	}},
 	{"pod-removed-after-termination", "examples/hook-demo.yaml", 0, func(t *testing.T, acts []model.Action) []model.Action {
 		i := nth(t, acts, 0, is(model.ActPodRemoved, ""))
@@ -1322,4 +1379,133 @@ func BenchmarkSuite(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(n), "ns/action")
 	b.ReportMetric(float64(len(acts)), "actions/trace")
+}
+
+// TestMasksAreSound: randomly damaged traces get the same verdicts whether
+// the rules see every action or only the kinds they declare.
+func TestMasksAreSound(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 5))
+	n := 400
+	if testing.Short() || raceEnabled {
+		n = 100
+	}
+	kinds := []model.ActionKind{model.ActContainerStarted, model.ActContainerExited, model.ActStopSignal, model.ActSIGKILL,
+		model.ActBackOff, model.ActHookStarted, model.ActHookEnded, model.ActProbeResult, model.ActDeleteRequested, model.ActStatus}
+	for k := 0; k < n; k++ {
+		doc := randomDoc(r, k)
+		s := doc.Model()
+		acts, end, complete := run(t, s, 20*time.Minute)
+		if len(acts) < 3 {
+			continue
+		}
+		bad := append([]model.Action(nil), acts...)
+		for m := 1 + r.IntN(3); m > 0; m-- {
+			i := 1 + r.IntN(len(bad)-1)
+			switch r.IntN(5) {
+			case 0:
+				bad = remove(bad, i)
+			case 1:
+				bad = shift(bad, i, time.Duration(r.IntN(20000)-10000)*time.Millisecond)
+			case 2:
+				bad = insert(bad, i, bad[r.IntN(len(bad))])
+			case 3:
+				bad[i].Kind = kinds[r.IntN(len(kinds))]
+				if bad[i].Kind == model.ActStatus && bad[i].Status == nil {
+					bad[i].Status = &v1.PodStatus{Phase: v1.PodRunning}
+				}
+			default:
+				bad[i].Attempt += r.IntN(3) - 1
+				bad[i].Timeout += int64(r.IntN(5) - 2)
+			}
+			if len(bad) < 2 {
+				break
+			}
+		}
+		ctx := ctxOf(s)
+		require.Equalf(t, properties.CheckUnmasked(ctx, bad, end, complete), properties.Check(ctx, bad, end, complete), "scenario %d", k)
+	}
+}
+
+// TestArbitraryTracesDoNotPanic: checkers read any trace, however wrong,
+// without panicking (adapters will feed them real-world traces).
+func TestArbitraryTracesDoNotPanic(t *testing.T) {
+	r := rand.New(rand.NewPCG(8, 8))
+	kinds := []model.ActionKind{model.ActSandboxCreated, model.ActContainerCreated, model.ActContainerStarted, model.ActHookStarted,
+		model.ActHookEnded, model.ActProbeResult, model.ActStopSignal, model.ActSIGKILL, model.ActContainerExited, model.ActBackOff,
+		model.ActDeleteRequested, model.ActSandboxStopped, model.ActPodRemoved, model.ActStatus, "Bogus"}
+	s := loadCase(t, "typical")
+	names := []string{"init-a", "init-b", "proxy", "web", "worker", "ghost", ""}
+	n := 300
+	if raceEnabled {
+		n = 100
+	}
+	for k := 0; k < n; k++ {
+		var acts []model.Action
+		at := time.Duration(0)
+		for n := r.IntN(200); n > 0; n-- {
+			at += time.Duration(r.IntN(20000)-2000) * time.Millisecond
+			a := model.Action{At: at, Kind: kinds[r.IntN(len(kinds))], Container: names[r.IntN(len(names))], Attempt: r.IntN(4) - 1,
+				Hook: pick(r, model.HookPostStart, model.HookPreStop, "x"), Probe: pick(r, model.Startup, model.Liveness, model.Readiness, "x"),
+				Result:  pick(r, model.ResultOK, model.ResultFailed, model.ResultSuccess, model.ResultFailure, ""),
+				Timeout: int64(r.IntN(40) - 5), Grace: int64(r.IntN(40) - 5), Force: r.IntN(5) == 0, ExitCode: int32(r.IntN(3)),
+				Wait: time.Duration(r.IntN(40)) * time.Second, Delay: time.Duration(r.IntN(400)) * time.Second}
+			if a.Kind == model.ActStatus && r.IntN(4) > 0 {
+				a.Status = &v1.PodStatus{Phase: pick(r, v1.PodPending, v1.PodRunning, v1.PodSucceeded, v1.PodFailed),
+					ContainerStatuses: []v1.ContainerStatus{{Name: pick(r, names...), Ready: r.IntN(2) == 0, Started: bptr(r.IntN(2) == 0),
+						State: v1.ContainerState{Waiting: &v1.ContainerStateWaiting{Reason: model.ReasonCrashLoopBackOff}}}}}
+			}
+			acts = append(acts, a)
+		}
+		ctx := ctxOf(s)
+		properties.Check(ctx, acts, at, r.IntN(2) == 0)
+		su := properties.NewSuite(ctx)
+		for i := range acts {
+			su.Observe(i, &acts[i])
+		}
+		su.End(at, true)
+		for _, p := range properties.All() {
+			c := p.New(ctx)
+			for i := range acts {
+				c.Observe(i, &acts[i])
+			}
+			c.End(at, false)
+		}
+	}
+	// a nil pod is an empty pod
+	properties.Check(&properties.Context{}, []model.Action{{Kind: model.ActContainerStarted, Container: "x"}}, 0, true)
+}
+
+// TestKnownIssueKillPodNonTerminal reproduces the model behaviour behind
+// the kill-pod-of-a-non-terminal-pod known issue, so that a model change
+// shows here (then update or remove the known issue). An OnFailure pod's
+// only app container has its own restartPolicy Never with a rule restarting
+// on any exit code but 42. Its liveness probe fails at 10 s:
+// computePodActions plans no restart (policy Never), finds no app container
+// to keep, and kills the pod (KillPod), stopping the sandbox. The killed
+// container exits 0 on SIGTERM, which the rule restarts: the phase stays
+// Running, but nothing is ever started again (and upstream would have
+// created a new sandbox).
+func TestKnownIssueKillPodNonTerminal(t *testing.T) {
+	builders["known-kill-pod-restart"] = `
+pod:
+  spec:
+    restartPolicy: OnFailure
+    containers:
+    - name: app
+      image: busybox
+      restartPolicy: Never
+      restartPolicyRules: [{action: Restart, exitCodes: {operator: NotIn, values: [42]}}]
+      livenessProbe: {exec: {command: [check]}, periodSeconds: 5, failureThreshold: 1}
+behaviour:
+  containers:
+    app: {probes: {liveness: [{after: 10s, result: failure}]}}`
+	s := loadCase(t, "known-kill-pod-restart")
+	acts, end, complete := run(t, s, 10*time.Minute)
+	ki := known(acts)
+	require.NotNil(t, ki, "the model no longer shows the known issue: update knownIssues")
+	vs := properties.Check(ctxOf(s), acts, end, complete)
+	require.True(t, reported(ki, acts, vs, end))
+	for _, v := range vs {
+		t.Logf("%v", v.Error())
+	}
 }

@@ -1,6 +1,8 @@
 package properties
 
 import (
+	"time"
+
 	v1 "k8s.io/api/core/v1"
 
 	"github.com/podconform/podconform/model"
@@ -165,3 +167,46 @@ func (r *onFailureRule) before(_ int, a *model.Action) string {
 	}
 	return ""
 }
+
+// restartPolicyHonoured encodes SEMANTICS.md §3: "App container exits:
+// Always restarts it; OnFailure restarts on non-zero exit only" with §2:
+// "Sidecars ... are restarted when they exit, whatever the pod's
+// restartPolicy" and §4's cap on the back-off delay.
+//
+// The restart may wait for the back-off, which never exceeds the max; it
+// may also wait for the pod worker (a hook or a kill in progress) or for a
+// sidecar the app containers need, which the trace shows.
+func restartPolicyHonoured() Property {
+	return def("restart-policy-honoured",
+		"a container the restart policy restarts is restarted within the back-off cap",
+		`SEMANTICS.md §3: "App container exits: Always restarts it; OnFailure restarts on non-zero exit only; Never never. Regular init containers: pod Always behaves as OnFailure for them." and §2: "Sidecars keep running for the pod's life and are restarted when they exit, whatever the pod's restartPolicy."`,
+		"When a container exits and its policy calls for a restart (a sidecar always; a regular init container on a non-zero exit unless the pod's policy is Never; an app container as ContainerShouldRestart decides from its own policy and rules or the pod's, or after a liveness or startup kill planned with its restart, unless the back-off refused that start), it must be started again within backoffMax (300 s) of its exit, or of the moment the trace shows the pod worker free again (no hook or kill in progress) and the start no longer gated by a sidecar: the back-off delay never exceeds the cap. Not concerned: a deleted or terminal pod, and a pod ending on its own. A pod left with a container that should restart and never does (a stuck pod) breaks it.",
+		func(t *tracker) rule { return &restartHonouredRule{t: t} })
+}
+
+type restartHonouredRule struct {
+	nop
+	t *tracker
+}
+
+func (r *restartHonouredRule) late(now time.Duration) string {
+	t := r.t
+	if t.deleted || t.terminal || t.ending {
+		return ""
+	}
+	for i := range t.c {
+		c := &t.c[i]
+		b := &c.bo
+		if c.running || !b.pend || !(b.due || (b.planned && !b.refused)) || !b.free {
+			continue
+		}
+		if dl := b.freeAt + t.pi.boMax; now > dl {
+			return sprintf("%s#%d exited at %v (code %d) and its restart policy restarts it, but it was not restarted by %v (%v, since when the pod worker was free and the start not gated, + the %v back-off cap)", t.pi.names[i], c.starts-1, b.ft, c.exitCode, dl, b.freeAt, t.pi.boMax)
+		}
+	}
+	return ""
+}
+
+func (r *restartHonouredRule) before(_ int, a *model.Action) string { return r.late(a.At) }
+func (r *restartHonouredRule) end(end time.Duration, _ bool) string { return r.late(end) }
+func (*restartHonouredRule) masks() (kmask, kmask)                  { return kAll, kNone }

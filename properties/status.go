@@ -9,13 +9,14 @@ import (
 	"github.com/podconform/podconform/model"
 )
 
-// timeMonotone encodes the trace format's clock (trace/doc.go): "The time is
-// virtual time since the pod's creation. It is never negative and never
-// decreases from one action to the next".
+// timeMonotone encodes the virtual clock of SEMANTICS.md §4 ("Observed
+// through the real `SyncPod` on a fake clock") as the trace format states it
+// (trace/doc.go): "The time is virtual time since the pod's creation. It is
+// never negative and never decreases from one action to the next".
 func timeMonotone() Property {
 	return def("time-monotone",
 		"virtual time is never negative and never goes back",
-		`trace/doc.go (after SEMANTICS.md §4: "The model gives the exact earliest time"): "The time is virtual time since the pod's creation. It is never negative and never decreases from one action to the next"`,
+		`SEMANTICS.md §4: "Observed through the real `+"`SyncPod`"+` on a fake clock" — a trace's clock, as trace/doc.go states it: "The time is virtual time since the pod's creation. It is never negative and never decreases from one action to the next"`,
 		"Every action's time must be >= 0 and >= the previous action's time. Equal times are normal: many actions happen in the same instant, in the order given. A trace whose clock goes back cannot be measured by any timing property.",
 		func(t *tracker) rule { return &timeMonotoneRule{t: t} })
 }
@@ -142,15 +143,16 @@ type statusCheck interface {
 // position in the spec (statuses naming no container are skipped); it stops
 // at the first message. (An interface, not a func value: no allocation.)
 func (t *tracker) forStatuses(st *v1.PodStatus, f statusCheck) string {
+	n := len(st.InitContainerStatuses)
 	for k := range st.InitContainerStatuses {
-		if i := t.pi.idx(st.InitContainerStatuses[k].Name); i >= 0 {
+		if i := t.statusIdx(st, k); i >= 0 {
 			if msg := f.check(i, &st.InitContainerStatuses[k]); msg != "" {
 				return msg
 			}
 		}
 	}
 	for k := range st.ContainerStatuses {
-		if i := t.pi.idx(st.ContainerStatuses[k].Name); i >= 0 {
+		if i := t.statusIdx(st, n+k); i >= 0 {
 			if msg := f.check(i, &st.ContainerStatuses[k]); msg != "" {
 				return msg
 			}
@@ -388,10 +390,10 @@ func (t *tracker) statusBits(st *v1.PodStatus) (present, ready, started, ran uin
 	if len(t.pi.names) > 64 {
 		return 0, 0, 0, 0, false
 	}
-	add := func(sts []v1.ContainerStatus) {
+	add := func(sts []v1.ContainerStatus, base int) {
 		for k := range sts {
 			cs := &sts[k]
-			i := t.pi.idx(cs.Name)
+			i := t.statusIdx(st, base+k)
 			if i < 0 {
 				ok = false
 				continue
@@ -410,8 +412,8 @@ func (t *tracker) statusBits(st *v1.PodStatus) (present, ready, started, ran uin
 		}
 	}
 	ok = true
-	add(st.InitContainerStatuses)
-	add(st.ContainerStatuses)
+	add(st.InitContainerStatuses, 0)
+	add(st.ContainerStatuses, len(st.InitContainerStatuses))
 	return
 }
 

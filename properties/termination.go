@@ -283,7 +283,8 @@ func (r *sigkillEarlyRule) before(_ int, a *model.Action) string {
 		}
 		return ""
 	}
-	if c.reason == killPod && t.pi.kinds[i] == kindSidecar {
+	if c.ks.unsure && t.pi.kinds[i] == kindSidecar {
+		// its kill may have begun, unseen, in an earlier KillPod
 		return ""
 	}
 	g, n := t.graceCandidates(i, c.reason)
@@ -320,7 +321,7 @@ func (r *sigkillLateRule) bound(i int) time.Duration {
 	t := r.t
 	margin := sec(max64(t.pi.minGrace, 1))
 	ks := &t.c[i].ks
-	if ks.ordered || (t.c[i].reason == killPod && t.pi.kinds[i] == kindSidecar) || (t.pi.kinds[i] == kindSidecar && !t.c[i].killing) {
+	if ks.ordered || (t.pi.kinds[i] == kindSidecar && (ks.unsure || t.c[i].reason == killPod || !t.c[i].killing)) {
 		if ks.ordered && !ks.unsure && ks.waitDl > 0 && (ks.stage == ksWait || ks.stage == ksStop || ks.stage == ksPending) {
 			dl := ks.waitDl
 			if dl > t.nodeDl+time.Second {

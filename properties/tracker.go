@@ -58,6 +58,7 @@ type podInfo struct {
 	boMax    time.Duration
 	boReset  time.Duration
 	rules    bool // ContainerRestartRules
+	events   []model.Event
 }
 
 const scanLimit = 8
@@ -76,6 +77,7 @@ func newPodInfo(ctx *Context) *podInfo {
 	pi.tgps = 30
 	pi.policy = v1.RestartPolicyAlways
 	pi.pod = ctx.Pod
+	pi.events = ctx.Events
 	if ctx.Pod == nil {
 		pi.pod = &v1.Pod{}
 		return pi
@@ -310,9 +312,13 @@ type bo struct {
 	tp      time.Duration // the exit before it
 	tpHas   bool
 	snap    uint8 // snapFT, snapTP, snapUnsure
+	due     bool  // the restart policy calls for a restart (ContainerShouldRestart)
+	planned bool  // a restart was planned with a probe kill (it holds unless refused)
 	refused bool  // a BackOff since the exit
 	late    bool  // the restart may be later than the earliest time (worker busy or start gated)
-	reset   bool  // the last restart reset the delay
+	free    bool  // the worker has been free and the start not gated since freeAt
+	freeAt  time.Duration
+	reset   bool // the last restart reset the delay
 }
 
 const (
@@ -369,10 +375,14 @@ type tracker struct {
 	pi *podInfo
 	c  []cst
 
-	n          int // actions seen
-	now        time.Duration
-	ci         int   // position of the current action's container, -1 if none (set by prepare)
-	kb         kmask // the current action's kind bit (set by prepare)
+	n   int // actions seen
+	now time.Duration
+	ci  int   // position of the current action's container, -1 if none (set by prepare)
+	kb  kmask // the current action's kind bit (set by prepare)
+	// for a Status action (set by prepare): the spec position of each init
+	// container status, then of each container status (-1: no such container)
+	stIdx      []int
+	stFor      *v1.PodStatus
 	deleted    bool
 	delAt      time.Duration // first delete
 	firstGrace int64
@@ -494,6 +504,9 @@ func (t *tracker) mayKillPod() bool {
 	if t.ending || (t.pi.policy == v1.RestartPolicyNever && t.initFailed) {
 		return true
 	}
+	if !t.appStarted {
+		return false
+	}
 	for _, j := range t.pi.apps {
 		c := &t.c[j]
 		if c.running && !c.killing && !((c.due[pLiveness] || c.due[pStartup]) && !t.pi.restartPlanned(j)) {
@@ -501,6 +514,13 @@ func (t *tracker) mayKillPod() bool {
 		}
 	}
 	return true
+}
+
+// silentKillPod reports whether a kill of sidecar i for reason r, first seen
+// now, may belong to a KillPod that began earlier, unseen (the sidecar
+// waited for its turn without an action in the trace).
+func (t *tracker) silentKillPod(i int, r uint8) bool {
+	return t.pi.kinds[i] == kindSidecar && (r == killPod || ((r == killLiveness || r == killStartup) && t.mayKillPod()))
 }
 
 // graceSurelyPositive reports whether every grace candidate of the current kill
@@ -534,7 +554,7 @@ func (t *tracker) beginKill(i int, ordered bool) {
 	c.reason = t.killReason(i)
 	ks := &c.ks
 	ks.ordered = ordered
-	if t.pi.kinds[i] == kindSidecar && (c.reason == killPod || ((c.reason == killLiveness || c.reason == killStartup) && t.mayKillPod())) {
+	if t.silentKillPod(i, c.reason) {
 		// A KillPod orders sidecars, but its start is not in the trace.
 		ks.unsure = true
 	}
@@ -558,7 +578,7 @@ func (t *tracker) expectedStop(i int, at time.Duration) (vals [2]int64, n int, k
 	if !c.killing {
 		// The kill begins with this StopSignal.
 		r := t.killReason(i)
-		if r == killPod && t.pi.kinds[i] == kindSidecar {
+		if t.silentKillPod(i, r) {
 			return vals, 0, false
 		}
 		g, n := t.graceCandidates(i, r)
@@ -596,12 +616,14 @@ func (t *tracker) tighten(i int, g int64) {
 			return
 		}
 		if g == 0 {
+			// The model stops at once; the kubelet still allows 1 s
+			// (calculateEffectiveGracePeriod), so deadlines take that second.
 			if ks.stage == ksPre {
-				ks.preDl = t.now
+				ks.preDl = t.now + time.Second
 			}
 			ks.stage, ks.ss, ks.g[0] = ksPending, t.now, 0
 			if ks.ordered {
-				ks.waitDl = t.now
+				ks.waitDl = t.now + time.Second
 			}
 			return
 		}
@@ -640,6 +662,28 @@ func (t *tracker) prepare(a *model.Action) {
 	if t.kb&kContainer != 0 {
 		t.ci = t.pi.idx(a.Container)
 	}
+	if t.kb == kStatus && a.Status != nil {
+		t.stIdx, t.stFor = t.stIdx[:0], a.Status
+		for k := range a.Status.InitContainerStatuses {
+			t.stIdx = append(t.stIdx, t.pi.idx(a.Status.InitContainerStatuses[k].Name))
+		}
+		for k := range a.Status.ContainerStatuses {
+			t.stIdx = append(t.stIdx, t.pi.idx(a.Status.ContainerStatuses[k].Name))
+		}
+	}
+}
+
+// statusIdx returns the spec position of the k-th status of st (init
+// statuses first), using prepare's lookups when st is the current action's.
+func (t *tracker) statusIdx(st *v1.PodStatus, k int) int {
+	if st == t.stFor && k < len(t.stIdx) {
+		return t.stIdx[k]
+	}
+	n := len(st.InitContainerStatuses)
+	if k < n {
+		return t.pi.idx(st.InitContainerStatuses[k].Name)
+	}
+	return t.pi.idx(st.ContainerStatuses[k-n].Name)
 }
 
 // update applies action a (after prepare).
@@ -654,9 +698,11 @@ func (t *tracker) update(a *model.Action) {
 	case model.ActPodRemoved:
 		t.removed = true
 	case model.ActStatus:
-		t.status = a.Status
-		if a.Status != nil && (a.Status.Phase == v1.PodSucceeded || a.Status.Phase == v1.PodFailed) {
-			t.terminal = true
+		if a.Status != nil {
+			t.status = a.Status
+			if a.Status.Phase == v1.PodSucceeded || a.Status.Phase == v1.PodFailed {
+				t.terminal = true
+			}
 		}
 	case model.ActDeleteRequested:
 		t.onDelete(a)
@@ -885,10 +931,13 @@ func (t *tracker) afterEach() {
 	}
 	for i := range t.c {
 		b := &t.c[i].bo
-		if b.pend && !b.late {
-			if isBusy() || (t.pi.kinds[i] == kindApp && t.gatedApps()) {
-				b.late = true
-			}
+		if !b.pend {
+			continue
+		}
+		if isBusy() || (t.pi.kinds[i] == kindApp && t.gatedApps()) {
+			b.late, b.free = true, false
+		} else if !b.free {
+			b.free, b.freeAt = true, t.now
 		}
 	}
 	if !t.deleted {
@@ -937,7 +986,7 @@ func (t *tracker) podEnding() bool {
 func (t *tracker) boExit(i int) {
 	c := &t.c[i]
 	b := &c.bo
-	b.pend, b.refused, b.late = false, false, false
+	b.pend, b.refused, b.late, b.free = false, false, false, false
 	b.ft, b.tp, b.tpHas = c.exitAt, c.prevExit, c.prevHas
 	switch c.lastReason {
 	case killNone:
@@ -955,6 +1004,23 @@ func (t *tracker) boExit(i int) {
 	}
 	if t.pi.kinds[i] == kindInit && c.exitCode == 0 {
 		b.pend = false
+	}
+	b.due, b.planned = false, false
+	if b.pend {
+		switch t.pi.kinds[i] {
+		case kindSidecar:
+			b.due = true
+		case kindInit:
+			b.due = c.exitCode != 0 && t.pi.policy != v1.RestartPolicyNever
+		case kindApp:
+			// A restart planned with a probe kill happens in that sync
+			// unless the back-off refuses it; later syncs decide by the
+			// exit code.
+			// (A kill that was due but had not begun when the container
+			// exited may never have been planned: not counted.)
+			b.planned = (c.lastReason == killLiveness || c.lastReason == killStartup) && t.pi.restartPlanned(i)
+			b.due = t.pi.shouldRestart(i, c.exitCode)
+		}
 	}
 }
 

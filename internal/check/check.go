@@ -2,6 +2,7 @@ package check
 
 import (
 	"fmt"
+	"sort"
 	"time"
 
 	"github.com/podconform/podconform/model"
@@ -56,7 +57,7 @@ func RunScenario(s *model.Scenario, opt Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	ctx := &properties.Context{Pod: &s.Pod, Profile: s.Profile.WithDefaults()}
+	ctx := &properties.Context{Pod: &s.Pod, Profile: s.Profile.WithDefaults(), Events: sortedEvents(s.Events)}
 	suite := properties.NewSuite(ctx, opt.Properties...)
 	res := &Result{}
 	trace := make([]model.Action, 0, 128)
@@ -88,4 +89,12 @@ func RunScenario(s *model.Scenario, opt Options) (*Result, error) {
 		res.Trace = trace
 	}
 	return res, nil
+}
+
+// sortedEvents returns the events in the order the world sends them
+// (stable by time, as model.NewScript orders them); never nil.
+func sortedEvents(evs []model.Event) []model.Event {
+	out := append(make([]model.Event, 0, len(evs)), evs...)
+	sort.SliceStable(out, func(a, b int) bool { return out[a].At.Duration < out[b].At.Duration })
+	return out
 }
