@@ -97,3 +97,33 @@ func TestHelp(t *testing.T) {
 	require.Equal(t, 0, code)
 	require.Contains(t, out, "simulate")
 }
+
+func TestPropertiesCommand(t *testing.T) {
+	code, out, errs := runCLI("properties", "--short")
+	require.Equal(t, 0, code, errs)
+	require.GreaterOrEqual(t, len(strings.Split(strings.TrimSpace(out), "\n")), 25)
+	code, out, _ = runCLI("properties", "backoff-cap")
+	require.Equal(t, 0, code)
+	require.Contains(t, out, "source: SEMANTICS.md")
+	code, _, errs = runCLI("properties", "no-such-property")
+	require.Equal(t, 2, code)
+	require.Contains(t, errs, `no property "no-such-property"`)
+}
+
+// The selftest kills a mutant, saves the counterexample, and replay
+// reproduces it; the same scenario passes on the reference model.
+func TestSelftestAndReplay(t *testing.T) {
+	dir := t.TempDir()
+	code, out, errs := runCLI("selftest", "--mutant", "app-during-init", "--budget", "5s", "--out", dir)
+	require.Equal(t, 0, code, "%s\n%s", out, errs)
+	require.Contains(t, out, "mutants killed: 1/1")
+	files, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
+	require.NoError(t, err)
+	require.NotEmpty(t, files)
+	code, out, errs = runCLI("replay", "-o", "none", files[0])
+	require.Equal(t, 1, code, "%s\n%s", out, errs)
+	require.Contains(t, out, "REPRODUCED on mutant app-during-init")
+	code, out, _ = runCLI("replay", "-o", "none", "../../corpus/examples/crashloop.yaml")
+	require.Equal(t, 0, code)
+	require.Contains(t, out, "ok: no property is violated")
+}
