@@ -129,7 +129,7 @@ func (w *Script) Observe(acts []Action) {
 		case ActContainerStarted:
 			w.drop(sc.name, false)
 			sc.attempt, sc.startedAt, sc.running, sc.stopped = a.Attempt, a.At, true, false
-			at := w.attemptScript(sc)
+			at := sc.attemptScript()
 			switch {
 			case at != nil && at.ExitAfter != nil:
 				code := at.ExitCode
@@ -192,8 +192,6 @@ func (w *Script) Observe(acts []Action) {
 		}
 	}
 }
-
-func (w *Script) attemptScript(sc *scriptCtr) *Attempt { return sc.attemptScript() }
 
 // ProbeAnswer returns the script's answer to a probe asked now.
 func (w *Script) ProbeAnswer(now time.Duration, container string, p ProbeType) Input {
