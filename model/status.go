@@ -48,7 +48,7 @@ func (m *Model) publish() {
 	// The fingerprint covers everything buildStatus reads, so a changed
 	// fingerprint means a changed status (TestNoDuplicateStatus checks it).
 	st := m.buildStatus()
-	if m.hasStatus && statusEqual(st, &m.status) {
+	if m.hasStatus && StatusEqual(st, &m.status) {
 		m.maybeRemove()
 		return
 	}
@@ -327,57 +327,6 @@ func (m *Model) hasPodInitialized(st *v1.PodStatus) bool {
 }
 
 var _ = time.Second
-
-// statusEqual compares the fields buildStatus sets. It is the cheap
-// equivalent of reflect.DeepEqual for the model's own statuses.
-func statusEqual(a, b *v1.PodStatus) bool {
-	if a.Phase != b.Phase || len(a.Conditions) != len(b.Conditions) ||
-		len(a.InitContainerStatuses) != len(b.InitContainerStatuses) || len(a.ContainerStatuses) != len(b.ContainerStatuses) {
-		return false
-	}
-	for i := range a.Conditions {
-		x, y := &a.Conditions[i], &b.Conditions[i]
-		if x.Type != y.Type || x.Status != y.Status || x.Reason != y.Reason || x.Message != y.Message || !x.LastTransitionTime.Equal(&y.LastTransitionTime) {
-			return false
-		}
-	}
-	for i := range a.InitContainerStatuses {
-		if !containerStatusEqual(&a.InitContainerStatuses[i], &b.InitContainerStatuses[i]) {
-			return false
-		}
-	}
-	for i := range a.ContainerStatuses {
-		if !containerStatusEqual(&a.ContainerStatuses[i], &b.ContainerStatuses[i]) {
-			return false
-		}
-	}
-	return true
-}
-
-func containerStatusEqual(a, b *v1.ContainerStatus) bool {
-	if a.Name != b.Name || a.Image != b.Image || a.ImageID != b.ImageID || a.ContainerID != b.ContainerID ||
-		a.Ready != b.Ready || a.RestartCount != b.RestartCount || (a.Started == nil) != (b.Started == nil) ||
-		(a.Started != nil && *a.Started != *b.Started) {
-		return false
-	}
-	return stateEqual(&a.State, &b.State) && stateEqual(&a.LastTerminationState, &b.LastTerminationState)
-}
-
-func stateEqual(a, b *v1.ContainerState) bool {
-	switch {
-	case (a.Waiting == nil) != (b.Waiting == nil), (a.Running == nil) != (b.Running == nil), (a.Terminated == nil) != (b.Terminated == nil):
-		return false
-	case a.Waiting != nil && *a.Waiting != *b.Waiting:
-		return false
-	case a.Running != nil && !a.Running.StartedAt.Equal(&b.Running.StartedAt):
-		return false
-	case a.Terminated != nil:
-		x, y := a.Terminated, b.Terminated
-		return x.ExitCode == y.ExitCode && x.Signal == y.Signal && x.Reason == y.Reason && x.Message == y.Message &&
-			x.ContainerID == y.ContainerID && x.StartedAt.Equal(&y.StartedAt) && x.FinishedAt.Equal(&y.FinishedAt)
-	}
-	return true
-}
 
 // initFailed reports whether a regular init container's last run failed.
 func (m *Model) initFailed() bool {

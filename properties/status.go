@@ -4,7 +4,6 @@ import (
 	"time"
 
 	v1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/podconform/podconform/model"
 )
@@ -59,79 +58,10 @@ func (r *statusChangesRule) before(_ int, a *model.Action) string {
 	if a.Status == nil {
 		return sprintf("Status action at %v without a status", a.At)
 	}
-	if r.t.status != nil && statusEqual(a.Status, r.t.status) {
+	if r.t.status != nil && model.StatusEqual(a.Status, r.t.status) {
 		return sprintf("status at %v is identical to the previous one (phase %s)", a.At, a.Status.Phase)
 	}
 	return ""
-}
-
-func timeEq(a, b *metav1.Time) bool { return a.Equal(b) }
-
-// statusEqual compares two statuses field by field (no reflection). Fields
-// it does not compare must be empty in both, or they count as different.
-func statusEqual(a, b *v1.PodStatus) bool {
-	if a.Phase != b.Phase || a.Reason != b.Reason || a.Message != b.Message || a.ObservedGeneration != b.ObservedGeneration ||
-		a.NominatedNodeName != b.NominatedNodeName || a.HostIP != b.HostIP || a.PodIP != b.PodIP || a.QOSClass != b.QOSClass ||
-		a.Resize != b.Resize || !timeEq(a.StartTime, b.StartTime) {
-		return false
-	}
-	for _, s := range [2]*v1.PodStatus{a, b} {
-		if len(s.HostIPs) > 0 || len(s.PodIPs) > 0 || len(s.EphemeralContainerStatuses) > 0 || len(s.ResourceClaimStatuses) > 0 ||
-			s.ExtendedResourceClaimStatus != nil || len(s.AllocatedResources) > 0 || s.Resources != nil || len(s.NodeAllocatableResourceClaimStatuses) > 0 {
-			return false
-		}
-	}
-	if len(a.Conditions) != len(b.Conditions) || len(a.InitContainerStatuses) != len(b.InitContainerStatuses) || len(a.ContainerStatuses) != len(b.ContainerStatuses) {
-		return false
-	}
-	for i := range a.Conditions {
-		x, y := &a.Conditions[i], &b.Conditions[i]
-		if x.Type != y.Type || x.Status != y.Status || x.Reason != y.Reason || x.Message != y.Message || x.ObservedGeneration != y.ObservedGeneration ||
-			!x.LastTransitionTime.Equal(&y.LastTransitionTime) || !x.LastProbeTime.Equal(&y.LastProbeTime) {
-			return false
-		}
-	}
-	for i := range a.InitContainerStatuses {
-		if !containerStatusEqual(&a.InitContainerStatuses[i], &b.InitContainerStatuses[i]) {
-			return false
-		}
-	}
-	for i := range a.ContainerStatuses {
-		if !containerStatusEqual(&a.ContainerStatuses[i], &b.ContainerStatuses[i]) {
-			return false
-		}
-	}
-	return true
-}
-
-func containerStatusEqual(a, b *v1.ContainerStatus) bool {
-	if a.Name != b.Name || a.Image != b.Image || a.ImageID != b.ImageID || a.ContainerID != b.ContainerID ||
-		a.Ready != b.Ready || a.RestartCount != b.RestartCount || (a.Started == nil) != (b.Started == nil) ||
-		(a.Started != nil && *a.Started != *b.Started) {
-		return false
-	}
-	for _, s := range [2]*v1.ContainerStatus{a, b} {
-		if len(s.AllocatedResources) > 0 || s.Resources != nil || len(s.VolumeMounts) > 0 || s.User != nil || len(s.AllocatedResourcesStatus) > 0 || s.StopSignal != nil {
-			return false
-		}
-	}
-	return stateEqual(&a.State, &b.State) && stateEqual(&a.LastTerminationState, &b.LastTerminationState)
-}
-
-func stateEqual(a, b *v1.ContainerState) bool {
-	switch {
-	case (a.Waiting == nil) != (b.Waiting == nil), (a.Running == nil) != (b.Running == nil), (a.Terminated == nil) != (b.Terminated == nil):
-		return false
-	case a.Waiting != nil && *a.Waiting != *b.Waiting:
-		return false
-	case a.Running != nil && !a.Running.StartedAt.Equal(&b.Running.StartedAt):
-		return false
-	case a.Terminated != nil:
-		x, y := a.Terminated, b.Terminated
-		return x.ExitCode == y.ExitCode && x.Signal == y.Signal && x.Reason == y.Reason && x.Message == y.Message &&
-			x.ContainerID == y.ContainerID && x.StartedAt.Equal(&y.StartedAt) && x.FinishedAt.Equal(&y.FinishedAt)
-	}
-	return true
 }
 
 // statusCheck checks one container status (i is its position in the spec).
