@@ -20,7 +20,7 @@ const (
 	kindApp                  // regular (app) container
 )
 
-// probe slots, indexed by probeIndex.
+// probe slots, indexes into cstate.probes and probeTypes.
 const (
 	pStartup = iota
 	pLiveness
