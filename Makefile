@@ -3,7 +3,7 @@ GO      ?= go
 EXAMPLE ?= corpus/examples/myapp-pod-scenario.yaml
 BENCHTIME ?= 2s
 
-.PHONY: all build test vet fmt-check run bench fuzz fuzz-smoke selftest clean
+.PHONY: all build test vet fmt-check run simulate mutants bench fuzz fuzz-smoke selftest clean
 FUZZTIME ?= 30s
 
 all: build
@@ -22,13 +22,25 @@ fmt-check:
 	@out="$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))"; \
 	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 
-## run: the main job against the embedded reference model.
+## run: the main job, a conformance run against the embedded reference model.
+CHECKS ?= 1000
 run:
+	$(GO) run ./cmd/podconform run --corpus corpus --checks $(CHECKS)
+
+## simulate: one scenario as kubectl get pod -w would show it.
+simulate:
 	$(GO) run ./cmd/podconform simulate $(EXAMPLE)
 
-## bench: the model's benchmarks (ns per scenario, events/s, allocs).
+## mutants: podconform run against every mutant, in-process and through the
+## exec protocol; each must be caught.
+mutants: build
+	PC=./bin/podconform ./scripts/run-mutants.sh
+
+## bench: the model's benchmarks (ns per scenario, events/s, allocs) and the
+## runner's (scenarios/s through the model and exec adapters, on 1 and 2 cores).
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./model/
+	$(GO) test -run '^$$' -bench . -benchmem -cpu 1,2 -benchtime 2000x ./internal/runner/
 
 ## fuzz: every native fuzz target in turn, FUZZTIME each (make fuzz FUZZTIME=30s).
 fuzz:
@@ -48,4 +60,4 @@ selftest:
 	$(GO) run ./cmd/podconform selftest
 
 clean:
-	rm -rf bin selftest-counterexamples
+	rm -rf bin selftest-counterexamples podconform-results

@@ -1496,3 +1496,28 @@ func (m *Model) epochAt(t time.Duration) metav1.Time {
 	// is whole seconds (New truncates it), so truncating t is enough.
 	return metav1.Time{Time: m.epoch.Add(t - t%time.Second)}
 }
+
+// ProbeAsk is a probe the model runs now and waits for the world to answer.
+type ProbeAsk struct {
+	Container string
+	Probe     ProbeType
+}
+
+// PendingProbes lists the probes awaiting an answer, in the order the model
+// wants them answered (answer the first with an InProbeAnswer input at the
+// current time; the clock cannot move while any is pending).
+func (m *Model) PendingProbes() []ProbeAsk {
+	var out []ProbeAsk
+	for i := range m.ctrs {
+		c := &m.ctrs[i]
+		if !c.running {
+			continue
+		}
+		for p := 0; p < nProbes; p++ {
+			if c.probes[p].pending {
+				out = append(out, ProbeAsk{Container: c.name, Probe: probeTypes[p]})
+			}
+		}
+	}
+	return out
+}

@@ -14,11 +14,14 @@
 // most. Check runs every property over a whole trace; Suite runs them
 // incrementally and stops at the first violation, as a fuzzer wants.
 //
-// Timing properties are exact: they state the earliest (and, where the
-// kubelet acts at once, the only) virtual time of an action, as the model
-// computes it. A real node acts up to one sync period later; an adapter for
-// one should select the properties it runs (ByID) or compare with a
-// tolerance of its own.
+// Timing properties state the earliest (and, where the kubelet acts at
+// once, the only) virtual time of an action, as the model computes it. A
+// real node acts up to one sync period later. Each property says what a
+// trace must report for it to apply (Property.Needs: the Observables it
+// reads) and whether it pins an action's time with no slack
+// (Property.Exact); Applicable selects the properties a runner checks on an
+// implementation that observes some of the trace and may act late, and
+// CheckProps or NewSuite runs just those.
 package properties
 
 import (
@@ -62,6 +65,24 @@ type Property struct {
 	Doc    string // a paragraph: what is checked and why
 	Source string // the sentence of SEMANTICS.md it encodes, quoted, with the section, or an upstream file/function
 	New    func(ctx *Context) Checker
+
+	// Needs is what a trace must report for the property to apply: the
+	// observables its rule reads, directly or through the tracker's state,
+	// wherever a trace without them could make it fail wrongly, and those
+	// its statement is about. (An observable that only gives the rule
+	// reasons to excuse or skip, so that without it the rule is weaker but
+	// never wrong, is left out unless the property is about it; the
+	// catalogue says so where it matters.) On a trace restricted to its
+	// needs (Restrict) a property still catches what it names.
+	Needs Observables
+	// Exact says the property pins the virtual time of an action relative to
+	// other actions with no slack: an exact time ("at once", "in the same
+	// instant", "exactly then"), a deadline ("by", "within"), or a value
+	// computed from the time that elapsed. An implementation that is
+	// conformant but acts up to one sync period later than the model's
+	// earliest moment can break it. Properties that only say "never earlier
+	// than" or "never after" are not exact.
+	Exact bool
 
 	mk func(t *tracker) rule
 }
@@ -147,67 +168,6 @@ func (s *single) End(end time.Duration, complete bool) *Violation {
 	return s.done
 }
 
-var catalogue = []Property{
-	// trace hygiene
-	timeMonotone(),
-	exitAfterStart(),
-	statusChanges(),
-	sandboxBracketsContainers(),
-	// start-up order
-	initStrictOrder(),
-	appAfterInit(),
-	sidecarStartGating(),
-	postStartBeforeNextStart(),
-	neverFailsOnInitFailure(),
-	// restarts
-	noRestartWhileDeleting(),
-	neverRestartPolicy(),
-	onFailureNoRestartAfterSuccess(),
-	restartPolicyHonoured(),
-	// back-off
-	backoffCap(),
-	noStartDuringBackoff(),
-	firstRestartImmediate(),
-	backoffDoubling(),
-	backoffReset600s(),
-	// probes
-	probePeriod(),
-	noProbeAfterExit(),
-	startupGatesLivenessReadiness(),
-	probesStopOnTermination(),
-	livenessFailureThreshold(),
-	startupFailureThreshold(),
-	readinessThresholds(),
-	// hooks
-	hookBracketing(),
-	preStopBeforeStopSignal(),
-	preStopWithinGrace(),
-	// termination
-	noUnexplainedKill(),
-	graceOnlyShrinks(),
-	deleteRequestsHonoured(),
-	forceDeleteRemoves(),
-	stopTimeoutFloor(),
-	stopTimeoutExact(),
-	stopTimeoutHonoured(),
-	sigkillNotBeforeGrace(),
-	sigkillByGracePlus2s(),
-	sidecarReverseTermination(),
-	podRemovedAfterTermination(),
-	// phase
-	terminalPhaseAbsorbing(),
-	succeededIffAllAppExitZero(),
-	// status
-	restartCountMonotone(),
-	restartCountMatchesStarts(),
-	readyImpliesStarted(),
-	readyImpliesRunning(),
-	startedFlag(),
-	initializedCondition(),
-	containersReadyCondition(),
-	kubectlStatusConsistent(),
-}
-
 var byID = func() map[string]int {
 	m := make(map[string]int, len(catalogue))
 	for i := range catalogue {
@@ -231,13 +191,20 @@ func ByID(id string) (Property, bool) {
 // Check runs every property over a whole trace and returns all violations
 // (at most one per property), in catalogue order.
 func Check(ctx *Context, trace []model.Action, end time.Duration, complete bool) []Violation {
+	return CheckProps(ctx, catalogue, trace, end, complete)
+}
+
+// CheckProps is Check for the given properties only (from the catalogue:
+// All, ByID, Applicable), sharing one view of the trace; violations come in
+// the order of props. No properties check nothing.
+func CheckProps(ctx *Context, props []Property, trace []model.Action, end time.Duration, complete bool) []Violation {
 	t := newTracker(ctx)
-	rules := make([]rule, len(catalogue))
-	bm := make([]kmask, len(catalogue))
-	am := make([]kmask, len(catalogue))
-	found := make([]*Violation, len(catalogue))
-	for k := range catalogue {
-		rules[k] = catalogue[k].mk(t)
+	rules := make([]rule, len(props))
+	bm := make([]kmask, len(props))
+	am := make([]kmask, len(props))
+	found := make([]*Violation, len(props))
+	for k := range props {
+		rules[k] = props[k].mk(t)
 		bm[k], am[k] = masksOf(rules[k])
 	}
 	for i := range trace {
@@ -246,7 +213,7 @@ func Check(ctx *Context, trace []model.Action, end time.Duration, complete bool)
 		for k, r := range rules {
 			if found[k] == nil && bm[k]&t.kb != 0 {
 				if msg := r.before(i, a); msg != "" {
-					found[k] = &Violation{ID: catalogue[k].ID, Index: i, At: a.At, Message: msg}
+					found[k] = &Violation{ID: props[k].ID, Index: i, At: a.At, Message: msg}
 				}
 			}
 		}
@@ -254,7 +221,7 @@ func Check(ctx *Context, trace []model.Action, end time.Duration, complete bool)
 		for k, r := range rules {
 			if found[k] == nil && am[k]&t.kb != 0 {
 				if msg := r.after(i, a); msg != "" {
-					found[k] = &Violation{ID: catalogue[k].ID, Index: i, At: a.At, Message: msg}
+					found[k] = &Violation{ID: props[k].ID, Index: i, At: a.At, Message: msg}
 				}
 			}
 		}
@@ -263,7 +230,7 @@ func Check(ctx *Context, trace []model.Action, end time.Duration, complete bool)
 	for k, r := range rules {
 		if found[k] == nil {
 			if msg := r.end(end, complete); msg != "" {
-				found[k] = &Violation{ID: catalogue[k].ID, Index: -1, At: end, Message: msg}
+				found[k] = &Violation{ID: props[k].ID, Index: -1, At: end, Message: msg}
 			}
 		}
 		if found[k] != nil {

@@ -56,6 +56,12 @@ type Counterexample struct {
 	Message string          `json:"message,omitempty"`
 	// Until is the run's time limit.
 	Until metav1.Duration `json:"until"`
+	// Adapter names the implementation it was found on, when that was not
+	// the model or a mutant run in-process by the self-test (see
+	// `podconform run --adapter`); Property is then "refinement" for a
+	// divergence from the model, whose kind Divergence gives.
+	Adapter    string `json:"adapter,omitempty"`
+	Divergence string `json:"divergence,omitempty"`
 }
 
 // Model returns the scenario the model runs. It points into d: changing

@@ -15,6 +15,9 @@ Usage:
   podconform properties [ID...]      list the invariants checked on every trace
   podconform replay [flags] FILE     re-run a scenario or saved counterexample with every invariant checked
   podconform selftest [flags]        prove the invariants' power: search for counterexamples on broken models
+  podconform exec-server [flags]     serve the reference model over the exec adapter protocol on stdin/stdout
+  podconform run [flags]             check an implementation (adapter) against the model and the invariants
+  podconform merge --out DIR DIR...  combine the outputs of a sharded run
   podconform help [COMMAND]          show help
 
 Run 'podconform COMMAND --help' for a command's flags.
@@ -39,6 +42,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return replay(args[1:], stdout, stderr)
 	case "selftest":
 		return selftest(args[1:], stdout, stderr)
+	case "exec-server":
+		return execServer(args[1:], stdout, stderr)
+	case "run":
+		return runCmd(args[1:], stdout, stderr)
+	case "merge":
+		return mergeCmd(args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		if len(args) > 1 {
 			return run([]string{args[1], "--help"}, stdout, stderr)

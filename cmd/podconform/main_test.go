@@ -9,6 +9,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/podconform/podconform/properties"
 	"github.com/podconform/podconform/trace"
 )
 
@@ -101,10 +102,21 @@ func TestHelp(t *testing.T) {
 func TestPropertiesCommand(t *testing.T) {
 	code, out, errs := runCLI("properties", "--short")
 	require.Equal(t, 0, code, errs)
-	require.GreaterOrEqual(t, len(strings.Split(strings.TrimSpace(out), "\n")), 25)
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	require.GreaterOrEqual(t, len(lines), 25)
+	require.Len(t, lines, len(properties.All()), "--short: one line per property")
+	require.NotContains(t, out, "needs:")
 	code, out, _ = runCLI("properties", "backoff-cap")
 	require.Equal(t, 0, code)
 	require.Contains(t, out, "source: SEMANTICS.md")
+	require.Contains(t, out, "\n  needs: backoff; timing: tolerant\n")
+	code, out, _ = runCLI("properties", "backoff-doubling", "started-flag")
+	require.Equal(t, 0, code)
+	require.Contains(t, out, "\n  needs: actions, hooks, probes, backoff; timing: exact\n")
+	require.Contains(t, out, "\n  needs: actions, hooks, probes, containerStatuses; timing: tolerant\n")
+	code, out, _ = runCLI("properties")
+	require.Equal(t, 0, code)
+	require.Equal(t, len(properties.All()), strings.Count(out, "\n  needs: "), "a needs line for every property")
 	code, _, errs = runCLI("properties", "no-such-property")
 	require.Equal(t, 2, code)
 	require.Contains(t, errs, `no property "no-such-property"`)

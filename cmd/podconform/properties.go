@@ -13,8 +13,11 @@ import (
 const propertiesHelp = `Usage: podconform properties [ID...]
 
 Lists the named invariants podconform checks on every trace, with what each
-checks and the sentence of the semantics it encodes. With IDs, shows only
-those.
+checks, the sentence of the semantics it encodes, what a trace must report
+for it to apply (needs: the observables) and its timing: exact (it pins an
+action's time with no slack, so it is not checked on an implementation that
+may act later than the model, such as a real kubelet) or tolerant. With IDs,
+shows only those.
 
 Flags:
 `
@@ -57,11 +60,20 @@ func listProperties(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stdout, "  %s\n", line)
 		}
 		fmt.Fprintf(stdout, "  source: %s\n", p.Source)
+		fmt.Fprintf(stdout, "  needs: %s; timing: %s\n", strings.Join(p.Needs.Names(), ", "), timing(p))
 	}
 	if !*short {
 		fmt.Fprintf(stdout, "\n%d properties\n", len(props))
 	}
 	return 0
+}
+
+// timing names a property's timing: exact or tolerant.
+func timing(p properties.Property) string {
+	if p.Exact {
+		return "exact"
+	}
+	return "tolerant"
 }
 
 func wrap(s string, width int) []string {

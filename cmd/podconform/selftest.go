@@ -43,6 +43,7 @@ func selftest(args []string, stdout, stderr io.Writer) int {
 	out := fs.String("out", "selftest-counterexamples", "directory for counterexample scenario files")
 	only := fs.String("mutant", "", "run only the mutants whose names contain this")
 	shrinkBudget := fs.Int("shrink-steps", 2000, "most candidate scenarios the shrinker may run per counterexample")
+	list := fs.Bool("list", false, "print the mutants' names, one per line, and exit")
 	fs.Usage = func() { fmt.Fprint(fs.Output(), selftestHelp); fs.PrintDefaults() }
 	if err := fs.Parse(interspersed(fs, args)); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -55,6 +56,12 @@ func selftest(args []string, stdout, stderr io.Writer) int {
 	if fs.NArg() != 0 {
 		fmt.Fprintf(stderr, "podconform selftest: unexpected argument %q\n", fs.Arg(0))
 		return 2
+	}
+	if *list {
+		for _, mi := range model.Mutations() {
+			fmt.Fprintln(stdout, mi.Name)
+		}
+		return 0
 	}
 	if *budget <= 0 {
 		fmt.Fprintln(stderr, "podconform selftest: --budget must be positive")

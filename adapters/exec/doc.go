@@ -1,0 +1,28 @@
+// Package exec implements the exec adapter protocol
+// (docs/adapter-protocol.md), with which implementations of the pod
+// lifecycle written in any language are checked: the runner starts the
+// implementation as a program and exchanges newline-delimited JSON with
+// it over its standard input and output, one reply line per request line.
+//
+// The runner's side is Adapter, a driven adapter (adapters.DrivenAdapter)
+// over a pool of processes, one per session running at a time; Conn is
+// the same over any pair of streams. The implementation's side is Serve,
+// which exposes any Go driven adapter (the reference model, its self-test
+// mutants; see `podconform exec-server`) over the protocol.
+//
+// protocol.go holds the wire format, shared by both sides: actions,
+// inputs and profiles are encoded with times in whole milliseconds
+// (AppendAction, DecodeAction, AppendInput, DecodeInput, AppendProfile,
+// DecodeProfile), and decoded strictly: an unknown or misplaced field is a
+// *FieldError naming it. A scenario whose times are not whole milliseconds
+// cannot be carried (CheckScenario) and is refused.
+//
+// Every wait of the runner is bounded: replies are read by a goroutine per
+// process and handed over on a channel, requests are written by another,
+// and the caller selects on them, its context and a per-request timer
+// (Options.Timeout). Any failure (the process exits, misses the deadline,
+// writes something that is not a valid reply, reports an action it could
+// not have taken) is an *adapters.Error of kind crash, timeout or
+// protocol; the process is then killed with its process group, and never
+// reused.
+package exec

@@ -1,0 +1,23 @@
+//go:build unix
+
+package exec
+
+import (
+	osexec "os/exec"
+	"syscall"
+)
+
+// setProcessGroup makes the process the leader of a new process group, so
+// that killing the group ends whatever it started too.
+func setProcessGroup(cmd *osexec.Cmd) {
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+}
+
+// killProcessGroup sends SIGKILL to the process's group.
+func killProcessGroup(cmd *osexec.Cmd) {
+	if cmd.Process == nil {
+		return
+	}
+	_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+	_ = cmd.Process.Kill()
+}

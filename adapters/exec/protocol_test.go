@@ -1,0 +1,330 @@
+package exec
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+	v1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/podconform/podconform/adapters"
+	"github.com/podconform/podconform/gen"
+	"github.com/podconform/podconform/model"
+)
+
+func TestActionRoundTrip(t *testing.T) {
+	st := &v1.PodStatus{
+		Phase:     v1.PodRunning,
+		StartTime: &metav1.Time{Time: model.DefaultEpoch},
+		Conditions: []v1.PodCondition{{
+			Type: v1.PodReady, Status: v1.ConditionFalse, Reason: "ContainersNotReady",
+			LastTransitionTime: metav1.Time{Time: model.DefaultEpoch.Add(3 * time.Second)},
+		}},
+		ContainerStatuses: []v1.ContainerStatus{{
+			Name: "app", RestartCount: 2,
+			State: v1.ContainerState{Waiting: &v1.ContainerStateWaiting{Reason: "CrashLoopBackOff"}},
+		}},
+	}
+	acts := []model.Action{
+		{At: 0, Kind: model.ActSandboxCreated},
+		{At: 1500 * time.Millisecond, Kind: model.ActContainerCreated, Container: "init-1", Attempt: 0},
+		{At: 2 * time.Second, Kind: model.ActContainerStarted, Container: "app", Attempt: 3},
+		{At: 3 * time.Second, Kind: model.ActHookStarted, Container: "app", Attempt: 1, Hook: model.HookPostStart},
+		{At: 3 * time.Second, Kind: model.ActHookEnded, Container: "app", Attempt: 1, Hook: model.HookPreStop, Result: model.ResultAbandoned},
+		{At: 4 * time.Second, Kind: model.ActProbeResult, Container: "app", Probe: model.Readiness, Result: model.ResultFailure},
+		{At: 5 * time.Second, Kind: model.ActStopSignal, Container: "app", Attempt: 2, Timeout: 30},
+		{At: 5 * time.Second, Kind: model.ActSIGKILL, Container: "app", Attempt: 2},
+		{At: 6 * time.Second, Kind: model.ActContainerExited, Container: "app", Attempt: 2, ExitCode: 137, Reason: "OOMKilled"},
+		{At: 6 * time.Second, Kind: model.ActContainerExited, Container: "app", Attempt: 2, ExitCode: 0},
+		{At: 7 * time.Second, Kind: model.ActBackOff, Container: "app", Attempt: 2, Wait: 9999 * time.Millisecond, Delay: 20 * time.Second},
+		{At: 8 * time.Second, Kind: model.ActDeleteRequested, Grace: 30},
+		{At: 8 * time.Second, Kind: model.ActDeleteRequested, Grace: 0, Force: true},
+		{At: 9 * time.Second, Kind: model.ActSandboxStopped},
+		{At: 9 * time.Second, Kind: model.ActPodRemoved},
+		{At: 10 * time.Second, Kind: model.ActStatus, Status: st},
+	}
+	for _, a := range acts {
+		b, err := AppendAction(nil, &a)
+		require.NoError(t, err, "%+v", a)
+		got, err := DecodeAction(b)
+		require.NoError(t, err, "%s", b)
+		if a.Kind == model.ActStatus {
+			require.True(t, model.StatusEqual(a.Status, got.Status), "%s", b)
+			got.Status, a.Status = nil, nil
+		}
+		require.Equal(t, a, got, "%s", b)
+	}
+	b, _ := AppendAction(nil, &acts[10])
+	require.Equal(t, `{"atMs":7000,"kind":"BackOff","container":"app","attempt":2,"waitMs":9999,"delayMs":20000}`, string(b))
+	b, _ = AppendAction(nil, &acts[1])
+	require.Equal(t, `{"atMs":1500,"kind":"ContainerCreated","container":"init-1","attempt":0}`, string(b))
+}
+
+func TestAppendActionRejects(t *testing.T) {
+	for _, c := range []struct {
+		a     model.Action
+		field string
+	}{
+		{model.Action{At: 1500 * time.Microsecond, Kind: model.ActSandboxCreated}, "atMs"},
+		{model.Action{Kind: "Bogus"}, "kind"},
+		{model.Action{Kind: model.ActSandboxCreated, Container: "x"}, "container"},
+		{model.Action{Kind: model.ActBackOff, Container: "x", Wait: time.Microsecond}, "waitMs"},
+		{model.Action{Kind: model.ActStatus}, "status"},
+		{model.Action{Kind: model.ActHookEnded, Container: "x", Hook: "preStop", Result: "meh"}, "result"},
+	} {
+		_, err := AppendAction(nil, &c.a)
+		var fe *FieldError
+		require.ErrorAs(t, err, &fe, "%+v", c.a)
+		require.Equal(t, c.field, fe.Field, "%v", err)
+	}
+}
+
+func TestDecodeActionStrict(t *testing.T) {
+	for _, c := range []struct {
+		json, field, msg string
+	}{
+		{`{"atMs":0,"kind":"SandboxCreated","bogus":1}`, "bogus", "unknown field"},
+		{`{"atMs":0,"kind":"SandboxCreated","container":"c"}`, "container", "not used by SandboxCreated"},
+		{`{"atMs":0,"kind":"ContainerStarted","container":"c"}`, "attempt", "required by ContainerStarted"},
+		{`{"atMs":0,"kind":"Exploded"}`, "kind", "unknown action kind"},
+		{`{"kind":"SandboxCreated"}`, "atMs", "required"},
+		{`{"atMs":-5,"kind":"SandboxCreated"}`, "atMs", "negative"},
+		{`{"atMs":"5","kind":"SandboxCreated"}`, "atMs", "want an integer"},
+		{`{"atMs":1.5,"kind":"SandboxCreated"}`, "atMs", "want an integer"},
+		{`{"atMs":0,"kind":"BackOff","container":"c","attempt":0,"wait":"10s","delayMs":1}`, "wait", "unknown field"},
+		{`{"atMs":0,"kind":"ProbeResult","container":"c","attempt":0,"probe":"sanity","result":"success"}`, "probe", "unknown probe"},
+		{`{"atMs":0,"kind":"Status","status":{"phase":"Running","colour":"blue"}}`, "status.colour", "unknown field"},
+		{`{"atMs":0,"kind":"DeleteRequested","grace":30,"grace":20}`, "grace", "duplicate field"},
+	} {
+		_, err := DecodeAction([]byte(c.json))
+		var fe *FieldError
+		require.ErrorAs(t, err, &fe, c.json)
+		require.Equal(t, c.field, fe.Field, "%s: %v", c.json, err)
+		require.Contains(t, fe.Msg, c.msg, c.json)
+	}
+}
+
+func TestInputRoundTrip(t *testing.T) {
+	ins := []model.Input{
+		{Kind: model.InTick, At: 20 * time.Second},
+		{Kind: model.InExit, At: time.Second, Container: "a", ExitCode: 137, OOMKilled: true},
+		{Kind: model.InExit, At: time.Second, Container: "a"},
+		{Kind: model.InProbeAnswer, At: 2 * time.Millisecond, Container: "b", Probe: model.Liveness, Success: true},
+		{Kind: model.InHookDone, At: 3 * time.Second, Container: "c", HookOK: true},
+		{Kind: model.InDelete, At: 4 * time.Second, Grace: 0},
+		{Kind: model.InDelete, At: 4 * time.Second, Grace: -1},
+		{Kind: model.InForceDelete, At: 5 * time.Second},
+	}
+	for _, in := range ins {
+		b, err := AppendInput(nil, in)
+		require.NoError(t, err)
+		got, err := DecodeInput(b)
+		require.NoError(t, err, "%s", b)
+		require.Equal(t, in, got, "%s", b)
+	}
+	b, _ := AppendInput(nil, model.Input{Kind: model.InDelete, At: time.Second, Grace: -7})
+	require.Equal(t, `{"kind":"Delete","atMs":1000,"grace":-1}`, string(b))
+	b, _ = AppendInput(nil, ins[1])
+	require.Equal(t, `{"kind":"Exit","atMs":1000,"container":"a","exitCode":137,"oomKilled":true}`, string(b))
+
+	_, err := AppendInput(nil, model.Input{Kind: model.InTick, At: time.Microsecond})
+	require.Error(t, err)
+	for _, c := range []struct{ json, field string }{
+		{`{"kind":"Exit","atMs":1,"container":"a","exitCode":1}`, "oomKilled"},
+		{`{"kind":"Tick","atMs":1,"grace":3}`, "grace"},
+		{`{"kind":"Tack","atMs":1}`, "kind"},
+		{`{"kind":"Tick","atMs":1,"extra":true}`, "extra"},
+		{`{"kind":"ProbeAnswer","atMs":1,"container":"a","probe":"x","success":true}`, "probe"},
+	} {
+		_, err := DecodeInput([]byte(c.json))
+		var fe *FieldError
+		require.ErrorAs(t, err, &fe, c.json)
+		require.Equal(t, c.field, fe.Field, "%s: %v", c.json, err)
+	}
+}
+
+func TestProfileRoundTrip(t *testing.T) {
+	b, err := AppendProfile(nil, model.Profile{})
+	require.NoError(t, err)
+	require.Equal(t, `{"name":"kubernetes-1.36","backoffInitialMs":10000,"backoffMaxMs":300000,"backoffResetMs":600000,"minimumGracePeriodSeconds":2,"containerRestartRules":true}`, string(b))
+	p, err := DecodeProfile(b)
+	require.NoError(t, err)
+	require.Equal(t, model.DefaultProfile(), p)
+
+	off := false
+	one := int64(1)
+	q := model.Profile{Name: "x", BackoffInitial: &metav1.Duration{Duration: 1500 * time.Millisecond}, MinimumGracePeriodSeconds: &one, ContainerRestartRules: &off}
+	b, err = AppendProfile(nil, q)
+	require.NoError(t, err)
+	p, err = DecodeProfile(b)
+	require.NoError(t, err)
+	require.Equal(t, q.WithDefaults(), p)
+
+	_, err = AppendProfile(nil, model.Profile{BackoffMax: &metav1.Duration{Duration: time.Nanosecond}})
+	var fe *FieldError
+	require.ErrorAs(t, err, &fe)
+	require.Equal(t, "backoffMaxMs", fe.Field)
+
+	_, err = DecodeProfile([]byte(`{"name":"x","backoffInitialMs":1,"backoffMaxMs":1,"backoffResetMs":1,"minimumGracePeriodSeconds":2}`))
+	require.ErrorAs(t, err, &fe)
+	require.Equal(t, "containerRestartRules", fe.Field)
+}
+
+func TestDecodeReplyStrict(t *testing.T) {
+	for _, c := range []struct{ line, field, msg string }{
+		{`not json at all`, "", `"not json at all"`},
+		{`{"type":"step","actions":[],"nextMS":5}`, "nextMS", "unknown field"},
+		{`{"type":"step","actions":[{"atMs":0,"kind":"SandboxCreated","note":"hi"}]}`, "actions[0].note", "unknown field"},
+		{`{"type":"step","actions":[{"atMs":0,"kind":"SandboxCreated"},{"atMs":0,"kind":"ContainerStarted","container":"c"}]}`, "actions[1].attempt", "required"},
+		{`{"type":"step","message":"hi"}`, "message", "not allowed in a step reply"},
+		{`{"type":"steps"}`, "type", "unknown reply type"},
+		{`{"actions":[]}`, "type", "required"},
+		{`{"type":"step","probes":[{"container":"c","probe":"deep"}]}`, "probes[0].probe", "unknown probe"},
+		{`{"type":"hello","protocol":"podconform-exec","version":1,"observes":[]}`, "name", "required"},
+		{`{"type":"hello","protocol":"other","version":1,"name":"x","observes":[]}`, "protocol", "want"},
+		{`{"type":"step","nextMs":-1}`, "nextMs", "negative"},
+	} {
+		_, fe := decodeReply([]byte(c.line))
+		require.NotNil(t, fe, c.line)
+		require.Equal(t, c.field, fe.Field, "%s: %v", c.line, fe)
+		require.Contains(t, fe.Msg, c.msg, c.line)
+	}
+	long := strings.Repeat("x", 1000)
+	_, fe := decodeReply([]byte(long))
+	require.NotNil(t, fe)
+	require.Contains(t, fe.Error(), strings.Repeat("x", 200)+`"...`)
+	require.NotContains(t, fe.Error(), strings.Repeat("x", 201))
+
+	r, fe := decodeReply([]byte(`{"type":"step","actions":[{"atMs":5,"kind":"SandboxCreated"}],"nextMs":null,"probes":[{"container":"c","probe":"startup"}]}`))
+	require.Nil(t, fe)
+	require.False(t, r.step.HasNext)
+	require.Equal(t, []model.ProbeAsk{{Container: "c", Probe: model.Startup}}, r.step.Probes)
+	require.Equal(t, 5*time.Millisecond, r.step.Actions[0].At)
+}
+
+func TestStepRoundTrip(t *testing.T) {
+	r := adapters.Reply{
+		Actions: []model.Action{{At: time.Second, Kind: model.ActContainerStarted, Container: "a", Attempt: 1}},
+		Next:    11 * time.Second, HasNext: true,
+		Probes: []model.ProbeAsk{{Container: "a", Probe: model.Liveness}},
+	}
+	b, err := AppendStep(nil, r)
+	require.NoError(t, err)
+	require.True(t, strings.HasSuffix(string(b), "\n"))
+	got, fe := decodeReply(b[:len(b)-1])
+	require.Nil(t, fe)
+	require.Equal(t, TypeStep, got.typ)
+	require.Equal(t, r, got.step)
+
+	_, err = AppendStep(nil, adapters.Reply{Next: time.Microsecond, HasNext: true})
+	require.Error(t, err)
+}
+
+func TestRequestRoundTrip(t *testing.T) {
+	doc := gen.Scenario(gen.DefaultKnobs()).Example(7)
+	s := doc.Model()
+	b, err := appendOpen(nil, "seven", s)
+	require.NoError(t, err)
+	r, fe := decodeRequest(b)
+	require.Nil(t, fe, "%s", b)
+	require.Equal(t, "seven", r.scenario)
+	require.Equal(t, s.Profile.WithDefaults(), r.s.Profile)
+	require.Equal(t, s.Pod.Spec, r.s.Pod.Spec)
+	require.True(t, r.s.Pod.CreationTimestamp.Equal(&metav1.Time{Time: model.DefaultEpoch}))
+	require.True(t, s.Pod.CreationTimestamp.IsZero(), "appendOpen must not change the scenario")
+
+	in := model.Input{Kind: model.InHookDone, At: 2 * time.Second, Container: "x", HookOK: true}
+	b, err = appendInputRequest(nil, in)
+	require.NoError(t, err)
+	r, fe = decodeRequest(b)
+	require.Nil(t, fe)
+	require.Equal(t, in, r.input)
+
+	r, fe = decodeRequest(appendHello(nil))
+	require.Nil(t, fe)
+	require.Equal(t, []int{1}, r.versions)
+
+	_, fe = decodeRequest([]byte(`{"type":"open","pod":{"metadata":{"name":"p"},"spec":{"containers":[{"name":"a","imagee":"b"}]}},"profile":{}}`))
+	require.NotNil(t, fe)
+	require.Equal(t, "pod.spec.containers[0].imagee", fe.Field)
+	_, fe = decodeRequest([]byte(`{"type":"close","input":{}}`))
+	require.NotNil(t, fe)
+	require.Equal(t, "input", fe.Field)
+}
+
+func TestCheckScenario(t *testing.T) {
+	for i := 0; i < 300; i++ {
+		require.NoError(t, CheckScenario(gen.Scenario(gen.DefaultKnobs()).Example(i).Model()), "generated scenario %d", i)
+	}
+	s := gen.Scenario(gen.DefaultKnobs()).Example(1).Model()
+	s.Events = append(s.Events, model.Event{At: metav1.Duration{Duration: 1500 * time.Microsecond}, Type: model.EventForceDelete})
+	err := CheckScenario(s)
+	var ae *adapters.Error
+	require.True(t, errors.As(err, &ae))
+	require.Equal(t, adapters.ErrKindRefused, ae.Kind)
+	require.Contains(t, err.Error(), "events[")
+
+	s = &model.Scenario{Behaviour: model.Behaviour{Containers: map[string]model.ContainerBehaviour{
+		"a": {Attempts: []model.Attempt{{}, {ExitAfter: &metav1.Duration{Duration: time.Microsecond}}}},
+	}}}
+	require.ErrorContains(t, CheckScenario(s), "behaviour.containers[a].attempts[1].exitAfter")
+}
+
+func TestSplitCommand(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want []string
+	}{
+		{"python3 adapters/exec/example/simple_kubelet.py", []string{"python3", "adapters/exec/example/simple_kubelet.py"}},
+		{"  a   b\tc\n", []string{"a", "b", "c"}},
+		{`prog 'one arg' "two args" three\ four`, []string{"prog", "one arg", "two args", "three four"}},
+		{`a'b c'd`, []string{"ab cd"}},
+		{`x "" ''`, []string{"x", "", ""}},
+		{`x "a \"q\" \$HOME \n" 'it''s'`, []string{"x", `a "q" $HOME \n`, "its"}},
+		{`x $HOME *.go | wc`, []string{"x", "$HOME", "*.go", "|", "wc"}},
+		{"x \\\ny", []string{"x", "y"}},
+	} {
+		got, err := SplitCommand(c.in)
+		require.NoError(t, err, c.in)
+		require.Equal(t, c.want, got, c.in)
+	}
+	for _, bad := range []string{"", "   ", `a 'b`, `a "b`, `a\`} {
+		_, err := SplitCommand(bad)
+		require.Error(t, err, "%q", bad)
+	}
+}
+
+// FuzzDecodeReply: no reply line makes the runner's decoder panic, and a
+// step it accepts encodes and decodes again to the same actions.
+func FuzzDecodeReply(f *testing.F) {
+	for _, s := range []string{
+		`{"type":"step","actions":[{"atMs":0,"kind":"SandboxCreated"},{"atMs":5,"kind":"BackOff","container":"a","attempt":1,"waitMs":10,"delayMs":10}],"nextMs":7,"probes":[{"container":"a","probe":"liveness"}]}`,
+		`{"type":"step","actions":[{"atMs":1000,"kind":"Status","status":{"phase":"Running","startTime":"2026-01-01T00:00:00Z","conditions":[{"type":"Ready","status":"True","lastProbeTime":null,"lastTransitionTime":"2026-01-01T00:00:01Z"}]}}]}`,
+		`{"type":"hello","protocol":"podconform-exec","version":1,"name":"x","implVersion":"1","observes":["all"]}`,
+		`{"type":"refuse","message":"no"}`,
+		`{"type":"closed"}`,
+		`{"type":"step","actions":[{"atMs":0,"kind":"DeleteRequested","grace":30,"force":true}]}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, line []byte) {
+		r, fe := decodeReply(line)
+		if fe != nil || r.typ != TypeStep {
+			return
+		}
+		b, err := AppendStep(nil, r.step)
+		if err != nil {
+			t.Fatalf("decoded step does not encode: %v", err)
+		}
+		r2, fe := decodeReply(b[:len(b)-1])
+		if fe != nil {
+			t.Fatalf("re-encoded step does not decode: %v\n%s", fe, b)
+		}
+		if len(r2.step.Actions) != len(r.step.Actions) || r2.step.HasNext != r.step.HasNext || len(r2.step.Probes) != len(r.step.Probes) {
+			t.Fatalf("round trip changed the step:\n%s", b)
+		}
+	})
+}

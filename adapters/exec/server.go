@@ -1,0 +1,146 @@
+package exec
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"slices"
+
+	"github.com/podconform/podconform/adapters"
+)
+
+// Serve is the implementation's side of the protocol for a Go driven
+// adapter: it reads requests from in and writes one reply to out for
+// each, until in ends (it then returns nil) or ctx is done (it returns
+// ctx.Err(); a goroutine blocked reading in stays so until in is closed).
+//
+// A refusal from a.Open (an *adapters.Error of kind refused) becomes a
+// refuse reply; any other error from a, and any malformed request, becomes
+// an error reply, after which the session, if any, is closed (the runner
+// starts a new process anyway). Serve returns early only when writing
+// fails.
+func Serve(ctx context.Context, in io.Reader, out io.Writer, a adapters.DrivenAdapter) error {
+	// A context that can end needs a reader goroutine; one that cannot is
+	// read directly, which saves a hand-over per request.
+	var next func() lineMsg
+	if ctx.Done() == nil {
+		br := bufio.NewReaderSize(in, 64<<10)
+		next = func() lineMsg {
+			for {
+				b, err := readLine(br)
+				if err != nil || len(bytes.TrimSpace(b)) > 0 {
+					return lineMsg{b, err}
+				}
+			}
+		}
+	} else {
+		lines := make(chan lineMsg)
+		done := make(chan struct{})
+		defer close(done)
+		go readLoop(in, lines, done)
+		next = func() lineMsg {
+			select {
+			case <-ctx.Done():
+				return lineMsg{err: ctx.Err()}
+			case l := <-lines:
+				return l
+			}
+		}
+	}
+	srv := &server{a: a}
+	defer srv.closeSession()
+	bw := bufio.NewWriterSize(out, 64<<10)
+	var buf []byte
+	for {
+		l := next()
+		if l.err != nil && l.err == ctx.Err() {
+			return l.err
+		}
+		switch {
+		case l.err == io.EOF:
+			return nil
+		case l.err == errLineTooLong:
+			buf = appendMessage(buf[:0], TypeError, l.err.Error())
+		case l.err != nil:
+			return fmt.Errorf("exec: reading requests: %w", l.err)
+		default:
+			buf = srv.handle(ctx, buf[:0], l.b)
+		}
+		if _, err := bw.Write(buf); err != nil {
+			return fmt.Errorf("exec: writing a reply: %w", err)
+		}
+		if err := bw.Flush(); err != nil {
+			return fmt.Errorf("exec: writing a reply: %w", err)
+		}
+	}
+}
+
+type server struct {
+	a    adapters.DrivenAdapter
+	sess adapters.Session
+}
+
+func (s *server) closeSession() {
+	if s.sess != nil {
+		_ = s.sess.Close()
+		s.sess = nil
+	}
+}
+
+// fail closes the session and appends an error reply.
+func (s *server) fail(b []byte, format string, args ...any) []byte {
+	s.closeSession()
+	return appendMessage(b, TypeError, fmt.Sprintf(format, args...))
+}
+
+// step appends the step reply of r, or an error reply.
+func (s *server) step(b []byte, r adapters.Reply, err error) []byte {
+	if err != nil {
+		return s.fail(b, "%v", err)
+	}
+	n := len(b)
+	b, err = AppendStep(b, r)
+	if err != nil {
+		return s.fail(b[:n], "cannot encode the reply: %v", err)
+	}
+	return b
+}
+
+func (s *server) handle(ctx context.Context, b []byte, line []byte) []byte {
+	r, fe := decodeRequest(line)
+	if fe != nil {
+		return s.fail(b, "bad request: %v", fe)
+	}
+	switch r.typ {
+	case TypeHello:
+		if !slices.Contains(r.versions, Version) {
+			return appendMessage(b, TypeError, fmt.Sprintf("unsupported protocol versions %v: this implementation speaks version %d", r.versions, Version))
+		}
+		return appendHelloReply(b, s.a.Info())
+	case TypeOpen:
+		if s.sess != nil {
+			return s.fail(b, "open: a scenario is already open; close it first")
+		}
+		sess, err := s.a.Open(adapters.WithScenarioName(ctx, r.scenario), r.s)
+		if err != nil {
+			if adapters.AsError(err).Kind == adapters.ErrKindRefused {
+				return appendMessage(b, TypeRefuse, err.Error())
+			}
+			return s.fail(b, "open: %v", err)
+		}
+		s.sess = sess
+		rep, err := sess.Start(ctx)
+		return s.step(b, rep, err)
+	case TypeInput:
+		if s.sess == nil {
+			return s.fail(b, "input: no scenario is open")
+		}
+		rep, err := s.sess.Step(ctx, r.input)
+		return s.step(b, rep, err)
+	default: // close
+		s.closeSession()
+		return append(b, `{"type":"closed"}`+"\n"...)
+	}
+}

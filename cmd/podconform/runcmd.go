@@ -1,0 +1,226 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/podconform/podconform/adapters"
+	execadapter "github.com/podconform/podconform/adapters/exec"
+	modeladapter "github.com/podconform/podconform/adapters/model"
+	"github.com/podconform/podconform/internal/runner"
+)
+
+// version is podconform's version, recorded in summaries.
+const version = "0.4.0-dev"
+
+const runHelp = `Usage: podconform run [flags]
+
+Checks an implementation of the Pod lifecycle against the reference model.
+Replays the corpus (--corpus) first, then generates --checks scenarios from
+--seed. Each scenario is run on the adapter; the trace it reports must keep
+every invariant that its observables allow, and must refine the model:
+every action one the model allows at that point, no earlier than the model
+takes it and at most --tolerance later.
+
+Every failure is saved, atomically, as a scenario file in OUT/counterexamples
+before it is shrunk (by re-running the adapter on smaller scenarios), and
+again once shrunk, with the observed trace beside it. OUT/summary.json (the
+same seed and flags give byte-identical JSON, whatever --parallel) and
+OUT/junit.xml are written at the end. A progress line goes to stderr.
+
+Adapters (--adapter):
+  model              the reference model, in-process (the default)
+  mutant:NAME        a self-test mutant of the model, in-process
+                     (podconform selftest lists them; e.g. mutant:parallel-init)
+  model:autonomous   the reference model run as an autonomous implementation:
+                     it returns a whole timestamped trace, and the runner
+                     replays the world's script against it
+  exec               a program speaking the exec protocol on stdin/stdout
+                     (docs/adapter-protocol.md), given by --adapter-cmd
+
+Exit status: 0 when conformant, 1 on violations or divergences, 2 on usage
+errors or adapter errors (crash, hang, protocol violation).
+
+Examples:
+  podconform run --checks 1000
+  podconform run --adapter mutant:parallel-init --checks 200 --out /tmp/pi
+  podconform run --adapter exec --adapter-cmd "python3 adapters/exec/example/simple_kubelet.py"
+  podconform run --shard 0/4 --out shard-0 --checks 10000   # then: podconform merge
+
+Flags:
+`
+
+type listFlag []string
+
+func (l *listFlag) String() string { return strings.Join(*l, ",") }
+func (l *listFlag) Set(v string) error {
+	for _, p := range strings.Split(v, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			*l = append(*l, p)
+		}
+	}
+	return nil
+}
+
+func runCmd(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	adapter := fs.String("adapter", "model", "the implementation under test: model, mutant:NAME, model:autonomous or exec")
+	adapterCmd := fs.String("adapter-cmd", "", "command line of the exec adapter's program (with --adapter exec)")
+	adapterTimeout := fs.Duration("adapter-timeout", 10*time.Second, "longest wait for one answer of an exec adapter")
+	checks := fs.Int("checks", 100, "number of generated scenarios, after the corpus")
+	seed := fs.Int64("seed", 1, "seed of the generated scenarios")
+	budget := fs.Duration("time-budget", 0, "stop starting scenarios after this long (0: no limit; the summary then depends on speed)")
+	parallel := fs.Int("parallel", 0, "scenarios run at once (0: one per core)")
+	shard := fs.String("shard", "0/1", "run only shard i of n (scenario k belongs to shard k mod n)")
+	out := fs.String("out", "podconform-results", "output directory: summary.json, junit.xml, counterexamples/")
+	var corpus, props listFlag
+	fs.Var(&corpus, "corpus", "scenario file or directory to replay first (repeatable, or comma-separated)")
+	fs.Var(&props, "property", "check only these invariants (repeatable, or comma-separated IDs; default: all that apply)")
+	tolerance := fs.Duration("tolerance", 0, "how much later than the model the adapter may act (a real kubelet: about 10s)")
+	timeout := fs.Duration("timeout", 60*time.Second, "longest wall time for one scenario on the adapter")
+	shrink := fs.Int("shrink-steps", 300, "most candidate scenarios tried when shrinking one counterexample (0: no shrinking)")
+	quiet := fs.Bool("quiet", false, "no progress line")
+	maxFailures := fs.Int("max-failures", 0, "stop starting scenarios after this many failures (0: no limit; with --parallel above 1 the summary then depends on timing)")
+	fs.Usage = func() { fmt.Fprint(fs.Output(), runHelp); fs.PrintDefaults() }
+	if err := fs.Parse(interspersed(fs, args)); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(stdout)
+			fs.Usage()
+			return 0
+		}
+		return 2
+	}
+	usageErr := func(format string, a ...any) int {
+		fmt.Fprintf(stderr, "podconform run: "+format+"\n", a...)
+		return 2
+	}
+	if fs.NArg() != 0 {
+		return usageErr("unexpected argument %q (scenario files go in --corpus)", fs.Arg(0))
+	}
+	if *checks < 0 {
+		return usageErr("--checks must be >= 0")
+	}
+	if *parallel < 0 {
+		return usageErr("--parallel must be >= 0")
+	}
+	if *tolerance < 0 || *timeout <= 0 || *budget < 0 {
+		return usageErr("--tolerance and --time-budget must be >= 0, --timeout > 0")
+	}
+	sh, err := runner.ParseShard(*shard)
+	if err != nil {
+		return usageErr("%v", err)
+	}
+	a, spec, cleanup, err := openAdapter(*adapter, *adapterCmd, *adapterTimeout)
+	if err != nil {
+		fmt.Fprintf(stderr, "podconform run: %v\n", err)
+		var ae *adapters.Error
+		if errors.As(err, &ae) {
+			return 2
+		}
+		return 2
+	}
+	defer cleanup()
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	progress := io.Writer(stderr)
+	if *quiet {
+		progress = nil
+	}
+	sum, err := runner.Run(ctx, runner.Options{
+		Adapter: a, AdapterSpec: spec,
+		Checks: *checks, Seed: *seed, TimeBudget: *budget, Parallel: *parallel,
+		Shard: sh, Out: *out, Corpus: corpus, Tolerance: *tolerance, Timeout: *timeout,
+		ShrinkSteps: *shrink, Properties: props, MaxFailures: *maxFailures,
+		Progress: progress, TTY: isTerminal(stderr), Version: version,
+	})
+	if err != nil {
+		fmt.Fprintf(stderr, "podconform run: %v\n", err)
+		return 2
+	}
+	printSummary(stdout, sum, *out)
+	if ctx.Err() != nil {
+		fmt.Fprintln(stderr, "podconform run: interrupted; the summary covers the scenarios finished")
+	}
+	return sum.ExitCode()
+}
+
+// openAdapter builds the adapter named on the command line, and the flags
+// that name it again (for replay commands).
+func openAdapter(name, cmd string, reqTimeout time.Duration) (adapters.Adapter, string, func(), error) {
+	nop := func() {}
+	if cmd != "" && name != "exec" {
+		return nil, "", nop, fmt.Errorf("--adapter-cmd needs --adapter exec")
+	}
+	switch {
+	case name == "model":
+		return modeladapter.New(), "--adapter model", nop, nil
+	case name == "model:autonomous":
+		return modeladapter.Autonomous(), "--adapter model:autonomous", nop, nil
+	case strings.HasPrefix(name, "mutant:"):
+		a, err := modeladapter.Mutant(strings.TrimPrefix(name, "mutant:"))
+		if err != nil {
+			return nil, "", nop, err
+		}
+		return a, "--adapter " + name, nop, nil
+	case name == "exec":
+		if strings.TrimSpace(cmd) == "" {
+			return nil, "", nop, fmt.Errorf("--adapter exec needs --adapter-cmd \"PROGRAM ARGS\"")
+		}
+		a, err := execadapter.New(cmd, execadapter.Options{Timeout: reqTimeout, Stderr: os.Stderr})
+		if err != nil {
+			return nil, "", nop, err
+		}
+		return a, fmt.Sprintf("--adapter exec --adapter-cmd %q", cmd), a.Shutdown, nil
+	}
+	return nil, "", nop, fmt.Errorf("unknown adapter %q (model, mutant:NAME, model:autonomous or exec)", name)
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+func printSummary(w io.Writer, s *runner.Summary, out string) {
+	t := s.Totals
+	fmt.Fprintf(w, "adapter %s: %d scenarios: %d passed, %d violations, %d divergences, %d adapter errors",
+		s.Adapter.Name, t.Scenarios, t.Passed, t.Violations, t.Divergences, t.AdapterErrors)
+	if t.NotRun > 0 {
+		fmt.Fprintf(w, ", %d not run", t.NotRun)
+	}
+	fmt.Fprintf(w, " (%d invariants and refinement, tolerance %s)\n", len(s.Properties), s.Config.Tolerance)
+	for i, f := range s.Failures {
+		if i == 20 {
+			fmt.Fprintf(w, "... and %d more in %s/%s\n", len(s.Failures)-i, out, runner.SummaryFile)
+			break
+		}
+		what := f.Property
+		if f.Kind != "" {
+			what += " (" + f.Kind + ")"
+		}
+		fmt.Fprintf(w, "%s %s: %s\n", strings.ToUpper(string(f.Verdict)), f.Name, what)
+		fmt.Fprintf(w, "    %s\n", f.Message)
+		if f.Replay != "" {
+			// The summary's paths are relative to the output directory.
+			r := strings.Replace(f.Replay, "--corpus "+runner.CounterexampleDir+"/", "--corpus "+filepath.ToSlash(filepath.Join(out, runner.CounterexampleDir))+"/", 1)
+			fmt.Fprintf(w, "    replay: %s\n", r)
+		}
+	}
+	if s.Conformant() {
+		fmt.Fprintln(w, "conformant")
+	}
+}

@@ -1,0 +1,512 @@
+package refine
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	v1 "k8s.io/api/core/v1"
+
+	"github.com/podconform/podconform/model"
+	"github.com/podconform/podconform/properties"
+	"github.com/podconform/podconform/trace"
+)
+
+// Kind classifies a divergence.
+type Kind string
+
+// The kinds of divergence.
+const (
+	// Unexpected: the implementation took an action the model does not
+	// allow at that point.
+	Unexpected Kind = "unexpected"
+	// Early: the model takes that action, but only later.
+	Early Kind = "early"
+	// Late: the model takes that action, but the implementation took it
+	// more than the tolerance after the model's moment.
+	Late Kind = "late"
+	// Missing: the model took an action the implementation did not report
+	// within the tolerance.
+	Missing Kind = "missing"
+	// Status: a reported status the model never held in the window.
+	Status Kind = "status"
+	// Rejected: the model cannot accept the world's input, which followed
+	// the implementation's actions (their states have parted).
+	Rejected Kind = "rejected"
+)
+
+// Divergence is the first point where the implementation and the model
+// part.
+type Divergence struct {
+	Kind Kind
+	// At is the virtual time the divergence was established.
+	At time.Duration
+	// Observed is the implementation's action (nil for Missing).
+	Observed *model.Action
+	// Expected lists what the model had done and the implementation had
+	// not yet matched at that point, oldest first (for Missing, the
+	// missing action comes first).
+	Expected []model.Action
+	// Message says it in words.
+	Message string
+}
+
+func (d *Divergence) Error() string { return fmt.Sprintf("%s at %v: %s", d.Kind, d.At, d.Message) }
+
+// Options configure a Checker.
+type Options struct {
+	// Tolerance is how much later than the model the implementation may
+	// act (a real kubelet re-syncs about every 10 s). 0 demands the exact
+	// moment.
+	Tolerance time.Duration
+	// Observes is what the implementation reports; only that is compared.
+	Observes properties.Observables
+	// Mutation runs a mutant as the reference instead of the model (for
+	// tests of the checker itself); 0 is the reference model.
+	Mutation model.Mutation
+}
+
+type statusAt struct {
+	at  time.Duration
+	key string
+}
+
+// Checker compares one implementation run with the model, step by step.
+type Checker struct {
+	pod     *v1.Pod
+	m       *model.Model
+	mw      *model.Script // the model's own world, for its probes
+	tol     time.Duration
+	obs     properties.Observables
+	pending []model.Action
+	hist    []statusAt // the model's statuses, oldest first, trimmed
+	lastObs string     // key of the last observed status
+	sawObs  bool
+	div     *Divergence
+}
+
+// New prepares a check of scenario s.
+func New(s *model.Scenario, opt Options) (*Checker, error) {
+	m, err := model.NewMutant(s, opt.Mutation)
+	if err != nil {
+		return nil, err
+	}
+	c := &Checker{pod: &s.Pod, m: m, mw: model.NewScript(s), tol: opt.Tolerance, obs: opt.Observes.Normal()}
+	c.hist = append(c.hist, statusAt{0, c.key(m.Status())})
+	c.take(m.Drain())
+	c.answerProbes()
+	return c, nil
+}
+
+// Divergence returns the divergence found so far, if any.
+func (c *Checker) Divergence() *Divergence { return c.div }
+
+// Model is the checker's copy of the model (read only).
+func (c *Checker) Model() *model.Model { return c.m }
+
+// Pending returns the model's actions not yet matched (read only).
+func (c *Checker) Pending() []model.Action { return c.pending }
+
+// compared reports whether actions of kind k are matched one by one.
+func (c *Checker) compared(k model.ActionKind) bool {
+	if k == model.ActStatus {
+		return false
+	}
+	if c.tol > 0 && (k == model.ActProbeResult || k == model.ActBackOff) {
+		return false
+	}
+	return c.obs&properties.ObservableOf(k) != 0
+}
+
+// take records the model's actions.
+func (c *Checker) take(acts []model.Action) {
+	c.mw.Observe(acts)
+	for i := range acts {
+		a := acts[i]
+		if a.Kind == model.ActStatus {
+			if c.obs&properties.ObsStatus != 0 {
+				c.hist = append(c.hist, statusAt{a.At, c.key(a.Status)})
+			}
+			continue
+		}
+		if c.compared(a.Kind) {
+			a.Status = nil
+			c.pending = append(c.pending, a)
+		}
+	}
+}
+
+func (c *Checker) step(in model.Input) error {
+	acts, err := c.m.Step(in)
+	if errors.Is(err, model.ErrFinished) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	c.take(acts)
+	return c.answerProbes()
+}
+
+func (c *Checker) answerProbes() error {
+	for {
+		asks := c.m.PendingProbes()
+		if len(asks) == 0 {
+			return nil
+		}
+		in := c.mw.ProbeAnswer(c.m.Now(), asks[0].Container, asks[0].Probe)
+		acts, err := c.m.Step(in)
+		if err != nil {
+			return err
+		}
+		c.take(acts)
+	}
+}
+
+// advance runs the model's own timers up to t.
+func (c *Checker) advance(t time.Duration) error {
+	for {
+		next, ok := c.m.NextTimer()
+		if !ok || next > t {
+			return nil
+		}
+		if err := c.step(model.Input{Kind: model.InTick, At: next}); err != nil {
+			return err
+		}
+	}
+}
+
+func (c *Checker) fail(d *Divergence) *Divergence {
+	if c.div == nil {
+		d.Expected = append(d.Expected, c.pending...)
+		c.div = d
+	}
+	return c.div
+}
+
+// Input gives the model the world's input in, which the implementation
+// also gets (or, for an autonomous one, got). Call it before observing the
+// implementation's actions at in.At.
+func (c *Checker) Input(in model.Input) *Divergence {
+	if c.div != nil {
+		return c.div
+	}
+	if in.At < c.m.Now() {
+		// The model is ahead of the world (it fired a timer the
+		// implementation has not reached yet); the input happens at the
+		// model's clock. Only possible with a tolerance.
+		in.At = c.m.Now()
+	}
+	if err := c.advance(in.At); err != nil {
+		return c.fail(&Divergence{Kind: Rejected, At: in.At, Message: "the model's own timers failed: " + err.Error()})
+	}
+	if in.Kind == model.InProbeAnswer {
+		return nil // the model asks its own probes
+	}
+	if err := c.step(in); err != nil {
+		return c.fail(&Divergence{Kind: Rejected, At: in.At, Message: fmt.Sprintf("the model cannot accept the world's %s: %v", describeInput(in), err)})
+	}
+	return nil
+}
+
+// Observe checks one action the implementation reported. Its time must
+// not be after the latest input given to Input (or to Sync).
+func (c *Checker) Observe(a *model.Action) *Divergence {
+	if c.div != nil {
+		return c.div
+	}
+	if err := c.advance(a.At); err != nil {
+		return c.fail(&Divergence{Kind: Rejected, At: a.At, Message: "the model's own timers failed: " + err.Error()})
+	}
+	obs := *a
+	if a.Kind == model.ActStatus {
+		return c.observeStatus(&obs)
+	}
+	if !c.compared(a.Kind) {
+		return nil
+	}
+	obs.Status = nil
+	for i := range c.pending {
+		e := &c.pending[i]
+		if !c.same(e, &obs) {
+			continue
+		}
+		switch {
+		case e.At > obs.At:
+			return c.fail(&Divergence{Kind: Early, At: obs.At, Observed: &obs,
+				Message: fmt.Sprintf("observed %s, but the model takes it only at %v", trace.Describe(obs), e.At)})
+		case obs.At-e.At > c.tol:
+			return c.fail(&Divergence{Kind: Late, At: obs.At, Observed: &obs,
+				Message: fmt.Sprintf("observed %s, %v after the model took it at %v (tolerance %v)", trace.Describe(obs), obs.At-e.At, e.At, c.tol)})
+		}
+		c.pending = append(c.pending[:i], c.pending[i+1:]...)
+		return nil
+	}
+	return c.fail(&Divergence{Kind: Unexpected, At: obs.At, Observed: &obs,
+		Message: fmt.Sprintf("observed %s; the model does not take that action here (it expects %s)", trace.Describe(obs), c.expecting(obs.At))})
+}
+
+// Allows reports, without changing anything, whether observing a now
+// would be accepted (an autonomous trace's replay uses it to order the
+// world's inputs and the implementation's actions of one instant).
+func (c *Checker) Allows(a *model.Action) bool {
+	if c.div != nil {
+		return false
+	}
+	if a.Kind == model.ActStatus {
+		if c.obs&properties.ObsStatus == 0 || a.Status == nil {
+			return true
+		}
+		key := c.key(a.Status)
+		from := a.At - c.tol
+		start := 0
+		for i := range c.hist {
+			if c.hist[i].at < from {
+				start = i
+			}
+		}
+		for i := start; i < len(c.hist) && c.hist[i].at <= a.At; i++ {
+			if c.hist[i].key == key {
+				return true
+			}
+		}
+		return false
+	}
+	if !c.compared(a.Kind) {
+		return true
+	}
+	for i := range c.pending {
+		e := &c.pending[i]
+		if c.same(e, a) && e.At <= a.At && a.At-e.At <= c.tol {
+			return true
+		}
+	}
+	return false
+}
+
+// expecting describes the model's unmatched actions due by t.
+func (c *Checker) expecting(t time.Duration) string {
+	var parts []string
+	for _, e := range c.pending {
+		if e.At <= t {
+			parts = append(parts, trace.Describe(e))
+		}
+	}
+	if next, ok := c.m.NextTimer(); ok && len(parts) == 0 {
+		return fmt.Sprintf("nothing now; its next timer is at %v", next)
+	}
+	if len(parts) == 0 {
+		return "nothing"
+	}
+	if len(parts) > 4 {
+		parts = append(parts[:4], fmt.Sprintf("and %d more", len(parts)-4))
+	}
+	return strings.Join(parts, "; ")
+}
+
+// Sync says the implementation has reported everything up to t: a model
+// action due by t minus the tolerance that it has not reported is missing.
+func (c *Checker) Sync(t time.Duration) *Divergence {
+	if c.div != nil {
+		return c.div
+	}
+	if err := c.advance(t); err != nil {
+		return c.fail(&Divergence{Kind: Rejected, At: t, Message: "the model's own timers failed: " + err.Error()})
+	}
+	for i := range c.pending {
+		e := c.pending[i]
+		if e.At+c.tol <= t {
+			c.pending = append(c.pending[:i], c.pending[i+1:]...)
+			c.pending = append([]model.Action{e}, c.pending...)
+			msg := fmt.Sprintf("the model took %s; not observed by %v (tolerance %v)", trace.Describe(e), e.At+c.tol, c.tol)
+			if t > e.At+c.tol {
+				msg += fmt.Sprintf("; the implementation's next report was at %v", t)
+			}
+			return c.fail(&Divergence{Kind: Missing, At: e.At + c.tol, Message: msg})
+		}
+	}
+	c.trim(t)
+	return nil
+}
+
+// End finishes the check: the implementation reported everything up to
+// until. complete says both sides are done (nothing more can happen); the
+// last reported status must then be the model's last.
+func (c *Checker) End(until time.Duration, complete bool) *Divergence {
+	if d := c.Sync(until); d != nil {
+		return d
+	}
+	if complete && c.sawObs && len(c.hist) > 0 {
+		last := c.hist[len(c.hist)-1]
+		if last.key != c.lastObs {
+			return c.fail(&Divergence{Kind: Status, At: until,
+				Message: fmt.Sprintf("the last reported status is %s; the model ends with %s", c.lastObs, last.key)})
+		}
+	}
+	return nil
+}
+
+// trim drops the statuses that can no longer match: those superseded
+// before the window [t-tolerance, t] of an observation at t or later.
+func (c *Checker) trim(t time.Duration) {
+	from := t - c.tol
+	k := 0
+	for k+1 < len(c.hist) && c.hist[k+1].at < from {
+		k++
+	}
+	if k > 0 {
+		c.hist = append(c.hist[:0], c.hist[k:]...)
+	}
+}
+
+func (c *Checker) observeStatus(a *model.Action) *Divergence {
+	if c.obs&properties.ObsStatus == 0 || a.Status == nil {
+		return nil
+	}
+	key := c.key(a.Status)
+	c.lastObs, c.sawObs = key, true
+	from := a.At - c.tol
+	// The level at the window's start, and every status published in it.
+	start := 0
+	for i := range c.hist {
+		if c.hist[i].at < from {
+			start = i
+		}
+	}
+	for i := start; i < len(c.hist) && c.hist[i].at <= a.At; i++ {
+		if c.hist[i].key == key {
+			return nil
+		}
+	}
+	want := c.hist[len(c.hist)-1].key
+	for i := len(c.hist) - 1; i >= 0; i-- {
+		if c.hist[i].at <= a.At {
+			want = c.hist[i].key
+			break
+		}
+	}
+	return c.fail(&Divergence{Kind: Status, At: a.At, Observed: a,
+		Message: fmt.Sprintf("reported status %s; the model's status then was %s", key, want)})
+}
+
+// same reports whether observed action o is the model's action e, on the
+// fields its kind uses.
+func (c *Checker) same(e, o *model.Action) bool {
+	if e.Kind != o.Kind || e.Container != o.Container {
+		return false
+	}
+	switch e.Kind {
+	case model.ActContainerCreated, model.ActContainerStarted, model.ActSIGKILL:
+		return e.Attempt == o.Attempt
+	case model.ActHookStarted:
+		return e.Attempt == o.Attempt && e.Hook == o.Hook
+	case model.ActHookEnded:
+		return e.Attempt == o.Attempt && e.Hook == o.Hook && e.Result == o.Result
+	case model.ActProbeResult:
+		return e.Attempt == o.Attempt && e.Probe == o.Probe && e.Result == o.Result
+	case model.ActStopSignal:
+		return e.Attempt == o.Attempt && e.Timeout == o.Timeout
+	case model.ActContainerExited:
+		return e.Attempt == o.Attempt && e.ExitCode == o.ExitCode && e.Reason == o.Reason
+	case model.ActBackOff:
+		if c.tol > 0 {
+			return e.Attempt == o.Attempt && e.Delay == o.Delay
+		}
+		return e.Attempt == o.Attempt && e.Delay == o.Delay && e.Wait == o.Wait
+	case model.ActDeleteRequested:
+		return e.Grace == o.Grace && e.Force == o.Force
+	}
+	return true
+}
+
+// key projects a status onto the observed parts, without timestamps.
+func (c *Checker) key(st *v1.PodStatus) string {
+	if st == nil {
+		return "<none>"
+	}
+	var b strings.Builder
+	if c.obs&properties.ObsPhase != 0 {
+		b.WriteString("phase=")
+		b.WriteString(string(st.Phase))
+		if st.Reason != "" {
+			b.WriteString("/" + st.Reason)
+		}
+		b.WriteByte(' ')
+	}
+	if c.obs&properties.ObsConditions != 0 {
+		conds := make([]string, 0, len(st.Conditions))
+		for _, cd := range st.Conditions {
+			s := string(cd.Type) + "=" + string(cd.Status)
+			if cd.Reason != "" {
+				s += "/" + cd.Reason
+			}
+			conds = append(conds, s)
+		}
+		sort.Strings(conds)
+		b.WriteString("conditions[" + strings.Join(conds, ",") + "] ")
+	}
+	if c.obs&properties.ObsContainerStatuses != 0 {
+		b.WriteString("init[" + containerKeys(st.InitContainerStatuses) + "] ")
+		b.WriteString("containers[" + containerKeys(st.ContainerStatuses) + "] ")
+	}
+	if c.obs&properties.ObsKubectl != 0 {
+		row := model.Kubectl(c.pod, st, time.Time{})
+		b.WriteString("kubectl=" + row.Ready + "/" + row.Status + "/" + row.Restarts)
+	}
+	return strings.TrimSpace(b.String())
+}
+
+func containerKeys(cs []v1.ContainerStatus) string {
+	parts := make([]string, 0, len(cs))
+	for i := range cs {
+		s := &cs[i]
+		var b strings.Builder
+		b.WriteString(s.Name + ":" + stateKey(s.State))
+		if s.LastTerminationState.Terminated != nil {
+			b.WriteString(",last=" + stateKey(s.LastTerminationState))
+		}
+		if s.Ready {
+			b.WriteString(",ready")
+		}
+		if s.Started != nil && *s.Started {
+			b.WriteString(",started")
+		}
+		b.WriteString(",restarts=" + strconv.Itoa(int(s.RestartCount)))
+		parts = append(parts, b.String())
+	}
+	sort.Strings(parts)
+	return strings.Join(parts, " ")
+}
+
+func stateKey(s v1.ContainerState) string {
+	switch {
+	case s.Running != nil:
+		return "running"
+	case s.Terminated != nil:
+		r := "terminated(" + strconv.Itoa(int(s.Terminated.ExitCode))
+		if s.Terminated.Reason != "" {
+			r += "," + s.Terminated.Reason
+		}
+		return r + ")"
+	case s.Waiting != nil:
+		return "waiting(" + s.Waiting.Reason + ")"
+	}
+	return "none"
+}
+
+func describeInput(in model.Input) string {
+	switch in.Kind {
+	case model.InExit:
+		return fmt.Sprintf("exit of %q (code %d) at %v", in.Container, in.ExitCode, in.At)
+	case model.InHookDone:
+		return fmt.Sprintf("hook completion of %q at %v", in.Container, in.At)
+	case model.InDelete:
+		return fmt.Sprintf("delete (grace %d) at %v", in.Grace, in.At)
+	case model.InForceDelete:
+		return fmt.Sprintf("force delete at %v", in.At)
+	}
+	return fmt.Sprintf("%s at %v", in.Kind, in.At)
+}

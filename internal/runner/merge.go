@@ -1,0 +1,136 @@
+package runner
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+
+	"github.com/podconform/podconform/internal/check"
+)
+
+// Merge combines the summaries of the shards of one run into the summary
+// the unsharded run gives. Every shard i/n of the same run must be there,
+// once.
+func Merge(shards []*Summary) (*Summary, error) {
+	if len(shards) == 0 {
+		return nil, fmt.Errorf("nothing to merge")
+	}
+	first := shards[0]
+	n := 0
+	seen := map[int]bool{}
+	for i, s := range shards {
+		sh := Shard{0, 1}
+		if s.Config.Shard != "" {
+			var err error
+			if sh, err = ParseShard(s.Config.Shard); err != nil {
+				return nil, fmt.Errorf("summary %d: %v", i+1, err)
+			}
+		}
+		if i == 0 {
+			n = sh.Count
+		}
+		if sh.Count != n {
+			return nil, fmt.Errorf("summary %d is shard %s, but summary 1 is one of %d shards", i+1, s.Config.Shard, n)
+		}
+		if seen[sh.Index] {
+			return nil, fmt.Errorf("shard %s appears twice", s.Config.Shard)
+		}
+		seen[sh.Index] = true
+		if s.Adapter.Name != first.Adapter.Name || s.Adapter.Spec != first.Adapter.Spec || s.Version != first.Version {
+			return nil, fmt.Errorf("summary %d is of adapter %s (%s), summary 1 of %s (%s)", i+1, s.Adapter.Name, s.Version, first.Adapter.Name, first.Version)
+		}
+		c, f := s.Config, first.Config
+		c.Shard, f.Shard = "", ""
+		if c != f {
+			return nil, fmt.Errorf("summary %d was run with other settings (%+v) than summary 1 (%+v)", i+1, c, f)
+		}
+		if len(s.Properties) != len(first.Properties) {
+			return nil, fmt.Errorf("summary %d checked other properties than summary 1", i+1)
+		}
+		for k := range s.Properties {
+			if s.Properties[k].ID != first.Properties[k].ID {
+				return nil, fmt.Errorf("summary %d checked other properties than summary 1", i+1)
+			}
+		}
+	}
+	if len(seen) != n {
+		var missing []int
+		for i := 0; i < n; i++ {
+			if !seen[i] {
+				missing = append(missing, i)
+			}
+		}
+		return nil, fmt.Errorf("shards missing: %v of %d", missing, n)
+	}
+	out := *first
+	out.Config.Shard = ""
+	out.Properties = make([]PropertyStat, len(first.Properties))
+	out.Totals = Totals{}
+	out.Refinement = PropertyStat{ID: first.Refinement.ID, Title: first.Refinement.Title}
+	out.Failures = []*Outcome{}
+	for k := range out.Properties {
+		out.Properties[k] = PropertyStat{ID: first.Properties[k].ID, Title: first.Properties[k].Title}
+	}
+	for _, s := range shards {
+		t := &out.Totals
+		t.Scenarios += s.Totals.Scenarios
+		t.Passed += s.Totals.Passed
+		t.Violations += s.Totals.Violations
+		t.Divergences += s.Totals.Divergences
+		t.AdapterErrors += s.Totals.AdapterErrors
+		t.NotRun += s.Totals.NotRun
+		for k := range s.Properties {
+			out.Properties[k].Checked += s.Properties[k].Checked
+			out.Properties[k].Violated += s.Properties[k].Violated
+		}
+		out.Refinement.Checked += s.Refinement.Checked
+		out.Refinement.Violated += s.Refinement.Violated
+		out.Failures = append(out.Failures, s.Failures...)
+	}
+	sort.SliceStable(out.Failures, func(a, b int) bool { return out.Failures[a].Index < out.Failures[b].Index })
+	return &out, nil
+}
+
+// MergeDirs merges the output directories of a run's shards into out: the
+// summary, the JUnit XML and every counterexample file.
+func MergeDirs(out string, dirs []string) (*Summary, error) {
+	var sums []*Summary
+	for _, d := range dirs {
+		s, err := ReadSummary(filepath.Join(d, SummaryFile))
+		if err != nil {
+			return nil, err
+		}
+		sums = append(sums, s)
+	}
+	m, err := Merge(sums)
+	if err != nil {
+		return nil, err
+	}
+	dst := filepath.Join(out, CounterexampleDir)
+	if err := os.MkdirAll(dst, 0o755); err != nil {
+		return nil, err
+	}
+	for _, d := range dirs {
+		ents, err := os.ReadDir(filepath.Join(d, CounterexampleDir))
+		if os.IsNotExist(err) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range ents {
+			if e.IsDir() || e.Name()[0] == '.' {
+				continue
+			}
+			data, err := os.ReadFile(filepath.Join(d, CounterexampleDir, e.Name()))
+			if err != nil {
+				return nil, err
+			}
+			if err := check.WriteFileAtomic(filepath.Join(dst, e.Name()), data); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return m, m.WriteFiles(out)
+}

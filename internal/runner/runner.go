@@ -1,0 +1,442 @@
+package runner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/podconform/podconform/adapters"
+	"github.com/podconform/podconform/gen"
+	"github.com/podconform/podconform/internal/check"
+	"github.com/podconform/podconform/model"
+	"github.com/podconform/podconform/properties"
+	"github.com/podconform/podconform/scenario"
+)
+
+// Verdict is the outcome of one scenario.
+type Verdict string
+
+// The verdicts.
+const (
+	Pass         Verdict = "pass"
+	Violation    Verdict = "violation"     // an invariant broke on the observed trace
+	Divergence   Verdict = "divergence"    // the trace does not refine the model
+	AdapterError Verdict = "adapter-error" // the adapter crashed, hung or broke the protocol
+)
+
+// Shard selects every Count-th scenario, starting at Index.
+type Shard struct{ Index, Count int }
+
+func (s Shard) String() string {
+	if s.Count <= 1 {
+		return ""
+	}
+	return fmt.Sprintf("%d/%d", s.Index, s.Count)
+}
+
+// ParseShard reads "i/n".
+func ParseShard(v string) (Shard, error) {
+	var s Shard
+	if _, err := fmt.Sscanf(v, "%d/%d", &s.Index, &s.Count); err != nil || s.Count < 1 || s.Index < 0 || s.Index >= s.Count || fmt.Sprintf("%d/%d", s.Index, s.Count) != v {
+		return Shard{}, fmt.Errorf("invalid shard %q: want i/n with 0 <= i < n", v)
+	}
+	return s, nil
+}
+
+// Options configure a run.
+type Options struct {
+	// Adapter is the implementation under test.
+	Adapter adapters.Adapter
+	// AdapterSpec is how the user named it on the command line (for the
+	// replay commands in the summary), e.g. `--adapter model`.
+	AdapterSpec string
+	// Checks is the number of generated scenarios (after the corpus).
+	Checks int
+	// Seed selects the generated scenarios.
+	Seed int64
+	// TimeBudget stops starting scenarios after this long (0: no limit).
+	// The summary then depends on the machine's speed.
+	TimeBudget time.Duration
+	// Parallel is the number of scenarios run at once (0: every core).
+	Parallel int
+	// Shard runs a part of the scenarios.
+	Shard Shard
+	// Out is the output directory ("": write nothing).
+	Out string
+	// Corpus lists scenario files and directories replayed first.
+	Corpus []string
+	// Tolerance is how much later than the model the adapter may act.
+	Tolerance time.Duration
+	// Timeout bounds one scenario's run, in wall time (0: 60 s).
+	Timeout time.Duration
+	// ShrinkSteps bounds the candidates tried per counterexample (0: no
+	// shrinking).
+	ShrinkSteps int
+	// MaxFailures stops starting scenarios once this many have failed (0:
+	// no limit). With Parallel above 1 the summary then depends on timing.
+	MaxFailures int
+	// Properties restricts the invariants checked (nil: all that apply).
+	Properties []string
+	// Progress receives progress lines (nil: none); TTY says it is a
+	// terminal (one line rewritten in place) rather than a log.
+	Progress io.Writer
+	TTY      bool
+	// Version is podconform's version, for the summary.
+	Version string
+}
+
+// item is one scenario to run.
+type item struct {
+	index  int
+	name   string
+	source string // "corpus:<path>" or "generated"
+	doc    *scenario.Document
+	until  time.Duration
+}
+
+// knobs alternate small scenarios and long runs (back-off cap and reset).
+var knobs = func() []gen.Knobs {
+	small := gen.DefaultKnobs()
+	small.LongRuns = false
+	long := gen.DefaultKnobs()
+	long.LongRuns = true
+	return []gen.Knobs{small, small, long}
+}()
+
+// Generated returns generated scenario k of seed.
+func Generated(seed int64, k int) *scenario.Document {
+	doc := gen.Scenario(knobs[k%len(knobs)]).Example(int(seed*1_000_003) + k)
+	doc.Metadata.Name = fmt.Sprintf("gen-%d-%d", seed, k)
+	return doc
+}
+
+// LoadCorpus reads scenario files (a directory is read recursively, *.yaml
+// and *.yml), in a stable order. Any bad file is an error naming it.
+func LoadCorpus(paths []string) ([]*scenario.Document, []string, error) {
+	var files []string
+	for _, p := range paths {
+		st, err := os.Stat(p)
+		if err != nil {
+			return nil, nil, fmt.Errorf("corpus: %w", err)
+		}
+		if !st.IsDir() {
+			files = append(files, p)
+			continue
+		}
+		var found []string
+		err = filepath.WalkDir(p, func(path string, d os.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if !d.IsDir() && (strings.HasSuffix(path, ".yaml") || strings.HasSuffix(path, ".yml")) {
+				found = append(found, path)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, nil, fmt.Errorf("corpus: %w", err)
+		}
+		sort.Strings(found)
+		files = append(files, found...)
+	}
+	docs := make([]*scenario.Document, 0, len(files))
+	for _, f := range files {
+		d, err := scenario.Load(f)
+		if err != nil {
+			return nil, nil, err
+		}
+		docs = append(docs, d)
+	}
+	return docs, files, nil
+}
+
+func untilOf(d *scenario.Document) time.Duration {
+	if ce := d.Metadata.Counterexample; ce != nil && ce.Until.Duration > 0 {
+		return ce.Until.Duration
+	}
+	return gen.Until(d)
+}
+
+// SelectProperties returns the invariants a run checks on an adapter that
+// observes obs, with tolerance tol: those whose needs obs covers (and no
+// exact-timing ones when tol > 0), narrowed to ids when given.
+func SelectProperties(obs properties.Observables, tol time.Duration, ids []string) ([]properties.Property, error) {
+	ps := properties.Applicable(obs, tol == 0)
+	if len(ids) == 0 {
+		return ps, nil
+	}
+	var out []properties.Property
+	for _, id := range ids {
+		p, ok := properties.ByID(id)
+		if !ok {
+			return nil, fmt.Errorf("unknown property %q (see podconform properties)", id)
+		}
+		found := false
+		for _, q := range ps {
+			if q.ID == p.ID {
+				found = true
+			}
+		}
+		if !found {
+			return nil, fmt.Errorf("property %q does not apply to this adapter (it needs %s; the adapter observes %s)", id, p.Needs, obs)
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+// Run runs the scenarios and returns the summary. An error means the run
+// could not be made (bad options, a bad corpus file, an unwritable output
+// directory), not that the adapter failed.
+func Run(ctx context.Context, opt Options) (*Summary, error) {
+	if opt.Adapter == nil {
+		return nil, errors.New("no adapter")
+	}
+	info := opt.Adapter.Info()
+	switch opt.Adapter.(type) {
+	case adapters.DrivenAdapter, adapters.AutonomousAdapter:
+	default:
+		return nil, fmt.Errorf("adapter %s is neither driven nor autonomous", info.Name)
+	}
+	if opt.Timeout <= 0 {
+		opt.Timeout = 60 * time.Second
+	}
+	if opt.Parallel <= 0 {
+		opt.Parallel = runtime.GOMAXPROCS(0)
+	}
+	if opt.Shard.Count <= 0 {
+		opt.Shard = Shard{0, 1}
+	}
+	props, err := SelectProperties(info.Observes, opt.Tolerance, opt.Properties)
+	if err != nil {
+		return nil, err
+	}
+	docs, files, err := LoadCorpus(opt.Corpus)
+	if err != nil {
+		return nil, err
+	}
+	var cedir string
+	if opt.Out != "" {
+		cedir = filepath.Join(opt.Out, CounterexampleDir)
+		if err := os.MkdirAll(cedir, 0o755); err != nil {
+			return nil, fmt.Errorf("output directory: %w", err)
+		}
+	}
+	total := len(docs) + opt.Checks
+	var items []item
+	for k := 0; k < total; k++ {
+		if k%opt.Shard.Count != opt.Shard.Index {
+			continue
+		}
+		it := item{index: k}
+		if k < len(docs) {
+			it.doc, it.source = docs[k], "corpus:"+filepath.ToSlash(files[k])
+		} else {
+			it.doc, it.source = Generated(opt.Seed, k-len(docs)), "generated"
+		}
+		it.name = it.doc.Metadata.Name
+		it.until = untilOf(it.doc)
+		items = append(items, it)
+	}
+
+	sum := newSummary(opt, info, props, len(docs))
+	outcomes := make([]*Outcome, len(items))
+	prog := newProgress(opt.Progress, opt.TTY, len(items))
+	start := time.Now()
+	var next int
+	var mu sync.Mutex
+	var saveErr error
+	failures := 0
+	var wg sync.WaitGroup
+	for w := 0; w < opt.Parallel; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				mu.Lock()
+				if next >= len(items) || ctx.Err() != nil || saveErr != nil || (opt.MaxFailures > 0 && failures >= opt.MaxFailures) || (opt.TimeBudget > 0 && time.Since(start) > opt.TimeBudget) {
+					mu.Unlock()
+					return
+				}
+				i := next
+				next++
+				mu.Unlock()
+				o, err := runItem(ctx, opt, props, cedir, &items[i])
+				mu.Lock()
+				if err != nil && saveErr == nil {
+					saveErr = err
+				}
+				outcomes[i] = o
+				if o.Verdict != Pass {
+					failures++
+				}
+				prog.add(o)
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	prog.finish()
+	if saveErr != nil {
+		return nil, saveErr
+	}
+	for _, o := range outcomes {
+		if o != nil {
+			sum.add(o)
+		} else {
+			sum.Totals.NotRun++
+		}
+	}
+	sum.finish()
+	if opt.Out != "" {
+		if err := sum.WriteFiles(opt.Out); err != nil {
+			return sum, err
+		}
+	}
+	return sum, nil
+}
+
+// runOnce runs one scenario on the adapter within the timeout. An adapter
+// that does not come back in time is abandoned (its goroutine may leak;
+// exec adapters kill their process).
+func runOnce(ctx context.Context, opt Options, props []properties.Property, doc *scenario.Document, until time.Duration) *result {
+	ctx, cancel := context.WithTimeout(adapters.WithScenarioName(ctx, doc.Metadata.Name), opt.Timeout)
+	defer cancel()
+	s := doc.Model()
+	ch := make(chan *result, 1)
+	go func() {
+		defer func() {
+			if p := recover(); p != nil {
+				ch <- &result{verdict: AdapterError, adapterErr: adapters.Errorf(adapters.ErrKindCrash, "panic: %v", p)}
+			}
+		}()
+		switch a := opt.Adapter.(type) {
+		case adapters.DrivenAdapter:
+			ch <- runDriven(ctx, a, s, props, opt.Tolerance, until)
+		case adapters.AutonomousAdapter:
+			ch <- runAutonomous(ctx, a, s, props, opt.Tolerance, until)
+		}
+	}()
+	select {
+	case r := <-ch:
+		return r
+	case <-ctx.Done():
+		// Give the adapter a moment to notice the deadline itself.
+		select {
+		case r := <-ch:
+			return r
+		case <-time.After(2 * time.Second):
+		}
+		return &result{verdict: AdapterError, adapterErr: adapters.Errorf(adapters.ErrKindTimeout, "the scenario did not finish within %v", opt.Timeout)}
+	}
+}
+
+// runItem runs one scenario; a failure is saved, then shrunk, then saved
+// again. The error is for a counterexample that could not be saved.
+func runItem(ctx context.Context, opt Options, props []properties.Property, cedir string, it *item) (*Outcome, error) {
+	r := runOnce(ctx, opt, props, it.doc, it.until)
+	o := newOutcome(it, r)
+	if !r.failed() {
+		if r.verdict == AdapterError && cedir != "" {
+			// Keep the scenario the adapter failed on, too.
+			ce := counterexample(it.doc, r, opt, it.until)
+			if err := saveCE(cedir, ce, r, o, false); err != nil {
+				return o, err
+			}
+		}
+		return o, nil
+	}
+	ce := counterexample(it.doc, r, opt, it.until)
+	if cedir != "" {
+		if err := saveCE(cedir, ce, r, o, false); err != nil {
+			return o, err
+		}
+	}
+	if opt.ShrinkSteps <= 0 {
+		return o, nil
+	}
+	class := r.class()
+	shrunk := check.Shrink(it.doc, func(d *scenario.Document) bool {
+		if ctx.Err() != nil {
+			return false
+		}
+		return runOnce(ctx, opt, props, d, it.until).class() == class
+	}, opt.ShrinkSteps)
+	sr := runOnce(ctx, opt, props, shrunk, it.until)
+	if sr.class() != class {
+		return o, nil // flaky: keep the original
+	}
+	o.shrunk(sr)
+	sce := counterexample(shrunk, sr, opt, it.until)
+	if cedir != "" {
+		if err := saveCE(cedir, sce, sr, o, true); err != nil {
+			return o, err
+		}
+	}
+	return o, nil
+}
+
+// counterexample marks doc as a counterexample of r.
+func counterexample(doc *scenario.Document, r *result, opt Options, until time.Duration) *scenario.Document {
+	v := &properties.Violation{}
+	switch r.verdict {
+	case Violation:
+		*v = *r.violation
+	case Divergence:
+		v.ID, v.At, v.Message = "refinement", r.divergence.At, r.divergence.Error()
+	case AdapterError:
+		v.ID, v.Message = "adapter-error", r.adapterErr.Error()
+		v.At = r.end
+	}
+	info := opt.Adapter.Info()
+	var mut model.Mutation
+	if strings.HasPrefix(info.Name, "mutant:") {
+		mut, _ = model.MutationByName(strings.TrimPrefix(info.Name, "mutant:"))
+	}
+	ce, err := check.Counterexample(doc, v, mut, until)
+	if err != nil {
+		// Marshalling a valid scenario cannot fail; keep going with the
+		// document as it is.
+		c := *doc
+		ce = &c
+	}
+	ce.Metadata.Counterexample.Adapter = info.Name
+	if mut == 0 {
+		ce.Metadata.Name = slug(info.Name) + "-" + ce.Metadata.Name
+	}
+	if r.verdict == Divergence {
+		ce.Metadata.Counterexample.Divergence = string(r.divergence.Kind)
+	}
+	if r.verdict == AdapterError {
+		ce.Metadata.Counterexample.Divergence = "adapter-" + r.adapterErr.Kind
+	}
+	ce.Metadata.Description = fmt.Sprintf("Counterexample found by podconform run on %s: %s.", info.Name, v.ID)
+	return ce
+}
+
+// slug makes a name usable in a file name and a DNS-1123 scenario name.
+func slug(s string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(s) {
+		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') {
+			b.WriteRune(r)
+			dash = false
+		} else if !dash && b.Len() > 0 {
+			b.WriteByte('-')
+			dash = true
+		}
+		if b.Len() >= 40 {
+			break
+		}
+	}
+	return strings.Trim(b.String(), "-")
+}
