@@ -111,8 +111,9 @@ func readLoop(r io.Reader, lines chan<- lineMsg, done <-chan struct{}) {
 //
 // Every wait for a reply is bounded by Options.Timeout and by the request's
 // context: lines are read by a goroutine and handed over on a channel, and
-// requests are written by another, so a peer that stops reading or writing
-// cannot block the caller. The first error (a crash, a timeout, a reply
+// requests are written under a write deadline (pipes and sockets) or by
+// another goroutine (other writers), so a peer that stops reading or
+// writing cannot block the caller. The first error (a crash, a timeout, a reply
 // that breaks the protocol) breaks the Conn for good: every later call
 // returns it.
 type Conn struct {

@@ -18,9 +18,10 @@
 // cannot be carried (CheckScenario) and is refused.
 //
 // Every wait of the runner is bounded: replies are read by a goroutine per
-// process and handed over on a channel, requests are written by another,
-// and the caller selects on them, its context and a per-request timer
-// (Options.Timeout). Any failure (the process exits, misses the deadline,
+// process and handed over on a channel, on which the caller selects
+// together with its context and a per-request timer (Options.Timeout);
+// requests are written under a write deadline (or, on a writer that has
+// none, by another goroutine the caller waits on the same way). Any failure (the process exits, misses the deadline,
 // writes something that is not a valid reply, reports an action it could
 // not have taken) is an *adapters.Error of kind crash, timeout or
 // protocol; the process is then killed with its process group, and never

@@ -44,6 +44,11 @@ func execServer(args []string, stdout, stderr io.Writer) int {
 	mutant := fs.String("mutant", "", "serve the self-test mutant with this name instead of the model")
 	observes := fs.String("observes", "all", "comma-separated observables to report ("+strings.Join(properties.ObservableNames(), ", ")+", or all)")
 	fs.Usage = func() { fmt.Fprint(fs.Output(), execServerHelp); fs.PrintDefaults() }
+	if wantsHelp(args) {
+		fs.SetOutput(stdout)
+		fs.Usage()
+		return 0
+	}
 	if err := fs.Parse(interspersed(fs, args)); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fs.SetOutput(stdout)

@@ -36,3 +36,17 @@ func interspersed(fs *flag.FlagSet, args []string) []string {
 	}
 	return append(flags, pos...)
 }
+
+// wantsHelp reports whether args ask for help (-h, -help or --help before
+// any "--"); the command then prints its usage to standard output only.
+func wantsHelp(args []string) bool {
+	for _, a := range args {
+		switch a {
+		case "--":
+			return false
+		case "-h", "-help", "--help", "--h":
+			return true
+		}
+	}
+	return false
+}

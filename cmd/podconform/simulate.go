@@ -46,6 +46,11 @@ func simulate(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprint(fs.Output(), simulateHelp)
 		fs.PrintDefaults()
 	}
+	if wantsHelp(args) {
+		fs.SetOutput(stdout)
+		fs.Usage()
+		return 0
+	}
 	if err := fs.Parse(interspersed(fs, args)); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fs.SetOutput(stdout)
