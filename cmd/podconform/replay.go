@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/podconform/podconform/internal/check"
@@ -89,6 +90,9 @@ func replay(args []string, stdout, stderr io.Writer) int {
 	on := "the reference model"
 	if ce != nil && ce.Model != "" {
 		on = "mutant " + ce.Model
+	}
+	if ce != nil && ce.Adapter != "" && !strings.HasPrefix(ce.Adapter, "mutant:") && ce.Adapter != "model" {
+		fmt.Fprintf(w, "note: found on adapter %s; replay runs the model only. To re-run it on that adapter:\n  podconform run --adapter ... --corpus FILE --checks 0 (see the run's summary.json for the exact command)\n", ce.Adapter)
 	}
 	switch {
 	case res.Violation == nil && ce != nil:
