@@ -395,3 +395,13 @@ func EqualAction(a, b model.Action) bool {
 	}
 	return sa == sb || equality.Semantic.DeepEqual(sa, sb)
 }
+
+// KindFieldMask returns the fields an action kind uses, as a bit set in the
+// canonical field order (container, attempt, hook, probe, result, timeout,
+// exitCode, reason, wait, delay, grace, force, status: bit 0 first), and
+// whether the kind is known. Other encodings of actions (the exec
+// protocol's) use it so that the kinds' schema is defined once.
+func KindFieldMask(k model.ActionKind) (uint16, bool) {
+	s, ok := kindFields(k)
+	return uint16(s), ok
+}

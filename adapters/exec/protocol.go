@@ -17,6 +17,7 @@ import (
 
 	"github.com/podconform/podconform/adapters"
 	"github.com/podconform/podconform/model"
+	"github.com/podconform/podconform/trace"
 )
 
 // Protocol is the protocol name exchanged in the handshake.
@@ -269,32 +270,10 @@ func (s fieldSet) first() string {
 }
 
 // kindFields returns the fields an action kind uses, and whether the kind
-// is known. It matches the trace format's (package trace).
+// is known: the trace format's schema (same fields, same bit order).
 func kindFields(k model.ActionKind) (fieldSet, bool) {
-	const ca = fContainer | fAttempt
-	switch k {
-	case model.ActSandboxCreated, model.ActSandboxStopped, model.ActPodRemoved:
-		return 0, true
-	case model.ActContainerCreated, model.ActContainerStarted, model.ActSIGKILL:
-		return ca, true
-	case model.ActHookStarted:
-		return ca | fHook, true
-	case model.ActHookEnded:
-		return ca | fHook | fResult, true
-	case model.ActProbeResult:
-		return ca | fProbe | fResult, true
-	case model.ActStopSignal:
-		return ca | fTimeout, true
-	case model.ActContainerExited:
-		return ca | fExitCode | fReason, true
-	case model.ActBackOff:
-		return ca | fWait | fDelay, true
-	case model.ActDeleteRequested:
-		return fGrace | fForce, true
-	case model.ActStatus:
-		return fStatus, true
-	}
-	return 0, false
+	m, ok := trace.KindFieldMask(k)
+	return fieldSet(m), ok
 }
 
 // nonZero returns the fields of a that are set.
