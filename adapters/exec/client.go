@@ -18,13 +18,17 @@ import (
 // error reports.
 const stderrTail = 4 << 10
 
-// Adapter runs scenarios on a program that speaks the exec protocol. It
-// keeps a pool of idle processes: Open takes one (or starts one, with the
-// handshake) and the session's Close gives it back once it has answered
-// the close request. A process that fails in any way (it crashes, misses
-// its deadline, breaks the protocol, answers with an error) is killed with
-// its whole process group and never reused; the next Open starts a fresh
-// one. Sessions may run in parallel, each on its own process.
+// Adapter runs scenarios on a program that speaks the exec protocol. It is
+// a driven adapter or an autonomous one, as the program's hello says
+// (Info().Mode): it has the methods of both, and the other kind's fail
+// without asking. It keeps a pool of idle processes: Open (or Run) takes
+// one (or starts one, with the handshake); the session's Close gives it
+// back once it has answered the close request, and Run once it has
+// answered the run request. A process that fails in any way (it crashes,
+// misses its deadline, breaks the protocol, answers with an error) is
+// killed with its whole process group and never reused; the next Open or
+// Run starts a fresh one. Sessions and runs may go on in parallel, each on
+// its own process.
 type Adapter struct {
 	argv []string
 	opt  Options
@@ -65,7 +69,8 @@ func NewCommand(argv []string, opt Options) (*Adapter, error) {
 }
 
 // Info describes the implementation as its hello did: Name is "exec:"
-// followed by the name it gave, Mode is Driven.
+// followed by the name it gave (or Options.Name), Version its
+// implVersion, Mode Autonomous if it said so, else Driven.
 func (a *Adapter) Info() adapters.Info { return a.info }
 
 // Command returns the program's command line, split into words.
@@ -79,6 +84,9 @@ func (a *Adapter) Open(ctx context.Context, s *model.Scenario) (adapters.Session
 	if err := CheckScenario(s); err != nil {
 		return nil, err
 	}
+	if a.info.Mode == adapters.Autonomous {
+		return nil, wrongMode(a.info, "Open")
+	}
 	p, err := a.take(ctx)
 	if err != nil {
 		return nil, err
@@ -90,6 +98,27 @@ func (a *Adapter) Open(ctx context.Context, s *model.Scenario) (adapters.Session
 	}
 	sess.release = func() { a.release(p) }
 	return sess, nil
+}
+
+// Run runs scenario s, until virtual time until, on an idle process, or
+// on a new one, of an autonomous implementation, and returns its trace
+// (see Conn.Run). The run is one request: Options.Timeout bounds it. A
+// scenario the protocol cannot carry and one the implementation refuses
+// are *adapters.Error values of kind refused, and leave the process in the
+// pool; other errors are *adapters.Error values too, and end the process.
+func (a *Adapter) Run(ctx context.Context, s *model.Scenario, until time.Duration) ([]model.Action, error) {
+	if err := CheckScenario(s); err != nil {
+		return nil, err
+	}
+	if a.info.Mode != adapters.Autonomous {
+		return nil, wrongMode(a.info, "Run")
+	}
+	p, err := a.take(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer a.release(p)
+	return p.conn.Run(ctx, s, until)
 }
 
 // open0 is Conn.Open for a Conn the Adapter owns exclusively.
@@ -177,9 +206,9 @@ func (a *Adapter) start(ctx context.Context) (*proc, error) {
 	}
 	want := a.info
 	a.mu.Unlock()
-	if !first && (info.Name != want.Name || info.Version != want.Version || info.Observes != want.Observes) {
-		e := p.conn.protocolError("hello: a new process introduced itself as %s %q observing %v, the first as %s %q observing %v",
-			info.Name, info.Version, info.Observes, want.Name, want.Version, want.Observes)
+	if !first && (info.Name != want.Name || info.Version != want.Version || info.Observes != want.Observes || info.Mode != want.Mode) {
+		e := p.conn.protocolError("hello: a new process introduced itself as %s %q (%s) observing %v, the first as %s %q (%s) observing %v",
+			info.Name, info.Version, info.Mode, info.Observes, want.Name, want.Version, want.Mode, want.Observes)
 		a.discard(p)
 		return nil, e
 	}

@@ -30,6 +30,9 @@ type Options struct {
 	Stderr io.Writer
 	// Dir is the implementation's working directory ("" for the runner's).
 	Dir string
+	// Name, if set, is the implementation's name in reports (Info().Name)
+	// instead of "exec:" followed by the name its hello gives.
+	Name string
 }
 
 func (o Options) timeout() time.Duration {
@@ -106,8 +109,11 @@ func readLoop(r io.Reader, lines chan<- lineMsg, done <-chan struct{}) {
 
 // Conn is the runner's side of one protocol stream: requests written to
 // an io.Writer, replies read from an io.Reader. It is a DrivenAdapter that
-// runs one session at a time. Adapter runs each of its processes through a
-// Conn; NewConn makes one over any pair of streams (pipes, a socket).
+// runs one session at a time or an AutonomousAdapter that runs one
+// scenario at a time, as the implementation's hello says (Info().Mode):
+// it has the methods of both, and the other kind's fails without asking.
+// Adapter runs each of its processes through a Conn; NewConn makes one
+// over any pair of streams (pipes, a socket).
 //
 // Every wait for a reply is bounded by Options.Timeout and by the request's
 // context: lines are read by a goroutine and handed over on a channel, and
@@ -118,6 +124,7 @@ func readLoop(r io.Reader, lines chan<- lineMsg, done <-chan struct{}) {
 // returns it.
 type Conn struct {
 	timeout time.Duration
+	name    string // Options.Name
 	lines   chan lineMsg
 	writes  chan []byte
 	written chan error
@@ -152,6 +159,7 @@ func NewConn(r io.Reader, w io.Writer, opt Options) (*Conn, error) {
 func newConn(r io.Reader, w io.Writer, opt Options) *Conn {
 	c := &Conn{
 		timeout: opt.timeout(),
+		name:    opt.Name,
 		lines:   make(chan lineMsg),
 		writes:  make(chan []byte, 1),
 		written: make(chan error, 1),
@@ -211,7 +219,8 @@ func (c *Conn) writeLoop(w io.Writer) {
 }
 
 // Info describes the implementation as its hello did: Name is "exec:"
-// followed by the name it gave.
+// followed by the name it gave (or Options.Name), Version its implVersion,
+// Mode its mode (Driven unless it said autonomous).
 func (c *Conn) Info() adapters.Info { return c.info }
 
 // Err returns the error that broke the Conn, or nil.
@@ -377,7 +386,135 @@ func (c *Conn) handshake(ctx context.Context) *adapters.Error {
 	if err != nil {
 		return c.protocolError("hello: observes: %v", err)
 	}
-	c.info = adapters.Info{Name: "exec:" + r.name, Version: r.implVersion, Mode: adapters.Driven, Observes: obs}
+	name := "exec:" + r.name
+	if c.name != "" {
+		name = c.name
+	}
+	c.info = adapters.Info{Name: name, Version: r.implVersion, Mode: r.mode, Observes: obs}
+	return nil
+}
+
+// wrongMode is the error of a call the implementation's mode does not
+// take; nothing is sent, and the Conn stays usable.
+func wrongMode(info adapters.Info, call string) error {
+	other := "Open"
+	if call == "Open" {
+		other = "Run"
+	}
+	return fmt.Errorf("exec: %s is %s (its hello says so): use %s, not %s", info.Name, describeMode(info.Mode), other, call)
+}
+
+func describeMode(m adapters.Mode) string {
+	if m == adapters.Autonomous {
+		return "an autonomous implementation"
+	}
+	return "a driven implementation"
+}
+
+// acquire marks the Conn busy with a session or a run.
+func (c *Conn) acquire() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.err != nil {
+		return c.err
+	}
+	if c.busy {
+		return errors.New("exec: a session is already open on this connection")
+	}
+	c.busy = true
+	return nil
+}
+
+func (c *Conn) unbusy() {
+	c.mu.Lock()
+	c.busy = false
+	c.mu.Unlock()
+}
+
+// containerNames returns the names of s's containers, init and app.
+func containerNames(s *model.Scenario) map[string]bool {
+	ctrs := map[string]bool{}
+	for _, ctr := range s.Pod.Spec.InitContainers {
+		ctrs[ctr.Name] = true
+	}
+	for _, ctr := range s.Pod.Spec.Containers {
+		ctrs[ctr.Name] = true
+	}
+	return ctrs
+}
+
+// Run runs scenario s on an autonomous implementation: it sends the run
+// request, with the time limit until, and returns the actions of the trace
+// reply. The trace is checked as strictly as a step is: its actions must be
+// of kinds the implementation declared it observes, for containers of the
+// pod, in non-decreasing time order, none after until; anything else is a
+// protocol error, which breaks the Conn. A refuse reply is an
+// *adapters.Error of kind refused, and leaves the Conn usable; so does a
+// scenario the protocol cannot carry (see CheckScenario), which is refused
+// without asking. Run on a driven implementation fails without asking.
+func (c *Conn) Run(ctx context.Context, s *model.Scenario, until time.Duration) ([]model.Action, error) {
+	if err := CheckScenario(s); err != nil {
+		return nil, err
+	}
+	if _, ok := Millis(until); !ok || until < 0 {
+		return nil, adapters.Errorf(adapters.ErrKindRefused, "the time limit %v is not a whole, non-negative number of milliseconds, which the exec protocol cannot carry", until)
+	}
+	if c.info.Mode != adapters.Autonomous {
+		return nil, wrongMode(c.info, "Run")
+	}
+	if err := c.acquire(); err != nil {
+		return nil, err
+	}
+	defer c.unbusy()
+	acts, e := c.run(ctx, s, until)
+	if e != nil {
+		return nil, e
+	}
+	return acts, nil
+}
+
+func (c *Conn) run(ctx context.Context, s *model.Scenario, until time.Duration) ([]model.Action, *adapters.Error) {
+	req, err := appendRun(make([]byte, 0, 8192), scenarioName(ctx, s), s, until)
+	if err != nil {
+		return nil, adapters.Errorf(adapters.ErrKindRefused, "cannot encode the scenario: %v", err)
+	}
+	r, e := c.call(ctx, TypeRun, req)
+	if e != nil {
+		return nil, e
+	}
+	switch r.typ {
+	case TypeRefuse:
+		return nil, adapters.Errorf(adapters.ErrKindRefused, "the implementation refused the scenario: %s", r.message)
+	case TypeTrace:
+	default:
+		return nil, c.protocolError("got a %s reply to run, want trace or refuse", r.typ)
+	}
+	if e := c.checkTrace(r.trace, containerNames(s), until); e != nil {
+		return nil, e
+	}
+	return r.trace, nil
+}
+
+// checkTrace validates a trace reply: action times in [0, until] and in
+// order, known containers, declared observables.
+func (c *Conn) checkTrace(acts []model.Action, ctrs map[string]bool, until time.Duration) *adapters.Error {
+	obs := c.info.Observes
+	var last time.Duration
+	for i := range acts {
+		a := &acts[i]
+		set, _ := kindFields(a.Kind)
+		switch {
+		case a.At > until:
+			return c.protocolError("actions[%d] (%s) at %dms: after the run's time limit (untilMs %d)", i, a.Kind, a.At.Milliseconds(), until.Milliseconds())
+		case a.At < last:
+			return c.protocolError("actions[%d] (%s) at %dms: before the previous action (%dms)", i, a.Kind, a.At.Milliseconds(), last.Milliseconds())
+		case set&fContainer != 0 && !ctrs[a.Container]:
+			return c.protocolError("actions[%d] (%s): unknown container %q", i, a.Kind, a.Container)
+		case obs&properties.ObservableOf(a.Kind) == 0:
+			return c.protocolError("actions[%d]: %s is not among the observables the implementation declared (%v)", i, a.Kind, obs)
+		}
+		last = a.At
+	}
 	return nil
 }
 
@@ -400,23 +537,15 @@ func (c *Conn) Open(ctx context.Context, s *model.Scenario) (adapters.Session, e
 	if err := CheckScenario(s); err != nil {
 		return nil, err
 	}
-	c.mu.Lock()
-	if c.err != nil {
-		e := c.err
-		c.mu.Unlock()
-		return nil, e
+	if c.info.Mode == adapters.Autonomous {
+		return nil, wrongMode(c.info, "Open")
 	}
-	if c.busy {
-		c.mu.Unlock()
-		return nil, errors.New("exec: a session is already open on this connection")
+	if err := c.acquire(); err != nil {
+		return nil, err
 	}
-	c.busy = true
-	c.mu.Unlock()
 	sess, e := c.open(ctx, s)
 	if e != nil {
-		c.mu.Lock()
-		c.busy = false
-		c.mu.Unlock()
+		c.unbusy()
 		return nil, e
 	}
 	return sess, nil
@@ -438,13 +567,7 @@ func (c *Conn) open(ctx context.Context, s *model.Scenario) (*session, *adapters
 	default:
 		return nil, c.protocolError("got a %s reply to open, want step or refuse", r.typ)
 	}
-	sess := &session{c: c, ctrs: map[string]bool{}}
-	for _, ctr := range s.Pod.Spec.InitContainers {
-		sess.ctrs[ctr.Name] = true
-	}
-	for _, ctr := range s.Pod.Spec.Containers {
-		sess.ctrs[ctr.Name] = true
-	}
+	sess := &session{c: c, ctrs: containerNames(s)}
 	if e := sess.check(&r.step, 0); e != nil {
 		return nil, e
 	}
@@ -554,9 +677,7 @@ func (s *session) Close() error {
 			e = s.c.protocolError("got a %s reply to close, want closed", r.typ)
 		}
 	}
-	s.c.mu.Lock()
-	s.c.busy = false
-	s.c.mu.Unlock()
+	s.c.unbusy()
 	if s.release != nil {
 		s.release()
 	}

@@ -162,9 +162,10 @@ func lockstep(t testing.TB, ref, got adapters.DrivenAdapter, doc *scenario.Docum
 	return n
 }
 
-// pipeConn serves a over in-process pipes and returns the runner's Conn
-// and a function that ends the server and waits for it.
-func pipeConn(t testing.TB, a adapters.DrivenAdapter, opt Options) (*Conn, func()) {
+// pipeConn serves a (driven or autonomous) over in-process pipes and
+// returns the runner's Conn and a function that ends the server and waits
+// for it.
+func pipeConn(t testing.TB, a adapters.Adapter, opt Options) (*Conn, func()) {
 	t.Helper()
 	reqR, reqW := io.Pipe()
 	repR, repW := io.Pipe()

@@ -488,6 +488,22 @@ func runFake(mode string) int {
 			recv()
 			send(`{"type":"refuse","message":"not today"}`)
 		}
+	case "auto":
+		if err := Serve(context.Background(), os.Stdin, os.Stdout, modeladapter.Autonomous()); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		return 0
+	case "auto-hang", "auto-exit":
+		recv()
+		send(`{"type":"hello","protocol":"podconform-exec","version":1,"name":"fake-auto","mode":"autonomous","observes":["all"]}`)
+		recv()
+		if mode == "auto-exit" {
+			fmt.Fprintln(os.Stderr, "fake: dying on purpose in the middle of a run")
+			return 3
+		}
+		spawnChild()
+		select {}
 	}
 	// The rest serve the model with a fault.
 	f := &faultAdapter{Adapter: modeladapter.New(), mode: mode}
@@ -578,4 +594,93 @@ func (w faultWriter) Write(b []byte) (int, error) {
 		os.Stdout.WriteString(`{"type":"closed"}` + "\n")
 	}
 	return n, err
+}
+
+// TestAutonomousProcess: a program whose hello says autonomous is run with
+// Run, one request per scenario, on a pool of processes reused across
+// runs; Open fails without asking.
+func TestAutonomousProcess(t *testing.T) {
+	a, err := New(fakeCmd("auto"), Options{Timeout: 10 * time.Second})
+	require.NoError(t, err)
+	defer a.Shutdown()
+	require.Equal(t, adapters.Autonomous, a.Info().Mode)
+	require.Equal(t, "exec:model:autonomous", a.Info().Name)
+	pids := pidsOf(a)
+	require.Len(t, pids, 1)
+	ref := modeladapter.Autonomous()
+	for i := 0; i < 20; i++ {
+		doc := gen.Scenario(gen.DefaultKnobs()).Example(i)
+		s, until := doc.Model(), gen.Until(doc)
+		want, err := ref.Run(context.Background(), s, until)
+		require.NoError(t, err)
+		got, err := a.Run(context.Background(), s, until)
+		require.NoError(t, err, "scenario %d", i)
+		requireSameTrace(t, want, got, fmt.Sprintf("scenario %d", i))
+	}
+	require.Equal(t, pids, pidsOf(a), "one process ran every scenario")
+	_, err = a.Open(context.Background(), gen.Scenario(gen.Knobs{}).Example(1).Model())
+	require.ErrorContains(t, err, "autonomous")
+	require.Equal(t, pids, pidsOf(a))
+
+	// Runs in parallel take a process each.
+	var wg sync.WaitGroup
+	errs := make(chan error, 4)
+	for i := 0; i < 4; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			doc := gen.Scenario(gen.DefaultKnobs()).Example(100 + i)
+			_, err := a.Run(context.Background(), doc.Model(), gen.Until(doc))
+			errs <- err
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		require.NoError(t, err)
+	}
+	require.GreaterOrEqual(t, len(pidsOf(a)), 1)
+}
+
+// TestAutonomousFailures: a run that hangs is a timeout within about
+// Options.Timeout, one that dies is a crash with the tail of its stderr;
+// either way the process (and its process group) is killed, and the next
+// run gets a fresh one.
+func TestAutonomousFailures(t *testing.T) {
+	for _, c := range []struct {
+		mode, kind, message string
+	}{
+		{"auto-hang", adapters.ErrKindTimeout, "no reply to the run request within 2s"},
+		{"auto-exit", adapters.ErrKindCrash, `(?s)closed its output \(EOF\) before replying to the run request.*exit status 3.*dying on purpose in the middle of a run`},
+	} {
+		t.Run(c.mode, func(t *testing.T) {
+			t.Parallel()
+			timeout := 2 * time.Second
+			a, err := New(fakeCmd(c.mode), Options{Timeout: timeout})
+			require.NoError(t, err)
+			defer a.Shutdown()
+			require.Equal(t, adapters.Autonomous, a.Info().Mode)
+			pids := pidsOf(a)
+			require.Len(t, pids, 1)
+			doc := crashLoop()
+			begin := time.Now()
+			_, err = a.Run(context.Background(), doc.Model(), gen.Until(doc))
+			took := time.Since(begin)
+			ae := requireKind(t, err, c.kind)
+			require.Regexp(t, c.message, ae.Error())
+			if c.kind == adapters.ErrKindTimeout {
+				require.GreaterOrEqual(t, took, timeout)
+				require.Less(t, took, timeout+3*time.Second, "a timeout must be reported within about Timeout")
+				m := regexp.MustCompile(`child pid (\d+)`).FindStringSubmatch(ae.Error())
+				require.NotNil(t, m, "the error quotes the fake's stderr: %v", ae)
+				child, _ := strconv.Atoi(m[1])
+				requireGone(t, child, "the fake's child")
+			}
+			requireGone(t, pids[0], "the failed process")
+			require.Empty(t, pidsOf(a), "a failed process leaves the pool")
+			_, err = a.Run(context.Background(), doc.Model(), gen.Until(doc))
+			requireKind(t, err, c.kind)
+			require.NotContains(t, pidsOf(a), pids[0])
+		})
+	}
 }

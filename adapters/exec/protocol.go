@@ -30,13 +30,17 @@ const Version = 1
 const MaxLineBytes = 16 << 20
 
 // The message types. Requests (runner to implementation) are hello, open,
-// input and close; replies are hello, step, refuse, closed and error.
+// input and close to a driven implementation, hello and run to an
+// autonomous one; replies are hello, step, refuse, closed and error, and
+// trace from an autonomous implementation.
 const (
 	TypeHello  = "hello"
 	TypeOpen   = "open"
 	TypeInput  = "input"
 	TypeClose  = "close"
+	TypeRun    = "run"
 	TypeStep   = "step"
+	TypeTrace  = "trace"
 	TypeRefuse = "refuse"
 	TypeClosed = "closed"
 	TypeError  = "error"
@@ -896,6 +900,388 @@ func CheckScenario(s *model.Scenario) error {
 	return nil
 }
 
+// ---- scenarios, whole: the run request's ----
+
+// The wire form of a scenario's world (its behaviour script and events),
+// as the run request carries it for an autonomous implementation: the
+// fields of model.Behaviour and model.Event, with every duration in
+// integer milliseconds (exitAfterMs, afterMs, respondsInMs, durationMs,
+// atMs). An absent optional field is the scenario file's absent field.
+
+type wireBehaviour struct {
+	Containers map[string]wireContainerBehaviour `json:"containers,omitempty"`
+}
+
+type wireContainerBehaviour struct {
+	Attempts []wireAttempt `json:"attempts,omitempty"`
+	wireConduct
+}
+
+type wireAttempt struct {
+	ExitAfterMs *int64 `json:"exitAfterMs,omitempty"`
+	ExitCode    int32  `json:"exitCode,omitempty"`
+	Signal      int32  `json:"signal,omitempty"`
+	OOMKilled   bool   `json:"oomKilled,omitempty"`
+	wireConduct
+}
+
+type wireConduct struct {
+	Probes       *wireProbeScripts `json:"probes,omitempty"`
+	PostStart    *wireHookScript   `json:"postStart,omitempty"`
+	PreStop      *wireHookScript   `json:"preStop,omitempty"`
+	OnStopSignal *wireStopScript   `json:"onStopSignal,omitempty"`
+}
+
+type wireProbeScripts struct {
+	Startup   []wireProbeStep `json:"startup,omitempty"`
+	Liveness  []wireProbeStep `json:"liveness,omitempty"`
+	Readiness []wireProbeStep `json:"readiness,omitempty"`
+}
+
+type wireProbeStep struct {
+	AfterMs      *int64  `json:"afterMs"`
+	Result       *string `json:"result"`
+	RespondsInMs *int64  `json:"respondsInMs,omitempty"`
+}
+
+type wireHookScript struct {
+	DurationMs *int64 `json:"durationMs,omitempty"`
+	Fail       bool   `json:"fail,omitempty"`
+}
+
+type wireStopScript struct {
+	ExitAfterMs *int64 `json:"exitAfterMs,omitempty"`
+	ExitCode    int32  `json:"exitCode,omitempty"`
+	Ignore      bool   `json:"ignore,omitempty"`
+}
+
+type wireEvent struct {
+	AtMs               *int64  `json:"atMs"`
+	Type               *string `json:"type"`
+	GracePeriodSeconds *int64  `json:"gracePeriodSeconds,omitempty"`
+}
+
+// wireScenario is the scenario object of a run request: pod and profile as
+// in an open request, and the world.
+type wireScenario struct {
+	Pod       json.RawMessage `json:"pod"`
+	Profile   json.RawMessage `json:"profile"`
+	Behaviour json.RawMessage `json:"behaviour"`
+	Events    json.RawMessage `json:"events"`
+}
+
+// toMs converts a duration for the wire: it must be a whole number of
+// milliseconds.
+func toMs(field string, d time.Duration) (int64, *FieldError) {
+	n, ok := Millis(d)
+	if !ok {
+		return 0, ferr(field, "%v is not a whole number of milliseconds", d)
+	}
+	if d < 0 {
+		return 0, ferr(field, "negative duration %v", d)
+	}
+	return n, nil
+}
+
+func toMsPtr(field string, d *metav1.Duration) (*int64, *FieldError) {
+	if d == nil {
+		return nil, nil
+	}
+	n, fe := toMs(field, d.Duration)
+	if fe != nil {
+		return nil, fe
+	}
+	return &n, nil
+}
+
+func fromMsPtr(field string, n *int64) (*metav1.Duration, *FieldError) {
+	if n == nil {
+		return nil, nil
+	}
+	if fe := checkMs(field, *n); fe != nil {
+		return nil, fe
+	}
+	return &metav1.Duration{Duration: ms(*n)}, nil
+}
+
+func conductToWire(c model.Conduct) (wireConduct, *FieldError) {
+	var w wireConduct
+	var fe *FieldError
+	if ps := c.Probes; ps != nil {
+		w.Probes = &wireProbeScripts{}
+		for _, p := range []struct {
+			name string
+			src  []model.ProbeStep
+			dst  *[]wireProbeStep
+		}{
+			{"startup", ps.Startup, &w.Probes.Startup},
+			{"liveness", ps.Liveness, &w.Probes.Liveness},
+			{"readiness", ps.Readiness, &w.Probes.Readiness},
+		} {
+			for i, st := range p.src {
+				path := fmt.Sprintf("probes.%s[%d]", p.name, i)
+				after, fe := toMs("afterMs", st.After.Duration)
+				if fe != nil {
+					return w, within(path, fe)
+				}
+				res := string(st.Result)
+				ws := wireProbeStep{AfterMs: &after, Result: &res}
+				if ws.RespondsInMs, fe = toMsPtr("respondsInMs", st.RespondsIn); fe != nil {
+					return w, within(path, fe)
+				}
+				*p.dst = append(*p.dst, ws)
+			}
+		}
+	}
+	for _, h := range []struct {
+		name string
+		src  *model.HookScript
+		dst  **wireHookScript
+	}{{"postStart", c.PostStart, &w.PostStart}, {"preStop", c.PreStop, &w.PreStop}} {
+		if h.src == nil {
+			continue
+		}
+		wh := &wireHookScript{Fail: h.src.Fail}
+		if wh.DurationMs, fe = toMsPtr("durationMs", h.src.Duration); fe != nil {
+			return w, within(h.name, fe)
+		}
+		*h.dst = wh
+	}
+	if st := c.OnStopSignal; st != nil {
+		w.OnStopSignal = &wireStopScript{ExitCode: st.ExitCode, Ignore: st.Ignore}
+		if w.OnStopSignal.ExitAfterMs, fe = toMsPtr("exitAfterMs", st.ExitAfter); fe != nil {
+			return w, within("onStopSignal", fe)
+		}
+	}
+	return w, nil
+}
+
+func conductFromWire(w wireConduct) (model.Conduct, *FieldError) {
+	var c model.Conduct
+	var fe *FieldError
+	if ps := w.Probes; ps != nil {
+		c.Probes = &model.ProbeScripts{}
+		for _, p := range []struct {
+			name string
+			src  []wireProbeStep
+			dst  *[]model.ProbeStep
+		}{
+			{"startup", ps.Startup, &c.Probes.Startup},
+			{"liveness", ps.Liveness, &c.Probes.Liveness},
+			{"readiness", ps.Readiness, &c.Probes.Readiness},
+		} {
+			for i, ws := range p.src {
+				path := fmt.Sprintf("probes.%s[%d]", p.name, i)
+				switch {
+				case ws.AfterMs == nil:
+					return c, within(path, ferr("afterMs", "required"))
+				case ws.Result == nil:
+					return c, within(path, ferr("result", "required"))
+				case *ws.Result != string(model.ProbeSuccess) && *ws.Result != string(model.ProbeFailure):
+					return c, within(path, ferr("result", "unknown probe answer %q (want %s or %s)", *ws.Result, model.ProbeSuccess, model.ProbeFailure))
+				}
+				if fe := checkMs("afterMs", *ws.AfterMs); fe != nil {
+					return c, within(path, fe)
+				}
+				st := model.ProbeStep{After: metav1.Duration{Duration: ms(*ws.AfterMs)}, Result: model.ProbeResult(*ws.Result)}
+				if st.RespondsIn, fe = fromMsPtr("respondsInMs", ws.RespondsInMs); fe != nil {
+					return c, within(path, fe)
+				}
+				*p.dst = append(*p.dst, st)
+			}
+		}
+	}
+	for _, h := range []struct {
+		name string
+		src  *wireHookScript
+		dst  **model.HookScript
+	}{{"postStart", w.PostStart, &c.PostStart}, {"preStop", w.PreStop, &c.PreStop}} {
+		if h.src == nil {
+			continue
+		}
+		mh := &model.HookScript{Fail: h.src.Fail}
+		if mh.Duration, fe = fromMsPtr("durationMs", h.src.DurationMs); fe != nil {
+			return c, within(h.name, fe)
+		}
+		*h.dst = mh
+	}
+	if st := w.OnStopSignal; st != nil {
+		c.OnStopSignal = &model.StopScript{ExitCode: st.ExitCode, Ignore: st.Ignore}
+		if c.OnStopSignal.ExitAfter, fe = fromMsPtr("exitAfterMs", st.ExitAfterMs); fe != nil {
+			return c, within("onStopSignal", fe)
+		}
+	}
+	return c, nil
+}
+
+// AppendScenario appends the protocol's JSON object of the whole scenario
+// s (the "scenario" member of a run request) to b: its pod and profile as
+// an open request has them (the pod with a creationTimestamp, the profile
+// complete), its behaviour script and its events, with every time in
+// milliseconds. It fails on a time that is not a whole number of
+// milliseconds.
+func AppendScenario(b []byte, s *model.Scenario) ([]byte, error) {
+	b, fe := appendScenario(b, s)
+	if fe != nil {
+		return b, fe
+	}
+	return b, nil
+}
+
+func appendScenario(b []byte, s *model.Scenario) ([]byte, *FieldError) {
+	b = append(b, '{')
+	b, fe := appendPodProfile(b, s)
+	if fe != nil {
+		return b, fe
+	}
+	var wb wireBehaviour
+	if len(s.Behaviour.Containers) > 0 {
+		wb.Containers = make(map[string]wireContainerBehaviour, len(s.Behaviour.Containers))
+	}
+	for name, cb := range s.Behaviour.Containers {
+		path := "behaviour.containers[" + name + "]"
+		var wc wireContainerBehaviour
+		if wc.wireConduct, fe = conductToWire(cb.Conduct); fe != nil {
+			return b, within(path, fe)
+		}
+		for i, a := range cb.Attempts {
+			ap := fmt.Sprintf("%s.attempts[%d]", path, i)
+			wa := wireAttempt{ExitCode: a.ExitCode, Signal: a.Signal, OOMKilled: a.OOMKilled}
+			if wa.ExitAfterMs, fe = toMsPtr("exitAfterMs", a.ExitAfter); fe != nil {
+				return b, within(ap, fe)
+			}
+			if wa.wireConduct, fe = conductToWire(a.Conduct); fe != nil {
+				return b, within(ap, fe)
+			}
+			wc.Attempts = append(wc.Attempts, wa)
+		}
+		wb.Containers[name] = wc
+	}
+	b = append(b, `,"behaviour":`...)
+	var err error
+	if b, err = appendJSON(b, wb); err != nil {
+		return b, ferr("behaviour", "cannot encode: %v", err)
+	}
+	b = append(b, `,"events":[`...)
+	for i, e := range s.Events {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		at, fe := toMs("atMs", e.At.Duration)
+		if fe != nil {
+			return b, within(fmt.Sprintf("events[%d]", i), fe)
+		}
+		b = append(b, `{"atMs":`...)
+		b = strconv.AppendInt(b, at, 10)
+		b = append(b, `,"type":`...)
+		b = appendString(b, string(e.Type))
+		if e.GracePeriodSeconds != nil {
+			b = append(b, `,"gracePeriodSeconds":`...)
+			b = strconv.AppendInt(b, *e.GracePeriodSeconds, 10)
+		}
+		b = append(b, '}')
+	}
+	return append(b, "]}"...), nil
+}
+
+// DecodeScenario decodes the scenario object of a run request strictly:
+// pod and profile are required (the profile complete, as in an open
+// request); behaviour and events may be left out (no script: the
+// documented defaults; no events). Unknown fields, bad values and
+// behaviour for a container the pod does not have are *FieldError errors
+// naming the field.
+func DecodeScenario(data []byte) (*model.Scenario, error) {
+	s, fe := decodeScenario(data)
+	if fe != nil {
+		return nil, fe
+	}
+	return s, nil
+}
+
+func decodeScenario(data []byte) (*model.Scenario, *FieldError) {
+	var w wireScenario
+	if fe := unmarshalStrict(data, &w); fe != nil {
+		return nil, fe
+	}
+	if isNull(w.Pod) {
+		return nil, ferr("pod", "required")
+	}
+	if isNull(w.Profile) {
+		return nil, ferr("profile", "required")
+	}
+	s := &model.Scenario{}
+	if fe := unmarshalStrict(w.Pod, &s.Pod); fe != nil {
+		return nil, within("pod", fe)
+	}
+	p, fe := decodeProfile(w.Profile)
+	if fe != nil {
+		return nil, within("profile", fe)
+	}
+	s.Profile = p
+	if !isNull(w.Behaviour) {
+		var wb wireBehaviour
+		if fe := unmarshalStrict(w.Behaviour, &wb); fe != nil {
+			return nil, within("behaviour", fe)
+		}
+		names := map[string]bool{}
+		for _, c := range s.Pod.Spec.InitContainers {
+			names[c.Name] = true
+		}
+		for _, c := range s.Pod.Spec.Containers {
+			names[c.Name] = true
+		}
+		for name, wc := range wb.Containers {
+			path := "behaviour.containers[" + name + "]"
+			if !names[name] {
+				return nil, ferr(path, "the pod has no container %q", name)
+			}
+			var cb model.ContainerBehaviour
+			if cb.Conduct, fe = conductFromWire(wc.wireConduct); fe != nil {
+				return nil, within(path, fe)
+			}
+			for i, wa := range wc.Attempts {
+				ap := fmt.Sprintf("%s.attempts[%d]", path, i)
+				a := model.Attempt{ExitCode: wa.ExitCode, Signal: wa.Signal, OOMKilled: wa.OOMKilled}
+				if a.ExitAfter, fe = fromMsPtr("exitAfterMs", wa.ExitAfterMs); fe != nil {
+					return nil, within(ap, fe)
+				}
+				if a.Conduct, fe = conductFromWire(wa.wireConduct); fe != nil {
+					return nil, within(ap, fe)
+				}
+				cb.Attempts = append(cb.Attempts, a)
+			}
+			if s.Behaviour.Containers == nil {
+				s.Behaviour.Containers = map[string]model.ContainerBehaviour{}
+			}
+			s.Behaviour.Containers[name] = cb
+		}
+	}
+	if !isNull(w.Events) {
+		var wes []wireEvent
+		if fe := unmarshalStrict(w.Events, &wes); fe != nil {
+			return nil, within("events", fe)
+		}
+		for i, we := range wes {
+			path := fmt.Sprintf("events[%d]", i)
+			switch {
+			case we.AtMs == nil:
+				return nil, within(path, ferr("atMs", "required"))
+			case we.Type == nil:
+				return nil, within(path, ferr("type", "required"))
+			case *we.Type != string(model.EventDelete) && *we.Type != string(model.EventForceDelete):
+				return nil, within(path, ferr("type", "unknown event type %q (want %s or %s)", *we.Type, model.EventDelete, model.EventForceDelete))
+			case we.GracePeriodSeconds != nil && *we.GracePeriodSeconds < 0:
+				return nil, within(path, ferr("gracePeriodSeconds", "negative grace period %d", *we.GracePeriodSeconds))
+			}
+			if fe := checkMs("atMs", *we.AtMs); fe != nil {
+				return nil, within(path, fe)
+			}
+			s.Events = append(s.Events, model.Event{At: metav1.Duration{Duration: ms(*we.AtMs)}, Type: model.EventType(*we.Type), GracePeriodSeconds: we.GracePeriodSeconds})
+		}
+	}
+	return s, nil
+}
+
 // ---- requests ----
 
 // The requests, as the runner writes them.
@@ -910,15 +1296,26 @@ func appendHello(b []byte) []byte {
 // creationTimestamp gets model.DefaultEpoch, the instant the model takes
 // as time 0, so that the implementation need not know it.
 func appendOpen(b []byte, name string, s *model.Scenario) ([]byte, error) {
+	b = append(b, `{"type":"open","scenario":`...)
+	b = appendString(b, name)
+	b = append(b, ',')
+	b, fe := appendPodProfile(b, s)
+	if fe != nil {
+		return b, fe
+	}
+	return append(b, "}\n"...), nil
+}
+
+// appendPodProfile appends the "pod" and "profile" members of an open
+// request (or of a run request's scenario) for s.
+func appendPodProfile(b []byte, s *model.Scenario) ([]byte, *FieldError) {
 	pod := &s.Pod
 	if pod.CreationTimestamp.IsZero() {
 		c := *pod
 		c.CreationTimestamp = metav1.Time{Time: model.DefaultEpoch}
 		pod = &c
 	}
-	b = append(b, `{"type":"open","scenario":`...)
-	b = appendString(b, name)
-	b = append(b, `,"pod":`...)
+	b = append(b, `"pod":`...)
 	var err error
 	if b, err = appendJSON(b, pod); err != nil {
 		return b, ferr("pod", "cannot encode: %v", err)
@@ -927,6 +1324,24 @@ func appendOpen(b []byte, name string, s *model.Scenario) ([]byte, error) {
 	if b, err = AppendProfile(b, s.Profile); err != nil {
 		return b, within("profile", err.(*FieldError))
 	}
+	return b, nil
+}
+
+// appendRun appends a run request for s, named name, to be run until
+// virtual time until (a whole, non-negative number of milliseconds).
+func appendRun(b []byte, name string, s *model.Scenario, until time.Duration) ([]byte, error) {
+	u, fe := toMs("untilMs", until)
+	if fe != nil {
+		return b, fe
+	}
+	b = append(b, `{"type":"run","name":`...)
+	b = appendString(b, name)
+	b = append(b, `,"scenario":`...)
+	if b, fe = appendScenario(b, s); fe != nil {
+		return b, within("scenario", fe)
+	}
+	b = append(b, `,"untilMs":`...)
+	b = strconv.AppendInt(b, u, 10)
 	return append(b, "}\n"...), nil
 }
 
@@ -945,19 +1360,22 @@ var closeRequest = []byte(`{"type":"close"}` + "\n")
 type request struct {
 	typ      string
 	versions []int
-	scenario string
+	scenario string // the scenario's name (open: scenario; run: name)
 	s        *model.Scenario
 	input    model.Input
+	until    time.Duration
 }
 
 type wireRequest struct {
 	Type     *string         `json:"type"`
 	Protocol *string         `json:"protocol"`
 	Versions *[]int          `json:"versions"`
-	Scenario *string         `json:"scenario"`
+	Scenario json.RawMessage `json:"scenario"` // open: a name; run: the scenario
+	Name     *string         `json:"name"`
 	Pod      json.RawMessage `json:"pod"`
 	Profile  json.RawMessage `json:"profile"`
 	Input    json.RawMessage `json:"input"`
+	UntilMs  *int64          `json:"untilMs"`
 }
 
 // decodeRequest decodes a request line strictly.
@@ -972,7 +1390,8 @@ func decodeRequest(line []byte) (*request, *FieldError) {
 	r := &request{typ: *w.Type}
 	has := map[string]bool{
 		"protocol": w.Protocol != nil, "versions": w.Versions != nil, "scenario": w.Scenario != nil,
-		"pod": w.Pod != nil, "profile": w.Profile != nil, "input": w.Input != nil,
+		"name": w.Name != nil, "pod": w.Pod != nil, "profile": w.Profile != nil, "input": w.Input != nil,
+		"untilMs": w.UntilMs != nil,
 	}
 	var allowed []string
 	switch r.typ {
@@ -982,6 +1401,8 @@ func decodeRequest(line []byte) (*request, *FieldError) {
 		allowed = []string{"scenario", "pod", "profile"}
 	case TypeInput:
 		allowed = []string{"input"}
+	case TypeRun:
+		allowed = []string{"name", "scenario", "untilMs"}
 	case TypeClose:
 	default:
 		return nil, ferr("type", "unknown request type %q", r.typ)
@@ -1004,8 +1425,10 @@ func decodeRequest(line []byte) (*request, *FieldError) {
 		if isNull(w.Profile) {
 			return nil, ferr("profile", "required")
 		}
-		if w.Scenario != nil {
-			r.scenario = *w.Scenario
+		if !isNull(w.Scenario) {
+			if fe := unmarshalStrict(w.Scenario, &r.scenario); fe != nil {
+				return nil, within("scenario", fe)
+			}
 		}
 		s := &model.Scenario{}
 		if fe := unmarshalStrict(w.Pod, &s.Pod); fe != nil {
@@ -1026,6 +1449,24 @@ func decodeRequest(line []byte) (*request, *FieldError) {
 			return nil, within("input", fe)
 		}
 		r.input = in
+	case TypeRun:
+		if isNull(w.Scenario) {
+			return nil, ferr("scenario", "required")
+		}
+		if w.UntilMs == nil {
+			return nil, ferr("untilMs", "required")
+		}
+		if fe := checkMs("untilMs", *w.UntilMs); fe != nil {
+			return nil, fe
+		}
+		if w.Name != nil {
+			r.scenario = *w.Name
+		}
+		s, fe := decodeScenario(w.Scenario)
+		if fe != nil {
+			return nil, within("scenario", fe)
+		}
+		r.s, r.until = s, ms(*w.UntilMs)
 	}
 	return r, nil
 }
@@ -1060,7 +1501,9 @@ func onlyFields(what string, has map[string]bool, allowed []string) *FieldError 
 
 // ---- replies ----
 
-// appendHelloReply appends the implementation's hello.
+// appendHelloReply appends the implementation's hello. Its mode is said
+// only when it is autonomous: a driven implementation's hello is the same
+// as before autonomous mode existed.
 func appendHelloReply(b []byte, info adapters.Info) []byte {
 	b = append(b, `{"type":"hello","protocol":"`+Protocol+`","version":`...)
 	b = strconv.AppendInt(b, Version, 10)
@@ -1069,6 +1512,9 @@ func appendHelloReply(b []byte, info adapters.Info) []byte {
 	if info.Version != "" {
 		b = append(b, `,"implVersion":`...)
 		b = appendString(b, info.Version)
+	}
+	if info.Mode == adapters.Autonomous {
+		b = append(b, `,"mode":"autonomous"`...)
 	}
 	b = append(b, `,"observes":[`...)
 	for i, n := range info.Observes.Names() {
@@ -1118,6 +1564,22 @@ func AppendStep(b []byte, r adapters.Reply) ([]byte, error) {
 	return append(b, "}\n"...), nil
 }
 
+// AppendTrace appends a trace reply carrying acts, with its newline, to b.
+// It does not check their order: that is the runner's business.
+func AppendTrace(b []byte, acts []model.Action) ([]byte, error) {
+	b = append(b, `{"type":"trace","actions":[`...)
+	for i := range acts {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		var err error
+		if b, err = AppendAction(b, &acts[i]); err != nil {
+			return b, within(fmt.Sprintf("actions[%d]", i), err.(*FieldError))
+		}
+	}
+	return append(b, "]}\n"...), nil
+}
+
 func appendMessage(b []byte, typ, msg string) []byte {
 	b = append(b, `{"type":"`...)
 	b = append(b, typ...)
@@ -1134,8 +1596,11 @@ type reply struct {
 	name        string
 	implVersion string
 	observes    []string
+	mode        adapters.Mode
 	// step
 	step adapters.Reply
+	// trace
+	trace []model.Action
 	// refuse and error
 	message string
 }
@@ -1165,6 +1630,7 @@ type wireReplyCommon struct {
 	Name        *string      `json:"name"`
 	ImplVersion *string      `json:"implVersion"`
 	Observes    *[]string    `json:"observes"`
+	Mode        *string      `json:"mode"`
 	NextMs      *int64       `json:"nextMs"`
 	Probes      *[]wireProbe `json:"probes"`
 	Message     *string      `json:"message"`
@@ -1219,13 +1685,16 @@ func replyFromWire(w *wireReplyCommon, hasActions bool, n int, action func(int) 
 		"protocol": w.Protocol != nil, "version": w.Version != nil, "name": w.Name != nil,
 		"implVersion": w.ImplVersion != nil, "observes": w.Observes != nil, "actions": hasActions,
 		"nextMs": w.NextMs != nil, "probes": w.Probes != nil, "message": w.Message != nil,
+		"mode": w.Mode != nil,
 	}
 	var allowed []string
 	switch r.typ {
 	case TypeHello:
-		allowed = []string{"protocol", "version", "name", "implVersion", "observes"}
+		allowed = []string{"protocol", "version", "name", "implVersion", "observes", "mode"}
 	case TypeStep:
 		allowed = []string{"actions", "nextMs", "probes"}
+	case TypeTrace:
+		allowed = []string{"actions"}
 	case TypeRefuse, TypeError:
 		allowed = []string{"message"}
 	case TypeClosed:
@@ -1258,6 +1727,27 @@ func replyFromWire(w *wireReplyCommon, hasActions bool, n int, action func(int) 
 		r.version, r.name, r.observes = *w.Version, *w.Name, *w.Observes
 		if w.ImplVersion != nil {
 			r.implVersion = *w.ImplVersion
+		}
+		r.mode = adapters.Driven
+		if w.Mode != nil {
+			switch m := adapters.Mode(*w.Mode); m {
+			case adapters.Driven, adapters.Autonomous:
+				r.mode = m
+			default:
+				return nil, ferr("mode", "unknown mode %q (want %s or %s)", *w.Mode, adapters.Driven, adapters.Autonomous)
+			}
+		}
+	case TypeTrace:
+		if !hasActions {
+			return nil, ferr("actions", "required")
+		}
+		r.trace = make([]model.Action, n)
+		for i := 0; i < n; i++ {
+			a, fe := action(i)
+			if fe != nil {
+				return nil, within(fmt.Sprintf("actions[%d]", i), fe)
+			}
+			r.trace[i] = a
 		}
 	case TypeStep:
 		if n > 0 {

@@ -1,7 +1,9 @@
 package exec
 
 import (
+	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +15,7 @@ import (
 	"github.com/podconform/podconform/adapters"
 	"github.com/podconform/podconform/gen"
 	"github.com/podconform/podconform/model"
+	"github.com/podconform/podconform/properties"
 )
 
 func TestActionRoundTrip(t *testing.T) {
@@ -327,4 +330,217 @@ func FuzzDecodeReply(f *testing.F) {
 			t.Fatalf("round trip changed the step:\n%s", b)
 		}
 	})
+}
+
+// worldScenario is a scenario whose behaviour script and events use every
+// field the run request carries.
+func worldScenario() *model.Scenario {
+	d := func(v time.Duration) *metav1.Duration { return &metav1.Duration{Duration: v} }
+	five := int64(5)
+	s := &model.Scenario{}
+	s.Pod.Name = "world"
+	s.Pod.Spec.InitContainers = []v1.Container{{Name: "setup", Image: "busybox"}}
+	s.Pod.Spec.Containers = []v1.Container{{
+		Name: "app", Image: "nginx",
+		ReadinessProbe: &v1.Probe{ProbeHandler: v1.ProbeHandler{Exec: &v1.ExecAction{Command: []string{"true"}}}, PeriodSeconds: 10},
+		Lifecycle: &v1.Lifecycle{
+			PostStart: &v1.LifecycleHandler{Exec: &v1.ExecAction{Command: []string{"true"}}},
+			PreStop:   &v1.LifecycleHandler{Sleep: &v1.SleepAction{Seconds: 3}},
+		},
+	}}
+	s.Behaviour.Containers = map[string]model.ContainerBehaviour{
+		"setup": {
+			Attempts: []model.Attempt{{ExitAfter: d(1500 * time.Millisecond), ExitCode: 3}, {ExitAfter: d(2 * time.Second)}},
+			Conduct:  model.Conduct{OnStopSignal: &model.StopScript{Ignore: true}},
+		},
+		"app": {
+			Attempts: []model.Attempt{
+				{ExitAfter: d(5 * time.Second), Signal: 9},
+				{ExitAfter: d(time.Second), OOMKilled: true, Conduct: model.Conduct{Probes: &model.ProbeScripts{
+					Liveness: []model.ProbeStep{{Result: model.ProbeFailure}},
+				}}},
+				{},
+			},
+			Conduct: model.Conduct{
+				Probes: &model.ProbeScripts{Readiness: []model.ProbeStep{
+					{After: metav1.Duration{Duration: 2 * time.Second}, Result: model.ProbeFailure, RespondsIn: d(1500 * time.Millisecond)},
+					{After: metav1.Duration{Duration: 4 * time.Second}, Result: model.ProbeSuccess},
+				}},
+				PostStart:    &model.HookScript{Duration: d(3 * time.Second), Fail: true},
+				PreStop:      &model.HookScript{},
+				OnStopSignal: &model.StopScript{ExitAfter: d(500 * time.Millisecond), ExitCode: 143},
+			},
+		},
+	}
+	s.Events = []model.Event{
+		{At: metav1.Duration{Duration: 15 * time.Second}, Type: model.EventDelete, GracePeriodSeconds: &five},
+		{At: metav1.Duration{Duration: 20 * time.Second}, Type: model.EventForceDelete},
+	}
+	return s
+}
+
+// carried is s as a run request carries it: the pod with a
+// creationTimestamp, the profile complete; as JSON, where an absent field
+// and an empty one are the same.
+func carried(t testing.TB, s *model.Scenario) string {
+	t.Helper()
+	c := *s
+	if c.Pod.CreationTimestamp.IsZero() {
+		c.Pod.CreationTimestamp = metav1.Time{Time: model.DefaultEpoch}
+	}
+	c.Profile = c.Profile.WithDefaults()
+	b, err := json.Marshal(&c)
+	require.NoError(t, err)
+	return string(b)
+}
+
+// TestRunRequestRoundTrip: a run request carries the whole scenario
+// (pod, profile, behaviour, events) and the time limit, for every
+// generated scenario and for one that uses every field of the world.
+func TestRunRequestRoundTrip(t *testing.T) {
+	scs := []*model.Scenario{worldScenario()}
+	for i := 0; i < 300; i++ {
+		scs = append(scs, gen.Scenario(gen.DefaultKnobs()).Example(i).Model())
+	}
+	worlds := 0
+	for i, s := range scs {
+		before := carried(t, s)
+		b, err := appendRun(nil, fmt.Sprintf("s-%d", i), s, 10*time.Minute)
+		require.NoError(t, err, "scenario %d", i)
+		require.True(t, strings.HasSuffix(string(b), "}\n"))
+		require.NotContains(t, string(b[:len(b)-1]), "\n")
+		r, fe := decodeRequest(b)
+		require.Nil(t, fe, "scenario %d: %s", i, b)
+		require.Equal(t, TypeRun, r.typ)
+		require.Equal(t, fmt.Sprintf("s-%d", i), r.scenario)
+		require.Equal(t, 10*time.Minute, r.until)
+		require.Equal(t, before, carried(t, r.s), "scenario %d: %s", i, b)
+		require.Equal(t, before, carried(t, s), "appendRun must not change the scenario")
+		if len(s.Behaviour.Containers) > 0 && len(s.Events) > 0 {
+			worlds++
+		}
+		// The public pair agrees.
+		sb, err := AppendScenario(nil, s)
+		require.NoError(t, err)
+		ds, err := DecodeScenario(sb)
+		require.NoError(t, err)
+		require.Equal(t, before, carried(t, ds))
+	}
+	require.Greater(t, worlds, 50, "the generated scenarios should have behaviour and events")
+
+	// The wire form of a small world, as docs/adapter-protocol.md shows it.
+	s := &model.Scenario{}
+	s.Pod.Name = "demo"
+	s.Pod.Spec.Containers = []v1.Container{{Name: "app", Image: "busybox"}}
+	s.Behaviour.Containers = map[string]model.ContainerBehaviour{"app": {Attempts: []model.Attempt{
+		{ExitAfter: &metav1.Duration{Duration: time.Second}, ExitCode: 1},
+	}}}
+	s.Events = []model.Event{{At: metav1.Duration{Duration: 15 * time.Second}, Type: model.EventDelete}}
+	b, err := appendRun(nil, "demo", s, 60*time.Second)
+	require.NoError(t, err)
+	require.Equal(t, `{"type":"run","name":"demo","scenario":{"pod":{"metadata":{"name":"demo","creationTimestamp":"2026-01-01T00:00:00Z"},"spec":{"containers":[{"name":"app","image":"busybox","resources":{}}]},"status":{}},"profile":{"name":"kubernetes-1.36","backoffInitialMs":10000,"backoffMaxMs":300000,"backoffResetMs":600000,"minimumGracePeriodSeconds":2,"containerRestartRules":true},"behaviour":{"containers":{"app":{"attempts":[{"exitAfterMs":1000,"exitCode":1}]}}},"events":[{"atMs":15000,"type":"Delete"}]},"untilMs":60000}`+"\n", string(b))
+
+	// Times the protocol cannot carry.
+	_, err = appendRun(nil, "x", s, 1500*time.Microsecond)
+	require.ErrorContains(t, err, "untilMs")
+	w := worldScenario()
+	w.Behaviour.Containers["app"].Conduct.PostStart.Duration.Duration = time.Microsecond
+	_, err = AppendScenario(nil, w)
+	var fe *FieldError
+	require.ErrorAs(t, err, &fe)
+	require.Equal(t, "behaviour.containers[app].postStart.durationMs", fe.Field)
+}
+
+func TestDecodeRunRequestStrict(t *testing.T) {
+	const pod = `"pod":{"metadata":{"name":"p"},"spec":{"containers":[{"name":"a","image":"b"}]}}`
+	const profile = `"profile":{"name":"x","backoffInitialMs":1,"backoffMaxMs":1,"backoffResetMs":1,"minimumGracePeriodSeconds":2,"containerRestartRules":true}`
+	run := func(world string, until string) string {
+		return `{"type":"run","name":"n","scenario":{` + pod + `,` + profile + world + `}` + until + `}`
+	}
+	const u = `,"untilMs":1000`
+	// A minimal run request decodes: no behaviour, no events.
+	r, fe := decodeRequest([]byte(run("", u)))
+	require.Nil(t, fe)
+	require.Equal(t, time.Second, r.until)
+	require.Empty(t, r.s.Behaviour.Containers)
+	require.Empty(t, r.s.Events)
+	for _, c := range []struct{ line, field, msg string }{
+		{run("", ""), "untilMs", "required"},
+		{run("", `,"untilMs":-1`), "untilMs", "negative"},
+		{run("", `,"untilMs":1.5`), "untilMs", "want an integer"},
+		{`{"type":"run","name":"n","untilMs":1}`, "scenario", "required"},
+		{`{"type":"run","scenario":{` + profile + `},"untilMs":1}`, "scenario.pod", "required"},
+		{`{"type":"run","scenario":{` + pod + `},"untilMs":1}`, "scenario.profile", "required"},
+		{`{"type":"run",` + pod + `,"untilMs":1}`, "pod", "not allowed in a run request"},
+		{`{"type":"open","name":"n",` + pod + `,` + profile + `}`, "name", "not allowed in a open request"},
+		{`{"type":"open","scenario":{"name":"n"},` + pod + `,` + profile + `}`, "scenario", "want a string"},
+		{run(`,"weather":"fine"`, u), "scenario.weather", "unknown field"},
+		{run(`,"behaviour":{"containers":{"ghost":{}}}`, u), "scenario.behaviour.containers[ghost]", `no container "ghost"`},
+		{run(`,"behaviour":{"containers":{"a":{"attempts":[{"exitAfter":"1s"}]}}}`, u), "scenario.behaviour.containers.a.attempts[0].exitAfter", "unknown field"},
+		{run(`,"behaviour":{"containers":{"a":{"attempts":[{"exitAfterMs":-1}]}}}`, u), "scenario.behaviour.containers[a].attempts[0].exitAfterMs", "negative"},
+		{run(`,"behaviour":{"containers":{"a":{"probes":{"readiness":[{"afterMs":0,"result":"maybe"}]}}}}`, u), "scenario.behaviour.containers[a].probes.readiness[0].result", "unknown probe answer"},
+		{run(`,"behaviour":{"containers":{"a":{"probes":{"readiness":[{"result":"success"}]}}}}`, u), "scenario.behaviour.containers[a].probes.readiness[0].afterMs", "required"},
+		{run(`,"behaviour":{"containers":{"a":{"preStop":{"durationMs":-5}}}}`, u), "scenario.behaviour.containers[a].preStop.durationMs", "negative"},
+		{run(`,"events":[{"atMs":1,"type":"Evict"}]`, u), "scenario.events[0].type", "unknown event type"},
+		{run(`,"events":[{"type":"Delete"}]`, u), "scenario.events[0].atMs", "required"},
+		{run(`,"events":[{"atMs":1,"type":"Delete","gracePeriodSeconds":-2}]`, u), "scenario.events[0].gracePeriodSeconds", "negative"},
+		{run(`,"events":[{"atMs":1,"type":"Delete","at":"1s"}]`, u), "scenario.events[0].at", "unknown field"},
+	} {
+		_, fe := decodeRequest([]byte(c.line))
+		require.NotNil(t, fe, c.line)
+		require.Equal(t, c.field, fe.Field, "%s: %v", c.line, fe)
+		require.Contains(t, fe.Msg, c.msg, c.line)
+	}
+}
+
+func TestTraceAndHelloModeReplies(t *testing.T) {
+	acts := []model.Action{
+		{At: 0, Kind: model.ActSandboxCreated},
+		{At: time.Second, Kind: model.ActContainerStarted, Container: "a", Attempt: 1},
+		{At: 2 * time.Second, Kind: model.ActBackOff, Container: "a", Attempt: 1, Wait: 10 * time.Second, Delay: 10 * time.Second},
+	}
+	b, err := AppendTrace(nil, acts)
+	require.NoError(t, err)
+	require.Equal(t, `{"type":"trace","actions":[{"atMs":0,"kind":"SandboxCreated"},{"atMs":1000,"kind":"ContainerStarted","container":"a","attempt":1},{"atMs":2000,"kind":"BackOff","container":"a","attempt":1,"waitMs":10000,"delayMs":10000}]}`+"\n", string(b))
+	r, fe := decodeReply(b[:len(b)-1])
+	require.Nil(t, fe)
+	require.Equal(t, TypeTrace, r.typ)
+	require.Equal(t, acts, r.trace)
+	r, fe = decodeReply([]byte(`{"type":"trace","actions":[]}`))
+	require.Nil(t, fe)
+	require.Empty(t, r.trace)
+	_, err = AppendTrace(nil, []model.Action{{Kind: "Bogus"}})
+	require.Error(t, err)
+
+	for _, c := range []struct{ line, field, msg string }{
+		{`{"type":"trace"}`, "actions", "required"},
+		{`{"type":"trace","actions":[],"nextMs":5}`, "nextMs", "not allowed in a trace reply"},
+		{`{"type":"trace","actions":[],"probes":[]}`, "probes", "not allowed in a trace reply"},
+		{`{"type":"trace","actions":[{"atMs":0,"kind":"Teleported"}]}`, "actions[0].kind", "unknown action kind"},
+		{`{"type":"trace","actions":[{"atMs":0,"kind":"SandboxCreated","container":"a"}]}`, "actions[0].container", "not used by"},
+		{`{"type":"step","actions":[],"mode":"autonomous"}`, "mode", "not allowed in a step reply"},
+		{`{"type":"hello","protocol":"podconform-exec","version":1,"name":"x","observes":["all"],"mode":"stepped"}`, "mode", "unknown mode"},
+	} {
+		_, fe := decodeReply([]byte(c.line))
+		require.NotNil(t, fe, c.line)
+		require.Equal(t, c.field, fe.Field, "%s: %v", c.line, fe)
+		require.Contains(t, fe.Msg, c.msg, c.line)
+	}
+
+	// The hello: a driven implementation's says nothing of its mode (as
+	// before the autonomous mode existed), an autonomous one's says so.
+	info := adapters.Info{Name: "x", Version: "1.2", Mode: adapters.Driven, Observes: properties.ObsActions}
+	require.Equal(t, `{"type":"hello","protocol":"podconform-exec","version":1,"name":"x","implVersion":"1.2","observes":["actions"]}`+"\n", string(appendHelloReply(nil, info)))
+	info.Mode = adapters.Autonomous
+	b = appendHelloReply(nil, info)
+	require.Equal(t, `{"type":"hello","protocol":"podconform-exec","version":1,"name":"x","implVersion":"1.2","mode":"autonomous","observes":["actions"]}`+"\n", string(b))
+	for line, want := range map[string]adapters.Mode{
+		string(b[:len(b)-1]): adapters.Autonomous,
+		`{"type":"hello","protocol":"podconform-exec","version":1,"name":"x","observes":["all"],"mode":"driven"}`: adapters.Driven,
+		`{"type":"hello","protocol":"podconform-exec","version":1,"name":"x","observes":["all"]}`:                 adapters.Driven,
+	} {
+		r, fe := decodeReply([]byte(line))
+		require.Nil(t, fe, line)
+		require.Equal(t, want, r.mode, line)
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -11,17 +12,30 @@ import (
 	"github.com/podconform/podconform/adapters"
 )
 
-// Serve is the implementation's side of the protocol for a Go driven
-// adapter: it reads requests from in and writes one reply to out for
-// each, until in ends (it then returns nil) or ctx is done (it returns
-// ctx.Err(); a goroutine blocked reading in stays so until in is closed).
+// Serve is the implementation's side of the protocol for a Go adapter,
+// driven or autonomous: it reads requests from in and writes one reply to
+// out for each, until in ends (it then returns nil) or ctx is done (it
+// returns ctx.Err(); a goroutine blocked reading in stays so until in is
+// closed).
 //
-// A refusal from a.Open (an *adapters.Error of kind refused) becomes a
-// refuse reply; any other error from a, and any malformed request, becomes
-// an error reply, after which the session, if any, is closed (the runner
-// starts a new process anyway). Serve returns early only when writing
-// fails.
-func Serve(ctx context.Context, in io.Reader, out io.Writer, a adapters.DrivenAdapter) error {
+// a is served as the kind its Info().Mode names (an adapter with no mode:
+// as the kind it implements, driven if both); it must implement that kind
+// (adapters.DrivenAdapter or adapters.AutonomousAdapter), else Serve
+// returns an error at once. An autonomous adapter's hello says
+// "mode":"autonomous"; it answers run requests with a trace, and open,
+// input and close with an error. A driven adapter answers run with an
+// error.
+//
+// A refusal from a.Open or a.Run (an *adapters.Error of kind refused)
+// becomes a refuse reply; any other error from a, and any malformed
+// request, becomes an error reply, after which the session, if any, is
+// closed (the runner starts a new process anyway). Serve returns early
+// only when writing fails.
+func Serve(ctx context.Context, in io.Reader, out io.Writer, a adapters.Adapter) error {
+	srv, err := newServer(a)
+	if err != nil {
+		return err
+	}
 	// A context that can end needs a reader goroutine; one that cannot is
 	// read directly, which saves a hand-over per request.
 	var next func() lineMsg
@@ -49,7 +63,6 @@ func Serve(ctx context.Context, in io.Reader, out io.Writer, a adapters.DrivenAd
 			}
 		}
 	}
-	srv := &server{a: a}
 	defer srv.closeSession()
 	bw := bufio.NewWriterSize(out, 64<<10)
 	var buf []byte
@@ -78,8 +91,29 @@ func Serve(ctx context.Context, in io.Reader, out io.Writer, a adapters.DrivenAd
 }
 
 type server struct {
-	a    adapters.DrivenAdapter
-	sess adapters.Session
+	info   adapters.Info // with the mode served
+	driven adapters.DrivenAdapter
+	auto   adapters.AutonomousAdapter
+	sess   adapters.Session
+}
+
+// newServer serves a as the kind its mode names.
+func newServer(a adapters.Adapter) (*server, error) {
+	if a == nil {
+		return nil, errors.New("exec: Serve: no adapter")
+	}
+	s := &server{info: a.Info()}
+	d, isDriven := a.(adapters.DrivenAdapter)
+	u, isAuto := a.(adapters.AutonomousAdapter)
+	switch mode := s.info.Mode; {
+	case mode == adapters.Autonomous && isAuto, mode == "" && isAuto && !isDriven:
+		s.auto, s.info.Mode = u, adapters.Autonomous
+	case (mode == adapters.Driven || mode == "") && isDriven:
+		s.driven, s.info.Mode = d, adapters.Driven
+	default:
+		return nil, fmt.Errorf("exec: Serve: adapter %s (mode %q) does not implement that mode's interface (adapters.DrivenAdapter or adapters.AutonomousAdapter)", s.info.Name, mode)
+	}
+	return s, nil
 }
 
 func (s *server) closeSession() {
@@ -118,12 +152,34 @@ func (s *server) handle(ctx context.Context, b []byte, line []byte) []byte {
 		if !slices.Contains(r.versions, Version) {
 			return appendMessage(b, TypeError, fmt.Sprintf("unsupported protocol versions %v: this implementation speaks version %d", r.versions, Version))
 		}
-		return appendHelloReply(b, s.a.Info())
+		return appendHelloReply(b, s.info)
+	case TypeRun:
+		if s.auto == nil {
+			return s.fail(b, "run: this implementation is driven (its hello says so): send open, input and close")
+		}
+		acts, err := s.auto.Run(adapters.WithScenarioName(ctx, r.scenario), r.s, r.until)
+		if err != nil {
+			if adapters.AsError(err).Kind == adapters.ErrKindRefused {
+				return appendMessage(b, TypeRefuse, err.Error())
+			}
+			return s.fail(b, "run: %v", err)
+		}
+		n := len(b)
+		b, err = AppendTrace(b, acts)
+		if err != nil {
+			return s.fail(b[:n], "cannot encode the trace: %v", err)
+		}
+		return b
+	}
+	if s.auto != nil {
+		return s.fail(b, "%s: this implementation is autonomous (its hello says so): send run", r.typ)
+	}
+	switch r.typ {
 	case TypeOpen:
 		if s.sess != nil {
 			return s.fail(b, "open: a scenario is already open; close it first")
 		}
-		sess, err := s.a.Open(adapters.WithScenarioName(ctx, r.scenario), r.s)
+		sess, err := s.driven.Open(adapters.WithScenarioName(ctx, r.scenario), r.s)
 		if err != nil {
 			if adapters.AsError(err).Kind == adapters.ErrKindRefused {
 				return appendMessage(b, TypeRefuse, err.Error())

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	osexec "os/exec"
 	"os/signal"
 	"path/filepath"
 	"strings"
@@ -45,7 +46,13 @@ Adapters (--adapter):
                      it returns a whole timestamped trace, and the runner
                      replays the world's script against it
   exec               a program speaking the exec protocol on stdin/stdout
-                     (docs/adapter-protocol.md), given by --adapter-cmd
+                     (docs/adapter-protocol.md), given by --adapter-cmd; driven
+                     or autonomous, as the program's hello says
+  kubelet            the real kubelet's code, run in virtual time by the
+                     podconform-kubelet program (an autonomous exec adapter;
+                     build it with "make kubelet"): --adapter-cmd if given,
+                     else $PODCONFORM_KUBELET, else podconform-kubelet next to
+                     podconform, else in $PATH, run as "podconform-kubelet serve"
 
 Exit status: 0 when conformant, 1 on violations or divergences, 2 on usage
 errors or adapter errors (crash, hang, protocol violation).
@@ -54,6 +61,7 @@ Examples:
   podconform run --checks 1000
   podconform run --adapter mutant:parallel-init --checks 200 --out /tmp/pi
   podconform run --adapter exec --adapter-cmd "python3 adapters/exec/example/simple_kubelet.py"
+  podconform run --adapter kubelet --checks 200 --tolerance 10s
   podconform run --shard 0/4 --out shard-0 --checks 10000   # then: podconform merge
 
 Flags:
@@ -74,8 +82,8 @@ func (l *listFlag) Set(v string) error {
 func runCmd(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	adapter := fs.String("adapter", "model", "the implementation under test: model, mutant:NAME, model:autonomous or exec")
-	adapterCmd := fs.String("adapter-cmd", "", "command line of the exec adapter's program (with --adapter exec)")
+	adapter := fs.String("adapter", "model", "the implementation under test: model, mutant:NAME, model:autonomous, exec or kubelet")
+	adapterCmd := fs.String("adapter-cmd", "", "command line of the exec adapter's program (with --adapter exec, or kubelet to override the lookup)")
 	adapterTimeout := fs.Duration("adapter-timeout", 10*time.Second, "longest wait for one answer of an exec adapter")
 	checks := fs.Int("checks", 100, "number of generated scenarios, after the corpus")
 	seed := fs.Int64("seed", 1, "seed of the generated scenarios")
@@ -90,6 +98,7 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 	timeout := fs.Duration("timeout", 60*time.Second, "longest wall time for one scenario on the adapter")
 	shrink := fs.Int("shrink-steps", 300, "most candidate scenarios tried when shrinking one counterexample (0: no shrinking)")
 	quiet := fs.Bool("quiet", false, "no progress line")
+	fixedProfile := fs.Bool("fixed-profile", false, "keep every scenario on the default profile: generated ones do not vary it, corpus files that set another are skipped (default true with --adapter kubelet, whose constants are the kubelet's)")
 	maxFailures := fs.Int("max-failures", 0, "stop starting scenarios after this many failures (0: no limit; with --parallel above 1 the summary then depends on timing)")
 	fs.Usage = func() { fmt.Fprint(fs.Output(), runHelp); fs.PrintDefaults() }
 	if wantsHelp(args) {
@@ -135,6 +144,9 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	defer cleanup()
+	if *adapter == "kubelet" && !flagSet(fs, "fixed-profile") {
+		*fixedProfile = true
+	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -148,6 +160,7 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 		Shard: sh, Out: *out, Corpus: corpus, Tolerance: *tolerance, Timeout: *timeout,
 		ShrinkSteps: *shrink, Properties: props, MaxFailures: *maxFailures,
 		Progress: progress, TTY: isTerminal(stderr), Version: version,
+		FixedProfile: *fixedProfile,
 	})
 	if err != nil {
 		fmt.Fprintf(stderr, "podconform run: %v\n", err)
@@ -164,8 +177,8 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 // that name it again (for replay commands).
 func openAdapter(name, cmd string, reqTimeout time.Duration) (adapters.Adapter, string, func(), error) {
 	nop := func() {}
-	if cmd != "" && name != "exec" {
-		return nil, "", nop, fmt.Errorf("--adapter-cmd needs --adapter exec")
+	if cmd != "" && name != "exec" && name != "kubelet" {
+		return nil, "", nop, fmt.Errorf("--adapter-cmd needs --adapter exec or kubelet")
 	}
 	switch {
 	case name == "model":
@@ -187,8 +200,59 @@ func openAdapter(name, cmd string, reqTimeout time.Duration) (adapters.Adapter, 
 			return nil, "", nop, err
 		}
 		return a, fmt.Sprintf("--adapter exec --adapter-cmd %q", cmd), a.Shutdown, nil
+	case name == "kubelet":
+		argv, err := kubeletCommand(cmd)
+		if err != nil {
+			return nil, "", nop, err
+		}
+		a, err := execadapter.NewCommand(argv, execadapter.Options{Timeout: reqTimeout, Stderr: os.Stderr, Name: "kubelet"})
+		if err != nil {
+			return nil, "", nop, err
+		}
+		spec := "--adapter kubelet"
+		if strings.TrimSpace(cmd) != "" {
+			spec += fmt.Sprintf(" --adapter-cmd %q", cmd)
+		}
+		return a, spec, a.Shutdown, nil
 	}
-	return nil, "", nop, fmt.Errorf("unknown adapter %q (model, mutant:NAME, model:autonomous or exec)", name)
+	return nil, "", nop, fmt.Errorf("unknown adapter %q (model, mutant:NAME, model:autonomous, exec or kubelet)", name)
+}
+
+// kubeletBinary is the kubelet adapter's program, built from the separate
+// module in adapters/kubelet.
+const kubeletBinary = "podconform-kubelet"
+
+// errNoKubelet is the error when the kubelet adapter's program is nowhere.
+var errNoKubelet = errors.New(`the kubelet adapter is not built: run "make kubelet" (it builds bin/podconform-kubelet from the separate module in adapters/kubelet)`)
+
+// kubeletCommand returns the command line of the kubelet adapter: cmd,
+// split into words, if given; else "BINARY serve", with BINARY
+// $PODCONFORM_KUBELET, or podconform-kubelet in the running podconform's
+// directory, or in $PATH.
+func kubeletCommand(cmd string) ([]string, error) {
+	if strings.TrimSpace(cmd) != "" {
+		argv, err := execadapter.SplitCommand(cmd)
+		if err != nil {
+			return nil, adapters.Errorf(adapters.ErrKindStart, "--adapter-cmd: %v", err)
+		}
+		return argv, nil
+	}
+	if env := os.Getenv("PODCONFORM_KUBELET"); env != "" {
+		p, err := osexec.LookPath(env)
+		if err != nil {
+			return nil, fmt.Errorf("PODCONFORM_KUBELET=%s: %v", env, err)
+		}
+		return []string{p, "serve"}, nil
+	}
+	if exe, err := os.Executable(); err == nil {
+		if p, err := osexec.LookPath(filepath.Join(filepath.Dir(exe), kubeletBinary)); err == nil {
+			return []string{p, "serve"}, nil
+		}
+	}
+	if p, err := osexec.LookPath(kubeletBinary); err == nil {
+		return []string{p, "serve"}, nil
+	}
+	return nil, errNoKubelet
 }
 
 func isTerminal(w io.Writer) bool {
@@ -202,8 +266,12 @@ func isTerminal(w io.Writer) bool {
 
 func printSummary(w io.Writer, s *runner.Summary, out string) {
 	t := s.Totals
+	name := s.Adapter.Name
+	if s.Adapter.Version != "" {
+		name += " " + s.Adapter.Version
+	}
 	fmt.Fprintf(w, "adapter %s: %d scenarios: %d passed, %d violations, %d divergences, %d adapter errors",
-		s.Adapter.Name, t.Scenarios, t.Passed, t.Violations, t.Divergences, t.AdapterErrors)
+		name, t.Scenarios, t.Passed, t.Violations, t.Divergences, t.AdapterErrors)
 	if t.NotRun > 0 {
 		fmt.Fprintf(w, ", %d not run", t.NotRun)
 	}
@@ -228,4 +296,11 @@ func printSummary(w io.Writer, s *runner.Summary, out string) {
 	if s.Conformant() {
 		fmt.Fprintln(w, "conformant")
 	}
+}
+
+// flagSet says whether flag name was given on the command line.
+func flagSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"sort"
 
 	"github.com/podconform/podconform/internal/check"
@@ -42,7 +43,7 @@ func Merge(shards []*Summary) (*Summary, error) {
 		}
 		c, f := s.Config, first.Config
 		c.Shard, f.Shard = "", ""
-		if c != f {
+		if !reflect.DeepEqual(c, f) {
 			return nil, fmt.Errorf("summary %d was run with other settings (%+v) than summary 1 (%+v)", i+1, c, f)
 		}
 		if len(s.Properties) != len(first.Properties) {

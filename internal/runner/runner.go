@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"sort"
 	"strings"
@@ -91,6 +92,12 @@ type Options struct {
 	TTY      bool
 	// Version is podconform's version, for the summary.
 	Version string
+	// FixedProfile keeps every scenario on the default profile (the
+	// Kubernetes 1.36 defaults), for an implementation whose constants
+	// cannot be set per scenario (the upstream kubelet): generated
+	// scenarios do not vary it, and corpus scenarios that set another are
+	// left out (Config.CorpusSkipped names them).
+	FixedProfile bool
 }
 
 // item is one scenario to run.
@@ -112,8 +119,18 @@ var knobs = func() []gen.Knobs {
 }()
 
 // Generated returns generated scenario k of seed.
-func Generated(seed int64, k int) *scenario.Document {
-	doc := gen.Scenario(knobs[k%len(knobs)]).Example(int(seed*1_000_003) + k)
+func Generated(seed int64, k int) *scenario.Document { return generated(seed, k, false) }
+
+// GeneratedFixed returns generated scenario k of seed on the default
+// profile (see Options.FixedProfile).
+func GeneratedFixed(seed int64, k int) *scenario.Document { return generated(seed, k, true) }
+
+func generated(seed int64, k int, fixed bool) *scenario.Document {
+	kn := knobs[k%len(knobs)]
+	if fixed {
+		kn.VaryProfile = false
+	}
+	doc := gen.Scenario(kn).Example(int(seed*1_000_003) + k)
 	doc.Metadata.Name = fmt.Sprintf("gen-%d-%d", seed, k)
 	return doc
 }
@@ -201,10 +218,8 @@ func Run(ctx context.Context, opt Options) (*Summary, error) {
 		return nil, errors.New("no adapter")
 	}
 	info := opt.Adapter.Info()
-	switch opt.Adapter.(type) {
-	case adapters.DrivenAdapter, adapters.AutonomousAdapter:
-	default:
-		return nil, fmt.Errorf("adapter %s is neither driven nor autonomous", info.Name)
+	if _, _, err := kindOf(opt.Adapter); err != nil {
+		return nil, err
 	}
 	if opt.Timeout <= 0 {
 		opt.Timeout = 60 * time.Second
@@ -222,6 +237,10 @@ func Run(ctx context.Context, opt Options) (*Summary, error) {
 	docs, files, err := LoadCorpus(opt.Corpus)
 	if err != nil {
 		return nil, err
+	}
+	var skipped []string
+	if opt.FixedProfile {
+		docs, files, skipped = defaultProfileOnly(docs, files)
 	}
 	var cedir string
 	if opt.Out != "" {
@@ -243,13 +262,14 @@ func Run(ctx context.Context, opt Options) (*Summary, error) {
 		if k < len(docs) {
 			it.doc, it.source = docs[k], "corpus:"+filepath.ToSlash(files[k])
 		} else {
-			it.doc, it.source = Generated(opt.Seed, k-len(docs)), "generated"
+			it.doc, it.source = generated(opt.Seed, k-len(docs), opt.FixedProfile), "generated"
 		}
 		it.name = it.doc.Metadata.Name
 		it.until = untilOf(it.doc)
 	}
 
 	sum := newSummary(opt, info, props, len(docs))
+	sum.Config.CorpusSkipped = skipped
 	outcomes := make([]*Outcome, n)
 	prog := newProgress(opt.Progress, opt.TTY, n)
 	start := time.Now()
@@ -308,6 +328,38 @@ func Run(ctx context.Context, opt Options) (*Summary, error) {
 	return sum, nil
 }
 
+// kindOf returns a as the kind of adapter the runner runs it as: the one
+// its Info().Mode names, which it must implement. An adapter may implement
+// both (an exec adapter does, and is one or the other as its program
+// says): its mode decides. One with no mode is run as the kind it
+// implements, driven if both.
+func kindOf(a adapters.Adapter) (adapters.DrivenAdapter, adapters.AutonomousAdapter, error) {
+	info := a.Info()
+	d, isDriven := a.(adapters.DrivenAdapter)
+	u, isAuto := a.(adapters.AutonomousAdapter)
+	switch info.Mode {
+	case adapters.Autonomous:
+		if isAuto {
+			return nil, u, nil
+		}
+		return nil, nil, fmt.Errorf("adapter %s says it is autonomous but is no adapters.AutonomousAdapter", info.Name)
+	case adapters.Driven:
+		if isDriven {
+			return d, nil, nil
+		}
+		return nil, nil, fmt.Errorf("adapter %s says it is driven but is no adapters.DrivenAdapter", info.Name)
+	case "":
+		switch {
+		case isDriven:
+			return d, nil, nil
+		case isAuto:
+			return nil, u, nil
+		}
+		return nil, nil, fmt.Errorf("adapter %s is neither driven nor autonomous", info.Name)
+	}
+	return nil, nil, fmt.Errorf("adapter %s has an unknown mode %q (want %s or %s)", info.Name, info.Mode, adapters.Driven, adapters.Autonomous)
+}
+
 // runOnce runs one scenario on the adapter within the timeout. An adapter
 // that does not come back in time is abandoned (its goroutine may leak;
 // exec adapters kill their process).
@@ -322,11 +374,14 @@ func runOnce(ctx context.Context, opt Options, props []properties.Property, doc 
 				ch <- &result{verdict: AdapterError, adapterErr: adapters.Errorf(adapters.ErrKindCrash, "panic: %v", p)}
 			}
 		}()
-		switch a := opt.Adapter.(type) {
-		case adapters.DrivenAdapter:
-			ch <- runDriven(ctx, a, s, props, opt.Tolerance, until)
-		case adapters.AutonomousAdapter:
-			ch <- runAutonomous(ctx, a, s, props, opt.Tolerance, until)
+		d, u, err := kindOf(opt.Adapter)
+		switch {
+		case err != nil:
+			ch <- &result{verdict: AdapterError, adapterErr: adapters.Errorf(adapters.ErrKindStart, "%v", err)}
+		case u != nil:
+			ch <- runAutonomous(ctx, u, s, props, opt.Tolerance, until)
+		default:
+			ch <- runDriven(ctx, d, s, props, opt.Tolerance, until)
 		}
 	}()
 	select {
@@ -443,4 +498,20 @@ func slug(s string) string {
 		}
 	}
 	return strings.Trim(b.String(), "-")
+}
+
+// defaultProfileOnly drops the corpus scenarios whose profile differs from
+// the default one, and returns the dropped files.
+func defaultProfileOnly(docs []*scenario.Document, files []string) ([]*scenario.Document, []string, []string) {
+	var kd []*scenario.Document
+	var kf, skipped []string
+	def := model.DefaultProfile()
+	for i, d := range docs {
+		if reflect.DeepEqual(d.Profile.WithDefaults(), def) || d.Profile == (model.Profile{}) {
+			kd, kf = append(kd, d), append(kf, files[i])
+			continue
+		}
+		skipped = append(skipped, filepath.ToSlash(files[i]))
+	}
+	return kd, kf, skipped
 }

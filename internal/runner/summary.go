@@ -66,6 +66,9 @@ type Config struct {
 	// Profile is the profile of generated scenarios (each scenario may
 	// vary it; see the scenario files).
 	Profile string `json:"profile"`
+	// CorpusSkipped lists the corpus files left out because their profile
+	// is not the default one (Options.FixedProfile).
+	CorpusSkipped []string `json:"corpusSkipped,omitempty"`
 }
 
 // Totals count scenarios by verdict.
@@ -198,6 +201,9 @@ func newSummary(opt Options, info adapters.Info, props []properties.Property, co
 	}
 	if opt.TimeBudget > 0 {
 		s.Config.TimeBudget = opt.TimeBudget.String()
+	}
+	if opt.FixedProfile {
+		s.Config.Profile = model.DefaultProfileName + " (fixed)"
 	}
 	for _, p := range props {
 		s.Properties = append(s.Properties, PropertyStat{ID: p.ID, Title: p.Title})
