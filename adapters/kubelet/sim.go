@@ -62,6 +62,7 @@ type sim struct {
 	acts  []model.Action
 	asks  []*ask
 	turns []*waiter
+	seen  int // actions shown to the world so far
 
 	rt        *criRuntime
 	mgr       kuberuntime.KubeGenericRuntime
@@ -139,6 +140,17 @@ func (s *sim) emit(a model.Action) {
 	s.wake()
 }
 
+// emitStatus records a status at the current time, unless the API object
+// is gone: the status manager then has nowhere to write.
+func (s *sim) emitStatus(st *v1.PodStatus) {
+	s.mu.Lock()
+	gone := s.removed
+	s.mu.Unlock()
+	if !gone {
+		s.emit(model.Action{Kind: model.ActStatus, Status: st})
+	}
+}
+
 func (s *sim) wake() {
 	select {
 	case s.activity <- struct{}{}:
@@ -179,7 +191,7 @@ func (s *sim) setup(ctx context.Context) error {
 		podState{s},
 		110,
 		&containertest.FakeOS{},
-		&containertest.FakeRuntimeHelper{},
+		runtimeHelper{&containertest.FakeRuntimeHelper{}, s},
 		nil, // no HTTP hooks: handlers are rewritten to exec
 		flowcontrol.NewBackOff(time.Second, 300*time.Second),
 		false, // parallel image pulls: the serial puller keeps a goroutine forever
@@ -249,7 +261,6 @@ func (s *sim) run() ([]model.Action, error) {
 	s.kick()
 
 	w := model.NewScript(s.scn)
-	seen := 0
 	var err error
 loop:
 	for wakes := 0; ; wakes++ {
@@ -265,7 +276,6 @@ loop:
 				break loop
 			}
 			synctest.Wait()
-			s.flush()
 			select {
 			case <-s.activity:
 			default:
@@ -276,8 +286,8 @@ loop:
 				s.mu.Unlock()
 				break loop
 			}
-			fresh := s.acts[seen:]
-			seen = len(s.acts)
+			fresh := append([]model.Action(nil), s.acts[s.seen:]...)
+			s.seen = len(s.acts)
 			var a *ask
 			if len(s.asks) > 0 {
 				// The prober's workers ask in the scheduler's order:
@@ -305,6 +315,10 @@ loop:
 			if wi, ok := w.Next(); ok && wi.At <= s.now() {
 				w.Consume(wi)
 				s.apply(ctx, wi)
+				continue
+			}
+			// The instant is over: the status manager writes.
+			if s.flush() {
 				continue
 			}
 			break
@@ -395,7 +409,8 @@ func (s *sim) grantTurn() bool {
 // flush is the status manager writing to the API server, at the end of
 // an instant's moves (everything blocked): the latest status generated,
 // if it changed, then the removal of a terminated, deleted pod.
-func (s *sim) flush() {
+func (s *sim) flush() bool {
+	n := s.count()
 	s.status.flush()
 	s.mu.Lock()
 	remove := s.removePending && !s.removed
@@ -407,6 +422,13 @@ func (s *sim) flush() {
 	if remove {
 		s.emit(model.Action{Kind: model.ActPodRemoved})
 	}
+	return s.count() != n
+}
+
+func (s *sim) count() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.acts)
 }
 
 // apply gives the kubelet one input of the world.
@@ -534,11 +556,11 @@ func (s *sim) probe(ctx context.Context, in *instance, p model.ProbeType) error 
 func (s *sim) watchResults(m proberesults.Manager, sync bool) {
 	for {
 		select {
-		case <-m.Updates():
+		case u := <-m.Updates():
 			if sync {
 				s.kick()
 			} else {
-				s.status.readinessChanged()
+				s.status.readinessChanged(u)
 			}
 		case <-s.quit:
 			return

@@ -14,6 +14,8 @@ import (
 	"k8s.io/kubernetes/pkg/kubelet"
 	"k8s.io/kubernetes/pkg/kubelet/cm"
 	kubecontainer "k8s.io/kubernetes/pkg/kubelet/container"
+	containertest "k8s.io/kubernetes/pkg/kubelet/container/testing"
+	proberesults "k8s.io/kubernetes/pkg/kubelet/prober/results"
 	"k8s.io/kubernetes/pkg/kubelet/status"
 
 	"github.com/podconform/podconform/model"
@@ -48,9 +50,13 @@ type statusGen struct {
 	mu      sync.Mutex
 	last    *v1.PodStatus // the status manager's copy (last published)
 	pending *v1.PodStatus // the latest generated, not yet published
-	ps      *kubecontainer.PodStatus
-	// readiness: a probe result changed; the driver regenerates.
-	readiness bool
+	// published is the last status in the trace (on the scenario's clock).
+	published *v1.PodStatus
+	ps        *kubecontainer.PodStatus
+	// sandboxReady: OnPodSandboxReady was called since the last flush.
+	sandboxReady bool
+	// updates are readiness results not yet in the status.
+	updates []proberesults.Update
 }
 
 func newStatusGen(s *sim) *statusGen {
@@ -96,45 +102,131 @@ func (g *statusGen) generate(ctx context.Context, ps *kubecontainer.PodStatus, p
 	}
 	g.mu.Lock()
 	g.pending = st
-	g.readiness = false
+	g.updates = nil
 	g.mu.Unlock()
 	return st
 }
 
-// readinessChanged is the status manager's SetContainerReadiness: the
-// next flush regenerates the status with the prober's results.
-func (g *statusGen) readinessChanged() {
+// readinessChanged is the kubelet's sync loop on a readiness update: the
+// status manager's SetContainerReadiness flips the container's ready flag
+// in its copy of the status (at the next flush, by the driver), and the pod
+// syncs (handleProbeSync).
+func (g *statusGen) readinessChanged(u proberesults.Update) {
 	g.mu.Lock()
-	g.readiness = true
+	g.updates = append(g.updates, u)
 	g.mu.Unlock()
-	g.s.wake()
+	g.s.kick()
+}
+
+// setContainerReadiness is the status manager's SetContainerReadiness
+// (status_manager.go) on the latest status.
+func (g *statusGen) setContainerReadiness(st *v1.PodStatus, u proberesults.Update) *v1.PodStatus {
+	ready := u.Result == proberesults.Success
+	id := u.ContainerID.String()
+	var cs *v1.ContainerStatus
+	for _, list := range [][]v1.ContainerStatus{st.ContainerStatuses, st.InitContainerStatuses} {
+		for i := range list {
+			if list[i].ContainerID == id {
+				cs = &list[i]
+			}
+		}
+	}
+	if cs == nil || cs.Ready == ready {
+		return st
+	}
+	st = st.DeepCopy()
+	for _, list := range [][]v1.ContainerStatus{st.ContainerStatuses, st.InitContainerStatuses} {
+		for i := range list {
+			if list[i].ContainerID == id {
+				list[i].Ready = ready
+			}
+		}
+	}
+	pod := g.s.pod
+	allc := append(append([]v1.ContainerStatus{}, st.InitContainerStatuses...), st.ContainerStatuses...)
+	setCondition(st, status.GenerateContainersReadyCondition(pod, st, allc, st.Phase))
+	setCondition(st, status.GeneratePodReadyCondition(pod, st, st.Conditions, allc, st.Phase))
+	return st
+}
+
+// setCondition replaces the condition of c's type, or adds it.
+func setCondition(st *v1.PodStatus, c v1.PodCondition) {
+	for i := range st.Conditions {
+		if st.Conditions[i].Type == c.Type {
+			st.Conditions[i] = c
+			return
+		}
+	}
+	st.Conditions = append(st.Conditions, c)
+}
+
+// onSandboxReady is the runtime helper's OnPodSandboxReady.
+func (g *statusGen) onSandboxReady() {
+	g.mu.Lock()
+	g.sandboxReady = true
+	g.mu.Unlock()
+}
+
+// runtimeHelper is the kubelet as the runtime manager calls it back: the
+// upstream fake, but for OnPodSandboxReady.
+type runtimeHelper struct {
+	*containertest.FakeRuntimeHelper
+	s *sim
+}
+
+func (h runtimeHelper) OnPodSandboxReady(context.Context, *v1.Pod) error {
+	h.s.status.onSandboxReady()
+	return nil
 }
 
 // flush publishes the latest status if it changed. Only the driver calls
-// it, when every goroutine is blocked, so the statuses of an instant come
-// out in the same order on every run.
+// it, at the end of an instant's moves (every goroutine blocked, nothing
+// left to do), so each instant shows the last status generated in it, the
+// same on every run.
 func (g *statusGen) flush() {
-	g.mu.Lock()
-	ps, regen := g.ps, g.readiness
-	g.mu.Unlock()
-	if regen && ps != nil {
-		g.generate(context.Background(), ps, false)
-	}
-	g.s.mu.Lock()
-	removed := g.s.removed
-	g.s.mu.Unlock()
 	g.mu.Lock()
 	st := g.pending
 	g.pending = nil
-	if removed || st == nil || g.last != nil && model.StatusEqual(g.last, st) {
-		// Nothing new, or the API object is gone and the status
-		// manager has nowhere to write.
+	if g.sandboxReady {
+		// OnPodSandboxReady (kubelet.go): the condition is set on the
+		// status manager's copy as soon as the sandbox is up, while
+		// the sync goes on.
+		g.sandboxReady = false
+		if st == nil && g.last != nil {
+			st = g.last
+		}
+		if st != nil {
+			st = st.DeepCopy()
+			setCondition(st, v1.PodCondition{Type: v1.PodReadyToStartContainers, Status: v1.ConditionTrue})
+		}
+	}
+	if len(g.updates) > 0 {
+		if st == nil && g.last != nil {
+			st = g.last
+		}
+		if st != nil {
+			for _, u := range g.updates {
+				st = g.setContainerReadiness(st, u)
+			}
+		}
+		g.updates = nil
+	}
+	if st == nil {
 		g.mu.Unlock()
 		return
 	}
 	g.last = st.DeepCopy()
+	// Compared as the trace shows it (whole seconds from the pod's
+	// creation), so that a regenerated status that differs only below
+	// the second is not a new one.
+	out := g.s.toEpoch(st)
+	if g.published != nil && model.StatusEqual(g.published, out) {
+		g.mu.Unlock()
+		return
+	}
+	g.published = out
 	g.mu.Unlock()
-	g.s.emit(model.Action{Kind: model.ActStatus, Status: g.s.toEpoch(st)})
+	g.s.emitStatus(out)
 }
 
 // toEpoch moves a status's timestamps from the bubble's clock to the
