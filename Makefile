@@ -3,7 +3,7 @@ GO      ?= go
 EXAMPLE ?= corpus/examples/myapp-pod-scenario.yaml
 BENCHTIME ?= 2s
 
-.PHONY: all build test vet fmt-check run simulate mutants bench fuzz fuzz-smoke selftest clean
+.PHONY: all build test vet fmt-check run simulate mutants bench fuzz fuzz-smoke selftest clean kubelet kubelet-test fidelity bench-kubelet
 FUZZTIME ?= 30s
 
 all: build
@@ -11,9 +11,37 @@ all: build
 build:
 	$(GO) build -o bin/podconform ./cmd/podconform
 
-## test: formatting, vet, and every test with the race detector.
+## test: formatting, vet, every test of the core with the race detector,
+## then the kubelet adapter's module (kubelet-test).
 test: fmt-check vet
 	$(GO) test -race -count=1 ./...
+	$(MAKE) kubelet-test
+
+## The upstream kubelet adapter is its own Go module (adapters/kubelet), so
+## that the core builds without k8s.io/kubernetes. Its first build downloads
+## about 660 MB of modules and takes about 5 minutes on 2 cores.
+KUBELET_DIR := adapters/kubelet
+
+## kubelet: build bin/podconform-kubelet, which "podconform run --adapter
+## kubelet" finds next to bin/podconform.
+kubelet:
+	cd $(KUBELET_DIR) && $(GO) build -o ../../bin/podconform-kubelet ./cmd/podconform-kubelet
+
+## kubelet-test: vet and test the kubelet adapter's module (no race
+## detector: it would rebuild all of k8s.io/kubernetes).
+kubelet-test:
+	cd $(KUBELET_DIR) && $(GO) vet ./... && $(GO) test -count=1 ./...
+
+## fidelity: the reference model checked against the upstream kubelet's
+## code (FIDELITY_CHECKS generated scenarios after the corpus).
+FIDELITY_CHECKS ?= 10000
+fidelity: build kubelet
+	./bin/podconform run --adapter kubelet --corpus corpus --checks $(FIDELITY_CHECKS) --shrink-steps 50 --out fidelity-results
+
+## bench-kubelet: scenarios/s on the model and on the kubelet's code, same
+## scenarios, one run.
+bench-kubelet: kubelet
+	$(GO) test -run '^$$' -bench KubeletVsModel -benchtime 300x -cpu 1,2 ./internal/runner/
 
 vet:
 	$(GO) vet ./...
@@ -60,4 +88,4 @@ selftest:
 	$(GO) run ./cmd/podconform selftest
 
 clean:
-	rm -rf bin selftest-counterexamples podconform-results
+	rm -rf bin selftest-counterexamples podconform-results fidelity-results

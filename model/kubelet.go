@@ -767,7 +767,8 @@ func (m *Model) inDelete(grace int64, force bool) error {
 	} else {
 		for i := range m.ctrs {
 			if m.ctrs[i].kill.stage != stNone {
-				m.tighten(i, grace)
+				// The node's grace: at least 1 s (pod_workers.go).
+				m.tighten(i, max(grace, 1))
 			}
 		}
 	}
@@ -1055,14 +1056,22 @@ func (m *Model) runPlan() {
 	}
 }
 
-// graceFor mirrors setTerminationGracePeriod: the deletion grace if the pod
-// is being deleted, else the probe's terminationGracePeriodSeconds for a
-// probe kill, else the pod's.
+// graceFor mirrors the grace period killContainer gets: for the pod's
+// termination, the pod worker's (the deletion grace if the pod is being
+// deleted, else the pod's, at least 1 s); for a kill within a sync,
+// setTerminationGracePeriod's (the probe's terminationGracePeriodSeconds
+// for a probe kill, else the pod's).
 func (m *Model) graceFor(c *cstate, r killReason) int64 {
 	if m.deleting {
-		return m.deleteGrace
+		// The pod worker passes KillPod a grace period of at least 1 s,
+		// a force delete's 0 included (calculateEffectiveGracePeriod in
+		// pod_workers.go): a preStop hook gets that second.
+		return max(m.deleteGrace, 1)
 	}
 	switch r {
+	case reasonKillPod:
+		// The same floor for a pod that ended by itself.
+		return max(m.tgps, 1)
 	case reasonLiveness:
 		if p := c.spec.LivenessProbe; p != nil && p.TerminationGracePeriodSeconds != nil {
 			return *p.TerminationGracePeriodSeconds
@@ -1402,30 +1411,19 @@ func (m *Model) killDeadline(i int) {
 	}
 }
 
-// tighten applies a shorter grace period to a kill in progress: the
-// kubelet re-runs killContainer with the new grace, so each deadline
-// becomes at most now + grace.
+// tighten applies a shorter grace period (at least 1 s: the pod worker's)
+// to a kill in progress: the kubelet re-runs killContainer with the new
+// grace, so each deadline becomes at most now + grace.
 func (m *Model) tighten(i int, grace int64) {
 	c := &m.ctrs[i]
 	k := &c.kill
 	limit := m.now + time.Duration(grace)*time.Second
 	switch k.stage {
 	case stPreStop:
-		if grace == 0 {
-			k.hookDone = true
-			h := m.emitC(ActHookEnded, c)
-			h.Hook, h.Result = HookPreStop, ResultAbandoned
-			m.afterPreStop(i, 0)
-			return
-		}
 		if limit < k.deadline {
 			k.grace, k.stageStart, k.deadline = grace, m.now, limit
 		}
 	case stWait:
-		if grace == 0 {
-			m.stop(i, 0)
-			return
-		}
 		if limit < k.deadline {
 			k.grace, k.stageStart, k.deadline = grace, m.now, limit
 		}

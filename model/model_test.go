@@ -126,7 +126,9 @@ func TestKillTiming(t *testing.T) {
 		{grace: 3, hook: 2500 * time.Millisecond, timeout: 2, hookResult: model.ResultOK, hookEnd: 2500 * time.Millisecond},
 		{grace: 3, hook: 5 * time.Second, timeout: 2, hookResult: model.ResultAbandoned, hookEnd: 3 * time.Second},
 		{grace: 0, force: true, timeout: 2},
-		{grace: 0, force: true, hook: time.Second, timeout: 2}, // no preStop at grace 0
+		// A force delete still gives the node 1 s (pod_workers.go): the
+		// preStop hook runs for it, then the 2 s floor.
+		{grace: 0, force: true, hook: 5 * time.Second, timeout: 2, hookResult: model.ResultAbandoned, hookEnd: time.Second},
 	}
 	for _, tc := range cases {
 		t.Run(fmt.Sprintf("grace%d_hook%v_force%v", tc.grace, tc.hook, tc.force), func(t *testing.T) {
@@ -162,7 +164,7 @@ func TestKillTiming(t *testing.T) {
 			require.Len(t, kills, 1)
 			require.Equal(t, stops[0].At+time.Duration(tc.timeout)*time.Second, kills[0].At)
 			// The one-off 2 s extension: everything is gone by t0 + g + 2 s.
-			require.LessOrEqual(t, kills[0].At, at+time.Duration(tc.grace+2)*time.Second)
+			require.LessOrEqual(t, kills[0].At, at+time.Duration(max(tc.grace, 1)+2)*time.Second)
 		})
 	}
 }

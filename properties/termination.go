@@ -107,7 +107,7 @@ func forceDeleteRemoves() Property {
 	return def("force-delete-removes",
 		"a force delete removes the pod at once and stops containers with the 2 s floor",
 		`SEMANTICS.md §7: "Force delete (`+"`--grace-period=0 --force`"+`): the API object goes at once; on the node the kubelet still uses at least 1 s, then the 2 s floor."`,
-		"The action right after a force DeleteRequested must be PodRemoved, at the same time, and every StopSignal after a force delete must have the floor timeout (minimumGracePeriodSeconds, 2 s): nothing of the grace period is left. A force-deleted pod that lingers in the API, or containers given their full grace period, break it.",
+		"The action right after a force DeleteRequested must be PodRemoved, at the same time, and every StopSignal after a force delete must have the floor timeout (minimumGracePeriodSeconds, 2 s), or 1 s where the floor is lower: the pod worker gives KillPod 1 s, nothing more. A force-deleted pod that lingers in the API, or containers given their full grace period, break it.",
 		func(t *tracker) rule { return &forceDeleteRule{t: t} })
 }
 
@@ -125,8 +125,8 @@ func (r *forceDeleteRule) before(_ int, a *model.Action) string {
 			return sprintf("force delete at %v was followed by %s at %v, not by PodRemoved at once", r.at, a.Kind, a.At)
 		}
 	}
-	if a.Kind == model.ActStopSignal && r.t.forced && a.Timeout != r.t.pi.minGrace {
-		return sprintf("stop signal to %s#%d at %v after a force delete has timeout %ds; want the floor %ds", a.Container, a.Attempt, a.At, a.Timeout, r.t.pi.minGrace)
+	if hi := max64(r.t.pi.minGrace, 1); a.Kind == model.ActStopSignal && r.t.forced && (a.Timeout < r.t.pi.minGrace || a.Timeout > hi) {
+		return sprintf("stop signal to %s#%d at %v after a force delete has timeout %ds; want the floor %ds (at most %ds: the node's 1 s)", a.Container, a.Attempt, a.At, a.Timeout, r.t.pi.minGrace, hi)
 	}
 	return ""
 }

@@ -475,7 +475,9 @@ func (t *tracker) graceCandidates(i int, r uint8) (g [2]int64, n int) {
 	pi := t.pi
 	switch r {
 	case killDelete:
-		return [2]int64{t.grace}, 1
+		// The pod worker gives KillPod at least 1 s (pod_workers.go
+		// calculateEffectiveGracePeriod), a force delete's 0 included.
+		return [2]int64{max64(t.grace, 1)}, 1
 	case killLiveness, killStartup:
 		slot := pLiveness
 		if r == killStartup {
@@ -487,10 +489,15 @@ func (t *tracker) graceCandidates(i int, r uint8) (g [2]int64, n int) {
 		}
 		g[0], n = own, 1
 		alsoPod := (pi.kinds[i] == kindApp && !pi.restartPlanned(i)) || (pi.kinds[i] == kindSidecar && t.mayKillPod())
-		if alsoPod && own != pi.tgps {
-			g[1], n = pi.tgps, 2
+		if pod := max64(pi.tgps, 1); alsoPod && own != pod {
+			g[1], n = pod, 2
 		}
 		return g, n
+	}
+	if pi.tgps < 1 {
+		// Part of the pod's termination, where the pod worker's floor of
+		// 1 s applies, or a kill within a sync, where it does not.
+		return [2]int64{pi.tgps, 1}, 2
 	}
 	return [2]int64{pi.tgps}, 1
 }
@@ -606,6 +613,8 @@ func (t *tracker) expectedStop(i int, at time.Duration) (vals [2]int64, n int, k
 // tighten applies a shorter grace period (a later delete) to the kill of
 // container i in progress, as the kubelet re-runs killContainer.
 func (t *tracker) tighten(i int, g int64) {
+	// The pod worker gives KillPod at least 1 s (pod_workers.go).
+	g = max64(g, 1)
 	c := &t.c[i]
 	ks := &c.ks
 	ks.restop = false
@@ -613,18 +622,6 @@ func (t *tracker) tighten(i int, g int64) {
 	case ksPre, ksWait:
 		if ks.ng > 1 {
 			ks.unsure = true
-			return
-		}
-		if g == 0 {
-			// The model stops at once; the kubelet still allows 1 s
-			// (calculateEffectiveGracePeriod), so deadlines take that second.
-			if ks.stage == ksPre {
-				ks.preDl = t.now + time.Second
-			}
-			ks.stage, ks.ss, ks.g[0] = ksPending, t.now, 0
-			if ks.ordered {
-				ks.waitDl = t.now + time.Second
-			}
 			return
 		}
 		if t.now+sec(g) < ks.ss+sec(ks.g[0]) {

@@ -326,7 +326,7 @@ loop:
 		now := s.now()
 		wi, pending := w.Next()
 		s.mu.Lock()
-		over := s.terminated || s.removed && s.forced
+		over := s.terminated
 		s.mu.Unlock()
 		if now >= s.until || over && !pending {
 			break
@@ -673,7 +673,7 @@ func (s *sim) backedOff(name string, until time.Time) {
 	if in := s.rt.instanceOf(name); in != nil {
 		attempt = in.attempt
 	}
-	d := time.Until(until)
+	d := max(time.Until(until), 0)
 	s.emit(model.Action{Kind: model.ActBackOff, Container: name, Attempt: attempt, Wait: d, Delay: delay})
 	s.goRun(func() {
 		t := time.NewTimer(d)
