@@ -1583,6 +1583,38 @@ var facts = map[string][]fact{
 			},
 		},
 	},
+	"upstream/force-delete-gives-node-one-second.yaml": {
+		{
+			what:   "force delete: the API object goes at once; preStop still gets 1 s, then the 2 s floor; SIGKILL at delete+3s",
+			source: "pkg/kubelet/pod_workers.go calculateEffectiveGracePeriod (\"we always supply a grace period of 1\"); kuberuntime_container.go killContainer; found by the upstream kubelet adapter",
+			check: func(t tb, r *run) {
+				t0, g := r.deletion(t)
+				if t0 != 10*time.Second || g != 0 {
+					t.Fatalf("delete at %v grace %d, want a force delete at 10s", t0, g)
+				}
+				removed := r.first(t, model.ActPodRemoved, "")
+				if removed.At != t0 {
+					t.Errorf("pod removed at %v, want at once (%v)", removed.At, t0)
+				}
+				started := r.first(t, model.ActHookStarted, "app")
+				if started.At != t0 || started.Hook != model.HookPreStop {
+					t.Errorf("%s hook started at %v, want preStop at %v", started.Hook, started.At, t0)
+				}
+				ended := r.first(t, model.ActHookEnded, "app")
+				if ended.At != t0+time.Second || ended.Result != model.ResultAbandoned {
+					t.Errorf("preStop ended at %v (%s), want abandoned at %v: the node's 1 s", ended.At, ended.Result, t0+time.Second)
+				}
+				stop := r.first(t, model.ActStopSignal, "app")
+				if stop.At != t0+time.Second || stop.Timeout != 2 {
+					t.Errorf("stop signal at %v timeout %d, want %v timeout 2 (the floor)", stop.At, stop.Timeout, t0+time.Second)
+				}
+				kill := r.first(t, model.ActSIGKILL, "app")
+				if kill.At != t0+3*time.Second {
+					t.Errorf("SIGKILL at %v, want %v", kill.At, t0+3*time.Second)
+				}
+			},
+		},
+	},
 	"upstream/readiness-during-termination.yaml": {
 		{
 			what:   "readiness keeps probing after the delete; the pod turns unready at 61s while still running",

@@ -31,35 +31,30 @@ func useTestBubbles(t *testing.T) {
 func generated(seed int64, k int) *scenario.Document { return runner.GeneratedFixed(seed, k) }
 
 // TestFidelityRun runs the corpus and generated scenarios on the kubelet's
-// code through the runner, as "podconform run --adapter kubelet" does, with
-// 1 and with 4 scenarios at once: the kubelet's code must run every
-// scenario (no adapter error: no panic, no runaway, no refusal on the
-// default profile) and the two summaries must be byte-identical. The
-// verdicts themselves are the fidelity run's (docs/upstream-differences.md).
+// code through the runner, as "podconform run --adapter kubelet" does: the
+// kubelet's code must run every scenario, with no adapter error (no panic,
+// no runaway, no refusal on the default profile). The verdicts themselves
+// are the fidelity run's findings (docs/upstream-differences.md).
 // PODCONFORM_KUBELET_CHECKS sets the number of generated scenarios.
 func TestFidelityRun(t *testing.T) {
 	useTestBubbles(t)
-	checks := 60
+	checks := 200
 	if n, err := strconv.Atoi(os.Getenv("PODCONFORM_KUBELET_CHECKS")); err == nil {
 		checks = n
 	}
-	var sums [][]byte
-	for _, par := range []int{1, 4} {
-		out := t.TempDir()
-		sum, err := runner.Run(context.Background(), runner.Options{
-			Adapter: New(), AdapterSpec: "--adapter kubelet",
-			Checks: checks, Seed: 1, Corpus: []string{"../../corpus"},
-			Out: out, Parallel: par, FixedProfile: true,
-		})
-		require.NoError(t, err)
-		for _, f := range sum.Failures {
-			require.NotEqual(t, runner.AdapterError, f.Verdict, "%s: %s", f.Name, f.Message)
-		}
-		t.Logf("parallel %d: %+v", par, sum.Totals)
-		b, err := os.ReadFile(filepath.Join(out, "summary.json"))
-		require.NoError(t, err)
-		require.True(t, json.Valid(b))
-		sums = append(sums, b)
+	out := t.TempDir()
+	sum, err := runner.Run(context.Background(), runner.Options{
+		Adapter: New(), AdapterSpec: "--adapter kubelet",
+		Checks: checks, Seed: 1, Corpus: []string{"../../corpus"},
+		Out: out, Parallel: 4, FixedProfile: true,
+	})
+	require.NoError(t, err)
+	for _, f := range sum.Failures {
+		require.NotEqual(t, runner.AdapterError, f.Verdict, "%s: %s", f.Name, f.Message)
 	}
-	require.Equal(t, string(sums[0]), string(sums[1]), "summary.json differs between --parallel 1 and 4")
+	require.Equal(t, checks+sum.Config.Corpus, sum.Totals.Scenarios)
+	b, err := os.ReadFile(filepath.Join(out, "summary.json"))
+	require.NoError(t, err)
+	require.True(t, json.Valid(b))
+	t.Logf("%+v", sum.Totals)
 }

@@ -176,6 +176,7 @@ func (r *criRuntime) StopContainer(ctx context.Context, id string, timeout int64
 }
 
 func (r *criRuntime) sigkill(in *instance) {
+	r.sim.turn("kill/" + in.id)
 	r.mu.Lock()
 	if !in.running {
 		r.mu.Unlock()

@@ -224,7 +224,7 @@ func (s *sim) setup(ctx context.Context) error {
 	}
 	s.mgr = mgr
 	s.status = newStatusGen(s)
-	s.prober = prober.NewManager(statusProvider{s: s}, s.liveness, s.readiness, s.startup, mgr, rec)
+	s.prober = prober.NewManager(s.status.mgr, s.liveness, s.readiness, s.startup, mgr, rec)
 	return nil
 }
 
@@ -253,9 +253,9 @@ func (s *sim) run() ([]model.Action, error) {
 	s.pod.CreationTimestamp = metav1.NewTime(s.t0)
 
 	s.goRun(func() { s.podWorker(ctx) })
-	s.goRun(func() { s.watchResults(s.liveness, true) })
-	s.goRun(func() { s.watchResults(s.startup, true) })
-	s.goRun(func() { s.watchResults(s.readiness, false) })
+	s.goRun(func() { s.watchResults(s.liveness, model.Liveness) })
+	s.goRun(func() { s.watchResults(s.startup, model.Startup) })
+	s.goRun(func() { s.watchResults(s.readiness, model.Readiness) })
 	s.goRun(s.resync)
 	s.prober.AddPod(ctx, s.pod)
 	s.kick()
@@ -553,14 +553,15 @@ func (s *sim) probe(ctx context.Context, in *instance, p model.ProbeType) error 
 // watchResults is the kubelet's sync loop reading a probe result manager:
 // liveness and startup changes cause a sync; readiness changes reach the
 // status.
-func (s *sim) watchResults(m proberesults.Manager, sync bool) {
+func (s *sim) watchResults(m proberesults.Manager, kind model.ProbeType) {
 	for {
 		select {
 		case u := <-m.Updates():
-			if sync {
+			switch kind {
+			case model.Liveness:
 				s.kick()
-			} else {
-				s.status.readinessChanged(u)
+			default:
+				s.status.probeUpdate(u, kind == model.Readiness)
 			}
 		case <-s.quit:
 			return
@@ -600,6 +601,11 @@ func (s *sim) podWorker(ctx context.Context) {
 		// A sync starts when nothing else runs, like every other move of
 		// the kubelet's goroutines here (see turn).
 		s.turn("sync")
+		// Kicks that came while waiting for the turn are this sync's.
+		select {
+		case <-s.kickCh:
+		default:
+		}
 		s.syncOnce(ctx)
 	}
 }
@@ -648,6 +654,9 @@ func (s *sim) syncOnce(ctx context.Context) {
 			s.backedOff(name, be.BackoffTime())
 		}
 	}
+	// The sync's end, when everything else is still: the prober's
+	// workers have taken the readiness runs the sync asked for.
+	s.turn("sync-end")
 	if ps2, err := s.podStatus(ctx); err == nil {
 		s.status.generate(ctx, ps2, false)
 	}
@@ -726,9 +735,11 @@ func (s *sim) terminate(ctx context.Context, ps *kubecontainer.PodStatus) {
 		}
 		break
 	}
+	s.turn("sync-end")
 	if ps, err := s.podStatus(ctx); err == nil {
 		s.status.generate(ctx, ps, true)
 	}
+	s.status.terminated()
 	s.mu.Lock()
 	s.terminated = true
 	deleting, removed := s.deleting, s.removed

@@ -8,6 +8,7 @@ import (
 	"unsafe"
 
 	v1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/equality"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/klog/v2"
@@ -17,8 +18,7 @@ import (
 	containertest "k8s.io/kubernetes/pkg/kubelet/container/testing"
 	proberesults "k8s.io/kubernetes/pkg/kubelet/prober/results"
 	"k8s.io/kubernetes/pkg/kubelet/status"
-
-	"github.com/podconform/podconform/model"
+	kubetypes "k8s.io/kubernetes/pkg/kubelet/types"
 )
 
 // The pod's API status is generateAPIPodStatus's (kubelet_pods.go), from
@@ -46,17 +46,13 @@ type statusGen struct {
 	s       *sim
 	kl      *kubelet.Kubelet
 	reasons *kubelet.ReasonCache
+	// mgr is the kubelet's status manager (pkg/kubelet/status), never
+	// started: it keeps the pod's status as the kubelet would write it
+	// to the API server, and the driver reads it there.
+	mgr status.Manager
 
-	mu      sync.Mutex
-	last    *v1.PodStatus // the status manager's copy (last published)
-	pending *v1.PodStatus // the latest generated, not yet published
-	// published is the last status in the trace (on the scenario's clock).
-	published *v1.PodStatus
-	ps        *kubecontainer.PodStatus
-	// sandboxReady: OnPodSandboxReady was called since the last flush.
-	sandboxReady bool
-	// updates are readiness results not yet in the status.
-	updates []proberesults.Update
+	mu        sync.Mutex
+	published *v1.PodStatus // the last status in the trace (scenario clock)
 }
 
 func newStatusGen(s *sim) *statusGen {
@@ -64,19 +60,18 @@ func newStatusGen(s *sim) *statusGen {
 	setField(g.kl, "reasonCache", g.reasons)
 	setField(g.kl, "containerRuntime", kubecontainer.Runtime(s.mgr))
 	setField(g.kl, "containerManager", cm.ContainerManager(cm.NewFakeContainerManager()))
+	g.mgr = status.NewManager(nil, podManager{s}, podSafety{s}, startupLatency{})
 	return g
 }
 
-// generate is generateAPIPodStatus.
+// generate is generateAPIPodStatus, and the status manager's SetPodStatus
+// of the result (SyncPod and SyncTerminatingPod both write it).
 func (g *statusGen) generate(ctx context.Context, ps *kubecontainer.PodStatus, podIsTerminal bool) *v1.PodStatus {
-	g.mu.Lock()
-	old := v1.PodStatus{}
-	if g.last != nil {
-		old = *g.last.DeepCopy()
-	}
-	g.ps = ps
-	g.mu.Unlock()
 	pod := g.s.pod
+	old, found := g.mgr.GetPodStatus(pod.UID)
+	if !found {
+		old = pod.Status
+	}
 	st := convertStatusToAPIStatus(g.kl, ctx, pod, ps, old)
 	all := append(append([]v1.ContainerStatus{}, st.ContainerStatuses...), st.InitContainerStatuses...)
 	st.Phase = getPhase(klog.FromContext(ctx), pod, all, podIsTerminal, kubecontainer.HasAnyActiveRegularContainerStarted(&pod.Spec, ps))
@@ -94,77 +89,23 @@ func (g *statusGen) generate(ctx context.Context, ps *kubecontainer.PodStatus, p
 	st.Conditions = append(st.Conditions, status.GeneratePodReadyCondition(pod, &old, st.Conditions, allc, st.Phase))
 	st.Conditions = append(st.Conditions, status.GenerateContainersReadyCondition(pod, &old, allc, st.Phase))
 	st.Conditions = append(st.Conditions, v1.PodCondition{Type: v1.PodScheduled, Status: v1.ConditionTrue})
-	if old.StartTime != nil {
-		st.StartTime = old.StartTime
+	g.mgr.SetPodStatus(klog.FromContext(ctx), pod, *st)
+	return st
+}
+
+// probeUpdate is the kubelet's sync loop on a readiness or startup result:
+// the status manager's SetContainerReadiness or SetContainerStartup, then
+// a sync (handleProbeSync).
+func (g *statusGen) probeUpdate(u proberesults.Update, readiness bool) {
+	g.s.turn("result/" + u.ContainerID.ID)
+	logger := klog.Background()
+	ok := u.Result == proberesults.Success
+	if readiness {
+		g.mgr.SetContainerReadiness(logger, u.PodUID, u.ContainerID, ok)
 	} else {
-		t := metav1.NewTime(time.Now())
-		st.StartTime = &t
+		g.mgr.SetContainerStartup(logger, u.PodUID, u.ContainerID, ok)
 	}
-	g.mu.Lock()
-	g.pending = st
-	g.updates = nil
-	g.mu.Unlock()
-	return st
-}
-
-// readinessChanged is the kubelet's sync loop on a readiness update: the
-// status manager's SetContainerReadiness flips the container's ready flag
-// in its copy of the status (at the next flush, by the driver), and the pod
-// syncs (handleProbeSync).
-func (g *statusGen) readinessChanged(u proberesults.Update) {
-	g.mu.Lock()
-	g.updates = append(g.updates, u)
-	g.mu.Unlock()
 	g.s.kick()
-}
-
-// setContainerReadiness is the status manager's SetContainerReadiness
-// (status_manager.go) on the latest status.
-func (g *statusGen) setContainerReadiness(st *v1.PodStatus, u proberesults.Update) *v1.PodStatus {
-	ready := u.Result == proberesults.Success
-	id := u.ContainerID.String()
-	var cs *v1.ContainerStatus
-	for _, list := range [][]v1.ContainerStatus{st.ContainerStatuses, st.InitContainerStatuses} {
-		for i := range list {
-			if list[i].ContainerID == id {
-				cs = &list[i]
-			}
-		}
-	}
-	if cs == nil || cs.Ready == ready {
-		return st
-	}
-	st = st.DeepCopy()
-	for _, list := range [][]v1.ContainerStatus{st.ContainerStatuses, st.InitContainerStatuses} {
-		for i := range list {
-			if list[i].ContainerID == id {
-				list[i].Ready = ready
-			}
-		}
-	}
-	pod := g.s.pod
-	allc := append(append([]v1.ContainerStatus{}, st.InitContainerStatuses...), st.ContainerStatuses...)
-	setCondition(st, status.GenerateContainersReadyCondition(pod, st, allc, st.Phase))
-	setCondition(st, status.GeneratePodReadyCondition(pod, st, st.Conditions, allc, st.Phase))
-	return st
-}
-
-// setCondition replaces the condition of c's type, or adds it.
-func setCondition(st *v1.PodStatus, c v1.PodCondition) {
-	for i := range st.Conditions {
-		if st.Conditions[i].Type == c.Type {
-			st.Conditions[i] = c
-			return
-		}
-	}
-	st.Conditions = append(st.Conditions, c)
-}
-
-// onSandboxReady is the runtime helper's OnPodSandboxReady.
-func (g *statusGen) onSandboxReady() {
-	g.mu.Lock()
-	g.sandboxReady = true
-	g.mu.Unlock()
 }
 
 // runtimeHelper is the kubelet as the runtime manager calls it back: the
@@ -174,53 +115,51 @@ type runtimeHelper struct {
 	s *sim
 }
 
-func (h runtimeHelper) OnPodSandboxReady(context.Context, *v1.Pod) error {
-	h.s.status.onSandboxReady()
+// OnPodSandboxReady is the kubelet's (kubelet.go): the status manager's
+// copy gets PodReadyToStartContainers=True as soon as the sandbox is up,
+// while the sync goes on.
+func (h runtimeHelper) OnPodSandboxReady(ctx context.Context, pod *v1.Pod) error {
+	g := h.s.status
+	st, ok := g.mgr.GetPodStatus(pod.UID)
+	if !ok {
+		st = pod.Status
+	}
+	c := st.DeepCopy()
+	cond := v1.PodCondition{Type: v1.PodReadyToStartContainers, Status: v1.ConditionTrue}
+	replaced := false
+	for i := range c.Conditions {
+		if c.Conditions[i].Type == cond.Type {
+			c.Conditions[i], replaced = cond, true
+		}
+	}
+	if !replaced {
+		c.Conditions = append(c.Conditions, cond)
+	}
+	g.mgr.SetPodStatus(klog.FromContext(ctx), h.s.pod, *c)
 	return nil
 }
 
-// flush publishes the latest status if it changed. Only the driver calls
-// it, at the end of an instant's moves (every goroutine blocked, nothing
-// left to do), so each instant shows the last status generated in it, the
-// same on every run.
+// terminated is SyncTerminatedPod's TerminatePod: every container without
+// a terminated state is marked failed, and the phase made terminal.
+func (g *statusGen) terminated() {
+	g.mgr.TerminatePod(klog.Background(), g.s.pod)
+}
+
+// flush publishes the status manager's status if it changed. Only the
+// driver calls it, at the end of an instant's moves (every goroutine
+// blocked, nothing left to do), so each instant shows the last status
+// written in it, the same on every run.
 func (g *statusGen) flush() {
-	g.mu.Lock()
-	st := g.pending
-	g.pending = nil
-	if g.sandboxReady {
-		// OnPodSandboxReady (kubelet.go): the condition is set on the
-		// status manager's copy as soon as the sandbox is up, while
-		// the sync goes on.
-		g.sandboxReady = false
-		if st == nil && g.last != nil {
-			st = g.last
-		}
-		if st != nil {
-			st = st.DeepCopy()
-			setCondition(st, v1.PodCondition{Type: v1.PodReadyToStartContainers, Status: v1.ConditionTrue})
-		}
-	}
-	if len(g.updates) > 0 {
-		if st == nil && g.last != nil {
-			st = g.last
-		}
-		if st != nil {
-			for _, u := range g.updates {
-				st = g.setContainerReadiness(st, u)
-			}
-		}
-		g.updates = nil
-	}
-	if st == nil {
-		g.mu.Unlock()
+	st, ok := g.mgr.GetPodStatus(g.s.pod.UID)
+	if !ok {
 		return
 	}
-	g.last = st.DeepCopy()
 	// Compared as the trace shows it (whole seconds from the pod's
-	// creation), so that a regenerated status that differs only below
-	// the second is not a new one.
-	out := g.s.toEpoch(st)
-	if g.published != nil && model.StatusEqual(g.published, out) {
+	// creation), so that a status that differs only below the second is
+	// not a new one.
+	out := g.s.toEpoch(&st)
+	g.mu.Lock()
+	if g.published != nil && equality.Semantic.DeepEqual(g.published, out) {
 		g.mu.Unlock()
 		return
 	}
@@ -228,6 +167,37 @@ func (g *statusGen) flush() {
 	g.mu.Unlock()
 	g.s.emitStatus(out)
 }
+
+// podManager is the kubelet's pod manager as the status manager sees it:
+// the one pod, no mirror pods.
+type podManager struct{ s *sim }
+
+func (m podManager) GetPodByUID(uid types.UID) (*v1.Pod, bool) {
+	return m.s.pod, uid == m.s.pod.UID
+}
+func (podManager) GetMirrorPodByPod(*v1.Pod) (*v1.Pod, bool) { return nil, false }
+func (podManager) TranslatePodUID(uid types.UID) kubetypes.ResolvedPodUID {
+	return kubetypes.ResolvedPodUID(uid)
+}
+func (podManager) GetUIDTranslations() (map[kubetypes.ResolvedPodUID]kubetypes.MirrorPodUID, map[kubetypes.MirrorPodUID]kubetypes.ResolvedPodUID) {
+	return map[kubetypes.ResolvedPodUID]kubetypes.MirrorPodUID{}, map[kubetypes.MirrorPodUID]kubetypes.ResolvedPodUID{}
+}
+
+// podSafety is the pod worker's answer to whether the pod may still have
+// running containers.
+type podSafety struct{ s *sim }
+
+func (p podSafety) PodCouldHaveRunningContainers(*v1.Pod) bool {
+	p.s.mu.Lock()
+	defer p.s.mu.Unlock()
+	return !p.s.terminated
+}
+
+// startupLatency is the pod startup latency tracker (a metric): none.
+type startupLatency struct{}
+
+func (startupLatency) RecordStatusUpdated(*v1.Pod)     {}
+func (startupLatency) DeletePodStartupState(types.UID) {}
 
 // toEpoch moves a status's timestamps from the bubble's clock to the
 // scenario's (virtual time 0 is the pod's creation).
@@ -257,28 +227,4 @@ func (s *sim) toEpoch(st *v1.PodStatus) *v1.PodStatus {
 		}
 	}
 	return c
-}
-
-// statusProvider is the status manager as the prober manager sees it: the
-// pod's latest status, and the readiness and startup results it reports
-// (the next generated status carries them).
-type statusProvider struct {
-	status.Manager // nil: the prober uses only the methods below
-	s              *sim
-}
-
-func (p statusProvider) GetPodStatus(types.UID) (v1.PodStatus, bool) {
-	g := p.s.status
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	if g.last == nil {
-		return v1.PodStatus{}, false
-	}
-	return *g.last.DeepCopy(), true
-}
-
-func (p statusProvider) SetContainerReadiness(klog.Logger, types.UID, kubecontainer.ContainerID, bool) {
-}
-
-func (p statusProvider) SetContainerStartup(klog.Logger, types.UID, kubecontainer.ContainerID, bool) {
 }

@@ -3,6 +3,7 @@ package kubelet
 import (
 	"context"
 	"fmt"
+	v1 "k8s.io/api/core/v1"
 	"testing"
 	"time"
 
@@ -185,18 +186,36 @@ behaviour:
 }
 
 // TestDeterministic: the same scenario gives the same trace, however the
-// goroutines of the kubelet's code are scheduled.
+// goroutines of the kubelet's code are scheduled. Scenarios with a
+// readiness probe are left out: a prober worker whose ticker fires at the
+// instant a status generation asks for a manual readiness run picks one of
+// the two at random (the select in worker.go run), and what follows
+// differs (docs/upstream-differences.md).
 func TestDeterministic(t *testing.T) {
 	useTestBubbles(t)
-	for k := 0; k < 40; k++ {
+	n := 0
+	for k := 0; k < 80; k++ {
 		d := generated(1, k)
-		if Supported(d.Model()) != nil {
+		if Supported(d.Model()) != nil || hasReadinessProbe(d.Model()) {
 			continue
 		}
+		n++
 		a, err := New().Run(context.Background(), d.Model(), 20*time.Minute)
 		require.NoError(t, err)
 		b, err := New().Run(context.Background(), d.Model(), 20*time.Minute)
 		require.NoError(t, err)
 		require.Equal(t, a, b, "scenario %s", d.Metadata.Name)
 	}
+	require.Greater(t, n, 20, "too few scenarios without readiness probes")
+}
+
+func hasReadinessProbe(s *model.Scenario) bool {
+	for _, list := range [][]v1.Container{s.Pod.Spec.InitContainers, s.Pod.Spec.Containers} {
+		for i := range list {
+			if list[i].ReadinessProbe != nil {
+				return true
+			}
+		}
+	}
+	return false
 }
