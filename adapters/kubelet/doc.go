@@ -18,6 +18,7 @@
 //     when; back-off; StopContainer timeouts; the preStop hook's budget and
 //     the 2 s floor; sidecar termination order), the prober manager and its
 //     workers (initial delays, periods, thresholds, manual readiness runs),
+//     the status manager (SetPodStatus, SetContainerReadiness, TerminatePod),
 //     the API container statuses (convertStatusToAPIStatus), the pod phase
 //     (getPhase) and the pod conditions (pkg/kubelet/status/generate.go).
 //   - The adapter's: the pod worker (pkg/kubelet/pod_workers.go) that
@@ -28,8 +29,10 @@
 //     delete; and the container runtime, which is the CRI fake of
 //     k8s.io/cri-api with a recorder around it.
 //
-// Hook and probe handlers of every type are run as exec handlers, so that
-// the world decides their duration and answer through ExecSync. See
-// docs/upstream-differences.md for what that and the rest of the harness
-// leave out.
+// Hook and probe handlers (but tcpSocket hooks, which the kubelet fails
+// itself) are run as exec handlers, so that the world decides their
+// duration and answer through ExecSync. Goroutines of the kubelet's code
+// that would act at the same instant take turns in a fixed order (turn in
+// sim.go), so traces do not depend on the scheduler. See
+// docs/upstream-differences.md for what the harness leaves out.
 package kubelet

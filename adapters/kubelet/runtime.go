@@ -52,8 +52,6 @@ type instance struct {
 	// hook in flight (postStart or preStop) and its release.
 	hook     string
 	hookDone chan bool
-	// started hooks (by name) for this instance.
-	hooks map[string]bool
 }
 
 func newRuntime(s *sim) *criRuntime {
@@ -93,7 +91,7 @@ func (r *criRuntime) CreateContainer(ctx context.Context, sandbox string, cfg *r
 	if err != nil {
 		return id, err
 	}
-	in := &instance{id: id, name: cfg.Metadata.Name, attempt: int(cfg.Metadata.Attempt), exited: make(chan struct{}), hooks: map[string]bool{}}
+	in := &instance{id: id, name: cfg.Metadata.Name, attempt: int(cfg.Metadata.Attempt), exited: make(chan struct{})}
 	// Virtual time stands still within an instant, but the kubelet finds
 	// a container's latest instance by creation time: keep them apart by
 	// a nanosecond each, as a real runtime's clock would.
@@ -276,7 +274,6 @@ func (r *criRuntime) runHook(ctx context.Context, in *instance, hook string) err
 	}
 	in.hook = hook
 	in.hookDone = done
-	in.hooks[hook] = true
 	r.mu.Unlock()
 	r.sim.emit(model.Action{Kind: model.ActHookStarted, Container: in.name, Attempt: in.attempt, Hook: hook})
 	select {

@@ -77,7 +77,6 @@ type sim struct {
 	deleting    bool
 	apiGrace    int64 // the API server's deletion grace period
 	killGrace   int64 // the pod worker's effective grace period (0: none yet)
-	forced      bool
 	removed     bool
 	terminating bool
 	terminated  bool
@@ -473,9 +472,6 @@ func (s *sim) delete(in model.Input) {
 		s.pod.DeletionTimestamp = &ts
 	}
 	s.pod.DeletionGracePeriodSeconds = ptr.To(grace)
-	if force {
-		s.forced = true
-	}
 	terminated := s.terminated
 	// pod_workers.go: a shorter grace period cancels the termination in
 	// progress, which starts again with it.
