@@ -130,6 +130,10 @@ func (r *criRuntime) StartContainer(ctx context.Context, id string) error {
 // call can only bring the SIGKILL forward.
 func (r *criRuntime) StopContainer(ctx context.Context, id string, timeout int64) error {
 	r.sim.turn("stop/" + id)
+	if err := ctx.Err(); err != nil {
+		// A cancelled call never reaches the runtime.
+		return err
+	}
 	r.FakeRuntimeService.Lock()
 	r.FakeRuntimeService.Called = append(r.FakeRuntimeService.Called, "StopContainer")
 	r.FakeRuntimeService.Unlock()
@@ -266,6 +270,9 @@ const (
 
 func (r *criRuntime) runHook(ctx context.Context, in *instance, hook string) error {
 	r.sim.turn("hook/" + in.id)
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	done := make(chan bool, 1)
 	r.mu.Lock()
 	if !in.running {
@@ -285,6 +292,16 @@ func (r *criRuntime) runHook(ctx context.Context, in *instance, hook string) err
 	case <-in.exited:
 		return fmt.Errorf("container %s exited during its %s hook", in.name, hook)
 	case <-ctx.Done():
+		// The kubelet stopped waiting (its sync was cancelled).
+		r.mu.Lock()
+		waiting := in.hook == hook && in.hookDone == done
+		if waiting {
+			in.hook = ""
+		}
+		r.mu.Unlock()
+		if waiting {
+			r.sim.emit(model.Action{Kind: model.ActHookEnded, Container: in.name, Attempt: in.attempt, Hook: hook, Result: model.ResultAbandoned})
+		}
 		return ctx.Err()
 	case <-r.sim.quit:
 		return context.Canceled

@@ -81,6 +81,7 @@ type sim struct {
 	terminating bool
 	terminated  bool
 	killCancel  context.CancelFunc
+	syncCancel  context.CancelFunc // the SyncPod in progress
 	boNoted     map[string]time.Time
 	crashErr    error
 	ended       bool
@@ -311,6 +312,15 @@ loop:
 			if s.grantTurn() {
 				continue
 			}
+			s.mu.Lock()
+			removal := s.removePending && !s.removed
+			s.mu.Unlock()
+			if removal {
+				// The pod is terminated: its final status is written
+				// and the API object goes before the world moves again.
+				s.flush()
+				continue
+			}
 			if wi, ok := w.Next(); ok && wi.At <= s.now() {
 				w.Consume(wi)
 				s.apply(ctx, wi)
@@ -473,8 +483,12 @@ func (s *sim) delete(in model.Input) {
 	}
 	s.pod.DeletionGracePeriodSeconds = ptr.To(grace)
 	terminated := s.terminated
-	// pod_workers.go: a shorter grace period cancels the termination in
-	// progress, which starts again with it.
+	// pod_workers.go: becoming terminating cancels the sync in progress;
+	// a shorter grace period cancels the termination in progress, which
+	// starts again with it.
+	if first && s.syncCancel != nil {
+		s.syncCancel()
+	}
 	if s.killCancel != nil && s.effectiveGraceLocked() != s.killGrace {
 		s.killCancel()
 	}
@@ -641,7 +655,16 @@ func (s *sim) syncOnce(ctx context.Context) {
 		s.terminate(ctx, ps)
 		return
 	}
-	result := s.mgr.SyncPod(ctx, s.pod, ps, nil, s.backOff, false)
+	// pod_workers.go: a termination request cancels the sync in progress.
+	sctx, cancel := context.WithCancel(ctx)
+	s.mu.Lock()
+	s.syncCancel = cancel
+	s.mu.Unlock()
+	result := s.mgr.SyncPod(sctx, s.pod, ps, nil, s.backOff, false)
+	s.mu.Lock()
+	s.syncCancel = nil
+	s.mu.Unlock()
+	cancel()
 	s.status.reasons.Update(s.pod.UID, result)
 	for _, r := range result.SyncResults {
 		var be *kubecontainer.BackoffError
