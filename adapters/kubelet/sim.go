@@ -140,14 +140,21 @@ func (s *sim) emit(a model.Action) {
 	s.wake()
 }
 
-// emitStatus records a status at the current time, unless the API object
-// is gone: the status manager then has nowhere to write.
-func (s *sim) emitStatus(st *v1.PodStatus) {
+// insertStatus records a status at position pos of the trace, at time
+// at, unless the API object is gone: the status manager then has nowhere
+// to write.
+func (s *sim) insertStatus(pos int, at time.Duration, st *v1.PodStatus) {
 	s.mu.Lock()
-	gone := s.removed
-	s.mu.Unlock()
-	if !gone {
-		s.emit(model.Action{Kind: model.ActStatus, Status: st})
+	defer s.mu.Unlock()
+	if s.ended || s.removed {
+		return
+	}
+	pos = min(pos, len(s.acts))
+	s.acts = append(s.acts, model.Action{})
+	copy(s.acts[pos+1:], s.acts[pos:])
+	s.acts[pos] = model.Action{At: at, Kind: model.ActStatus, Status: st}
+	if pos < s.seen {
+		s.seen++
 	}
 }
 

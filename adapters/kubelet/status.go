@@ -53,6 +53,19 @@ type statusGen struct {
 
 	mu        sync.Mutex
 	published *v1.PodStatus // the last status in the trace (scenario clock)
+	// wrotePos and wroteAt: where in the trace, and when, the status
+	// manager's copy was last written.
+	wrotePos int
+	wroteAt  time.Duration
+}
+
+// wrote notes that the status manager's copy was just written: the
+// status, if it changed, goes at this point of the trace.
+func (g *statusGen) wrote() {
+	n := g.s.count()
+	g.mu.Lock()
+	g.wrotePos, g.wroteAt = n, g.s.now()
+	g.mu.Unlock()
 }
 
 func newStatusGen(s *sim) *statusGen {
@@ -90,6 +103,7 @@ func (g *statusGen) generate(ctx context.Context, ps *kubecontainer.PodStatus, p
 	st.Conditions = append(st.Conditions, status.GenerateContainersReadyCondition(pod, &old, allc, st.Phase))
 	st.Conditions = append(st.Conditions, v1.PodCondition{Type: v1.PodScheduled, Status: v1.ConditionTrue})
 	g.mgr.SetPodStatus(klog.FromContext(ctx), pod, *st)
+	g.wrote()
 	return st
 }
 
@@ -105,6 +119,7 @@ func (g *statusGen) probeUpdate(u proberesults.Update, readiness bool) {
 	} else {
 		g.mgr.SetContainerStartup(logger, u.PodUID, u.ContainerID, ok)
 	}
+	g.wrote()
 	g.s.kick()
 }
 
@@ -136,6 +151,7 @@ func (h runtimeHelper) OnPodSandboxReady(ctx context.Context, pod *v1.Pod) error
 		c.Conditions = append(c.Conditions, cond)
 	}
 	g.mgr.SetPodStatus(klog.FromContext(ctx), h.s.pod, *c)
+	g.wrote()
 	return nil
 }
 
@@ -143,12 +159,13 @@ func (h runtimeHelper) OnPodSandboxReady(ctx context.Context, pod *v1.Pod) error
 // a terminated state is marked failed, and the phase made terminal.
 func (g *statusGen) terminated() {
 	g.mgr.TerminatePod(klog.Background(), g.s.pod)
+	g.wrote()
 }
 
 // flush publishes the status manager's status if it changed. Only the
 // driver calls it, at the end of an instant's moves (every goroutine
-// blocked, nothing left to do), so each instant shows the last status
-// written in it, the same on every run.
+// blocked, nothing left to do): each instant shows the last status
+// written in it, where it was written.
 func (g *statusGen) flush() {
 	st, ok := g.mgr.GetPodStatus(g.s.pod.UID)
 	if !ok {
@@ -164,8 +181,12 @@ func (g *statusGen) flush() {
 		return
 	}
 	g.published = out
+	pos, at := g.wrotePos, g.wroteAt
 	g.mu.Unlock()
-	g.s.emitStatus(out)
+	// The status goes where it was written: it tells the state of that
+	// moment (a sync writes the status it generated at its start, before
+	// it starts containers).
+	g.s.insertStatus(pos, at, out)
 }
 
 // podManager is the kubelet's pod manager as the status manager sees it:
