@@ -64,6 +64,9 @@ func newRuntime(s *sim) *criRuntime {
 }
 
 func (r *criRuntime) RunPodSandbox(ctx context.Context, cfg *runtimeapi.PodSandboxConfig, handler string) (string, error) {
+	if err := ctx.Err(); err != nil {
+		return "", err
+	}
 	id, err := r.FakeRuntimeService.RunPodSandbox(ctx, cfg, handler)
 	if err == nil {
 		r.mu.Lock()
@@ -75,6 +78,10 @@ func (r *criRuntime) RunPodSandbox(ctx context.Context, cfg *runtimeapi.PodSandb
 }
 
 func (r *criRuntime) StopPodSandbox(ctx context.Context, id string) error {
+	if err := ctx.Err(); err != nil {
+		// A cancelled call never reaches the runtime.
+		return err
+	}
 	err := r.FakeRuntimeService.StopPodSandbox(ctx, id)
 	r.mu.Lock()
 	was := r.sandboxUp
@@ -87,6 +94,9 @@ func (r *criRuntime) StopPodSandbox(ctx context.Context, id string) error {
 }
 
 func (r *criRuntime) CreateContainer(ctx context.Context, sandbox string, cfg *runtimeapi.ContainerConfig, scfg *runtimeapi.PodSandboxConfig) (string, error) {
+	if err := ctx.Err(); err != nil {
+		return "", err
+	}
 	id, err := r.FakeRuntimeService.CreateContainer(ctx, sandbox, cfg, scfg)
 	if err != nil {
 		return id, err
@@ -110,6 +120,9 @@ func (r *criRuntime) CreateContainer(ctx context.Context, sandbox string, cfg *r
 }
 
 func (r *criRuntime) StartContainer(ctx context.Context, id string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	if err := r.FakeRuntimeService.StartContainer(ctx, id); err != nil {
 		return err
 	}
