@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	goruntime "runtime"
 	"runtime/debug"
 	"sort"
 	"sync"
@@ -358,11 +356,6 @@ loop:
 			t.Stop()
 			s.wake() // settle sees it
 		}
-	}
-	if os.Getenv("PODCONFORM_KUBELET_DEBUG") != "" {
-		buf := make([]byte, 1<<20)
-		n := goruntime.Stack(buf, true)
-		fmt.Fprintf(os.Stderr, "%s\n", buf[:n])
 	}
 	s.mu.Lock()
 	s.ended = true
