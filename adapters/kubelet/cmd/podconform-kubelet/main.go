@@ -22,9 +22,9 @@ import (
 )
 
 const usage = `podconform-kubelet runs podconform scenarios on the upstream kubelet's code
-(k8s.io/kubernetes ` + kubelet.UpstreamVersion + `): the runtime manager, the prober and the status
-generators, driven in-process against a recording fake CRI runtime, in
-virtual time.
+(k8s.io/kubernetes ` + kubelet.UpstreamVersion + `): the runtime manager, the prober, the status
+manager and the status generators, driven in-process against a recording
+fake CRI runtime, in virtual time.
 
 Usage:
   podconform-kubelet serve
