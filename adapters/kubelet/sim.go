@@ -298,15 +298,7 @@ loop:
 				// The prober's workers ask in the scheduler's order:
 				// answer by container and probe, so that every run
 				// answers alike.
-				min := 0
-				for i, b := range s.asks {
-					m := s.asks[min]
-					if b.in.name < m.in.name || b.in.name == m.in.name && b.probe < m.probe {
-						min = i
-					}
-				}
-				a = s.asks[min]
-				s.asks = append(s.asks[:min], s.asks[min+1:]...)
+				a = takeLeast(&s.asks, func(a *ask) string { return a.in.name + "/" + string(a.probe) })
 			}
 			s.mu.Unlock()
 			w.Observe(fresh)
@@ -402,17 +394,25 @@ func (s *sim) grantTurn() bool {
 		s.mu.Unlock()
 		return false
 	}
-	min := 0
-	for i, w := range s.turns {
-		if w.key < s.turns[min].key {
-			min = i
-		}
-	}
-	w := s.turns[min]
-	s.turns = append(s.turns[:min], s.turns[min+1:]...)
+	w := takeLeast(&s.turns, func(w *waiter) string { return w.key })
 	s.mu.Unlock()
 	close(w.go_)
 	return true
+}
+
+// takeLeast removes and returns the element of a non-empty list with the
+// least key.
+func takeLeast[T any](list *[]T, key func(T) string) T {
+	l := *list
+	min := 0
+	for i := range l {
+		if key(l[i]) < key(l[min]) {
+			min = i
+		}
+	}
+	x := l[min]
+	*list = append(l[:min], l[min+1:]...)
+	return x
 }
 
 // flush is the status manager writing to the API server, at the end of
@@ -561,8 +561,8 @@ func (s *sim) probe(ctx context.Context, in *instance, p model.ProbeType) error 
 }
 
 // watchResults is the kubelet's sync loop reading a probe result manager:
-// liveness and startup changes cause a sync; readiness changes reach the
-// status.
+// a liveness change causes a sync; a readiness or startup change reaches
+// the status manager, then causes a sync (probeUpdate).
 func (s *sim) watchResults(m proberesults.Manager, kind model.ProbeType) {
 	for {
 		select {

@@ -50,3 +50,10 @@ func wantsHelp(args []string) bool {
 	}
 	return false
 }
+
+// flagSet says whether flag name was given on the command line.
+func flagSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
+}

@@ -297,10 +297,3 @@ func printSummary(w io.Writer, s *runner.Summary, out string) {
 		fmt.Fprintln(w, "conformant")
 	}
 }
-
-// flagSet says whether flag name was given on the command line.
-func flagSet(fs *flag.FlagSet, name string) bool {
-	set := false
-	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
-	return set
-}
