@@ -1175,8 +1175,8 @@ var facts = map[string][]fact{
 	},
 	"examples/goproxy.yaml": {
 		{
-			what:   "not Ready before the 15s initial delay, Ready from 15s, never restarted",
-			source: "container_probe.go \"with readiness probe should not be ready before initial delay and never restart\" [Conformance]; SEMANTICS.md section 5",
+			what:   "not Ready before the 15s initial delay, Ready from the first tick after it (20s), never restarted",
+			source: "container_probe.go \"with readiness probe should not be ready before initial delay and never restart\" [Conformance]; SEMANTICS.md section 5; pkg/kubelet/prober/worker.go (the ticker runs from the pod's admission)",
 			check: func(t tb, r *run) {
 				st := r.statusAt(t, 14*time.Second)
 				wantPhase(t, st, v1.PodRunning)
@@ -1192,8 +1192,8 @@ var facts = map[string][]fact{
 				if readyAt-started < 15*time.Second {
 					t.Errorf("Ready at %v, %v after the container started; want at least the 15s initial delay", readyAt, readyAt-started)
 				}
-				if readyAt != 15*time.Second {
-					t.Errorf("Ready at %v, want 15s (first readiness probe)", readyAt)
+				if readyAt != 20*time.Second {
+					t.Errorf("Ready at %v, want 20s (the worker's first tick after the initial delay)", readyAt)
 				}
 				if cs.RestartCount != 0 || len(r.of(model.ActStopSignal, "")) != 0 {
 					t.Errorf("restartCount %d, %d stop signals; want none", cs.RestartCount, len(r.of(model.ActStopSignal, "")))

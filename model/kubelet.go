@@ -37,15 +37,19 @@ const (
 	resFailure int8 = -1
 )
 
-// probeState mirrors one prober worker (pkg/kubelet/prober/worker.go).
+// probeState mirrors one prober worker (pkg/kubelet/prober/worker.go) and
+// its entry in the results manager (see prober.go).
 type probeState struct {
-	spec    *v1.Probe
-	active  bool // the worker probes this instance
-	pending bool // a probe was asked at nextDue and awaits the world's answer
-	nextDue time.Duration
-	last    bool // last raw answer
-	run     int32
-	result  int8 // the results manager's value
+	spec     *v1.Probe
+	alive    bool          // the worker runs
+	pending  bool          // a probe was asked now and awaits the world's answer
+	onHold   bool          // a result was set that ends this instance's probing
+	nextTick time.Duration // the worker's ticker
+	seen     int           // the instance the worker follows (noResult: none)
+	last     bool          // last raw answer
+	run      int32         // answers equal to last in a row (across instances, as upstream)
+	resInst  int           // the instance the results manager's entry is for (noResult: none)
+	result   int8          // the results manager's value
 }
 
 // kill stages (killContainer in kuberuntime_container.go).
@@ -119,29 +123,6 @@ type cstate struct {
 
 func (c *cstate) exited() bool { return c.instances > 0 && !c.running }
 
-// started mirrors prober_manager UpdatePodStatus: running, and the startup
-// probe (if any) succeeded. A container still in postStart is not yet
-// reported running.
-func (c *cstate) started() bool {
-	if !c.running || !c.visible {
-		return false
-	}
-	if c.probes[pStartup].spec != nil {
-		return c.probes[pStartup].result == resSuccess
-	}
-	return true
-}
-
-func (c *cstate) ready() bool {
-	if !c.started() {
-		return false
-	}
-	if c.probes[pReadiness].spec != nil {
-		return c.probes[pReadiness].result == resSuccess
-	}
-	return true
-}
-
 // op is one step of a SyncPod plan.
 type opKind uint8
 
@@ -198,6 +179,7 @@ type Model struct {
 	block   uint8
 	blockC  int
 	planDid bool // the current plan started or killed something
+	syncEnd bool // the plan is done; the sync's closing status generation is due
 
 	returned bool // m.out was handed out and may be cleared
 
@@ -205,6 +187,8 @@ type Model struct {
 	mutation      Mutation // non-zero only in the self-test's mutants
 	seq, pubSeq   uint64   // actions emitted, and as of the last publish
 	proberChanged bool     // a readiness or startup result changed since the last publish
+	shown         []shownState  // what the last published status shows (prober.go)
+	resyncAt      time.Duration // the pod worker's next periodic sync
 	appOrder      []int    // app containers' indices in m.ctrs, sorted by name
 	startTime     *metav1.Time
 	status        v1.PodStatus
@@ -279,6 +263,9 @@ func NewMutant(s *Scenario, mut Mutation) (*Model, error) {
 		if k == kindInit {
 			x.probes = [nProbes]probeState{}
 		}
+		for p := range x.probes {
+			x.probes[p].seen, x.probes[p].resInst = noResult, noResult
+		}
 		m.ctrs = append(m.ctrs, x)
 		return nil
 	}
@@ -305,6 +292,8 @@ func NewMutant(s *Scenario, mut Mutation) (*Model, error) {
 	// runs.
 	m.sandbox = true
 	m.emit(Action{Kind: ActSandboxCreated})
+	m.startWorkers()
+	m.resyncAt = resyncInterval
 	m.dirty = true
 	m.settle()
 	if err := m.advance(m.now); err != nil {
@@ -466,22 +455,23 @@ func (m *Model) NextTimer() (time.Duration, bool) {
 	}
 	for i := range m.ctrs {
 		c := &m.ctrs[i]
-		if c.running {
-			for p := 0; p < nProbes; p++ {
-				ps := &c.probes[p]
-				if ps.pending {
-					consider(m.now)
-				} else if ps.active {
-					consider(ps.nextDue)
-				}
+		for p := 0; p < nProbes; p++ {
+			ps := &c.probes[p]
+			if ps.pending {
+				consider(m.now)
+			} else if ps.alive {
+				consider(ps.nextTick)
 			}
-			if c.kill.stage != stNone {
-				consider(c.kill.deadline)
-			}
+		}
+		if c.running && c.kill.stage != stNone {
+			consider(c.kill.deadline)
 		}
 		if c.boTimer && !m.deleting && m.terminalPhase == "" {
 			consider(c.boUntil)
 		}
+	}
+	if m.resyncDue() {
+		consider(m.resyncAt)
 	}
 	if ok && best < m.now {
 		best = m.now
@@ -489,21 +479,41 @@ func (m *Model) NextTimer() (time.Duration, bool) {
 	return best, ok
 }
 
-// fireTimers handles every timer due at m.now.
+// resyncDue reports whether the periodic sync can make a difference: it
+// generates the status, which asks readiness workers for manual runs.
+func (m *Model) resyncDue() bool {
+	if m.terminated {
+		return false
+	}
+	for i := range m.ctrs {
+		if m.ctrs[i].probes[pReadiness].alive {
+			return true
+		}
+	}
+	return false
+}
+
+// fireTimers handles every timer due at m.now: kill deadlines first (a
+// SIGKILL lands before a prober reads the status), then the probers'
+// ticks, then the pod worker's.
 func (m *Model) fireTimers() {
 	for i := range m.ctrs {
 		c := &m.ctrs[i]
-		if c.running {
-			for p := 0; p < nProbes; p++ {
-				ps := &c.probes[p]
-				if ps.active && !ps.pending && ps.nextDue <= m.now {
-					ps.pending = true
-				}
-			}
-			if c.kill.stage != stNone && c.kill.deadline <= m.now {
-				m.killDeadline(i)
-			}
+		if c.running && c.kill.stage != stNone && c.kill.deadline <= m.now {
+			m.killDeadline(i)
 		}
+	}
+	m.proberTick()
+	if m.resyncAt <= m.now {
+		for m.resyncAt <= m.now {
+			m.resyncAt += resyncInterval
+		}
+		if m.resyncDue() {
+			m.dirty = true
+		}
+	}
+	for i := range m.ctrs {
+		c := &m.ctrs[i]
 		if c.boTimer && c.boUntil <= m.now {
 			// The back-off ended: the kubelet's next sync retries the start.
 			c.boTimer = false
@@ -591,7 +601,7 @@ func (m *Model) exit(i int, code int32, reason string) {
 	c.cur = termination{set: true, exitCode: code, reason: reason, startedAt: c.startedAt, finishedAt: m.now, attempt: c.instances - 1, id: c.curID}
 	c.boNoted = false
 	for p := range c.probes {
-		c.probes[p].active, c.probes[p].pending = false, false
+		c.probes[p].pending = false
 	}
 	if c.inPostStart {
 		// The hook runs in a container that is gone: it fails.
@@ -637,49 +647,7 @@ func (m *Model) inProbe(in Input) error {
 	if in.Success {
 		r.Result = ResultSuccess
 	}
-	// worker.go doProbe: count runs of equal answers against the thresholds.
-	if ps.run > 0 && ps.last == in.Success {
-		ps.run++
-	} else {
-		ps.last, ps.run = in.Success, 1
-	}
-	period := time.Duration(probePeriod(ps.spec)) * time.Second
-	ps.nextDue = m.now + period
-	ft := probeFailureThreshold(ps.spec)
-	if p == pLiveness && m.mut(MutLivenessEarly) && ft > 1 {
-		ft--
-	}
-	if (!in.Success && ps.run < ft) || (in.Success && ps.run < probeSuccessThreshold(ps.spec)) {
-		return nil
-	}
-	res := resFailure
-	if in.Success {
-		res = resSuccess
-	}
-	changed := ps.result != res
-	ps.result = res
-	switch p {
-	case pStartup:
-		if res == resSuccess {
-			// Started: the startup worker stops; liveness and readiness begin.
-			ps.active = false
-			for _, q := range [...]int{pLiveness, pReadiness} {
-				m.activateProbe(c, q)
-			}
-		} else {
-			ps.active, ps.run = false, 0 // on hold until a new instance
-		}
-	case pLiveness:
-		if res == resFailure {
-			ps.active, ps.run = false, 0
-		}
-	}
-	if changed {
-		m.dirty = true
-		if p != pLiveness {
-			m.proberChanged = true
-		}
-	}
+	m.answered(i, p, in.Success)
 	return nil
 }
 
@@ -755,14 +723,17 @@ func (m *Model) inDelete(grace int64, force bool) error {
 		m.removed = true
 		m.emit(Action{Kind: ActPodRemoved})
 	}
-	// Liveness and startup probes stop during termination; readiness goes on.
 	for i := range m.ctrs {
-		c := &m.ctrs[i]
-		c.probes[pLiveness].active, c.probes[pLiveness].pending = false, false
-		c.probes[pStartup].active, c.probes[pStartup].pending = false, false
-		c.boTimer = false
+		m.ctrs[i].boTimer = false
 	}
 	if first {
+		// The pod worker's sync in progress is cancelled (and ends with
+		// its status generation); the termination is a new sync.
+		if !m.idle() {
+			m.generated()
+		}
+		m.generated()
+		m.stopLivenessAndStartup()
 		m.startTermination()
 	} else {
 		for i := range m.ctrs {
@@ -789,8 +760,15 @@ func (m *Model) settle() {
 		m.publish()
 	}
 	for guard := 0; guard < 64; guard++ {
-		if m.block != blockNone {
+		if m.block != blockNone || m.pendingProbe() >= 0 {
+			// Blocked, or the world answers the probes asked now first.
 			break
+		}
+		if m.syncEnd {
+			// The sync ends with a status generation.
+			m.syncEnd = false
+			m.generated()
+			continue
 		}
 		if m.plan != nil {
 			m.runPlan()
@@ -812,17 +790,21 @@ func (m *Model) settle() {
 }
 
 // idle reports whether the pod worker is between syncs.
-func (m *Model) idle() bool { return m.block == blockNone && m.plan == nil }
+func (m *Model) idle() bool { return m.block == blockNone && m.plan == nil && !m.syncEnd }
 
 // sync is one pod sync: syncPod's decisions, or termination.
 func (m *Model) sync() {
 	if m.removed && !m.anyRunning() && m.block == blockNone {
 		return
 	}
+	if !m.terminated {
+		m.generated() // generateAPIPodStatus at the start of the sync
+	}
 	if m.deleting || m.terminalPhase != "" {
 		// The pod worker terminates a deleted or terminal pod
 		// (SyncTerminatingPod): it kills what still runs and stops the
 		// sandbox; then the pod is terminal (podIsTerminal).
+		m.stopLivenessAndStartup()
 		if m.anyRunning() {
 			m.startTermination()
 		} else {
@@ -840,6 +822,9 @@ func (m *Model) sync() {
 		return
 	}
 	m.plan = m.computePodActions()
+	if m.plan == nil {
+		m.plan = []op{} // in progress until runPlan ends it
+	}
 	m.planPos, m.planDid = 0, false
 	m.runPlan()
 }
@@ -902,7 +887,11 @@ func (m *Model) computePodActions() []op {
 			if sidecar {
 				gated := false
 				if c.probes[pStartup].spec != nil {
-					switch c.probes[pStartup].result {
+					r, found := c.result(pStartup)
+					if !found {
+						r = resUnknown
+					}
+					switch r {
 					case resUnknown:
 						gated = !m.mut(MutNoSidecarGating)
 					case resFailure:
@@ -917,7 +906,7 @@ func (m *Model) computePodActions() []op {
 					} else if !isPrev {
 						initStart = append(initStart, snap(i+1))
 					}
-					if c.probes[pLiveness].spec != nil && c.probes[pLiveness].result == resFailure {
+					if r, ok := c.result(pLiveness); ok && r == resFailure {
 						kills = append(kills, op{kind: opKill, c: i, reason: reasonLiveness})
 						initStart = append(initStart, snap(i))
 					}
@@ -962,9 +951,9 @@ func (m *Model) computePodActions() []op {
 		}
 		var reason killReason
 		switch {
-		case c.probes[pLiveness].spec != nil && c.probes[pLiveness].result == resFailure:
+		case c.hasResult(pLiveness, resFailure):
 			reason = reasonLiveness
-		case c.probes[pStartup].spec != nil && c.probes[pStartup].result == resFailure:
+		case c.hasResult(pStartup, resFailure):
 			reason = reasonStartup
 		default:
 			keep++
@@ -1023,6 +1012,7 @@ func (m *Model) runPlan() {
 				// The runtime reports what the sync did; the next sync sees it.
 				m.dirty = true
 			}
+			m.syncEnd = true // and the status after it
 			return
 		}
 		o := m.plan[m.planPos]
@@ -1046,6 +1036,7 @@ func (m *Model) runPlan() {
 				if m.planDid {
 					m.dirty = true
 				}
+				m.syncEnd = true
 				return
 			}
 		case opKillPod:
@@ -1132,10 +1123,6 @@ func (m *Model) start(o op) bool {
 	c.curID = "podconform://" + c.name + "/" + strconv.Itoa(c.instances-1)
 	c.running, c.visible, c.startedAt = true, false, m.now
 	c.kill = killProc{}
-	for p := range c.probes {
-		ps := &c.probes[p]
-		*ps = probeState{spec: ps.spec}
-	}
 	m.emitC(ActContainerCreated, c)
 	m.emitC(ActContainerStarted, c)
 	if c.spec.Lifecycle != nil && c.spec.Lifecycle.PostStart != nil {
@@ -1169,44 +1156,10 @@ func (m *Model) postStartEnded(i int, ok bool) {
 	}
 }
 
-// becameVisible: the kubelet reports the instance running; its probe
-// workers begin (startup first; liveness and readiness after it).
+// becameVisible: the kubelet reports the instance running (its postStart
+// hook is done).
 func (m *Model) becameVisible(c *cstate) {
 	c.visible = true
-	if c.probes[pStartup].spec != nil {
-		m.activateProbe(c, pStartup)
-		if m.mut(MutReadinessBeforeStartup) {
-			m.activateProbe(c, pReadiness)
-		}
-		return
-	}
-	m.activateProbe(c, pLiveness)
-	m.activateProbe(c, pReadiness)
-}
-
-func (m *Model) activateProbe(c *cstate, p int) {
-	ps := &c.probes[p]
-	if ps.spec == nil || !c.running {
-		return
-	}
-	if m.deleting && p != pReadiness {
-		return
-	}
-	ps.active = true
-	first := c.startedAt + time.Duration(ps.spec.InitialDelaySeconds)*time.Second
-	if first < m.now {
-		first = m.now
-	}
-	ps.nextDue = first
-	if p == pLiveness {
-		ps.result = resSuccess // the liveness results manager starts at Success
-	}
-	if p == pReadiness {
-		ps.result = resFailure
-		if m.mut(MutReadyAtStart) {
-			ps.result = resSuccess
-		}
-	}
 }
 
 func probePeriod(p *v1.Probe) int32 {
@@ -1246,7 +1199,7 @@ func ProbeTimeoutSeconds(p *v1.Probe) int32 {
 // terminationOrdering), within one grace budget, and blocks the worker
 // until all are gone.
 func (m *Model) startTermination() {
-	m.plan, m.planPos = nil, 0
+	m.plan, m.planPos, m.syncEnd = nil, 0, false
 	if m.block == blockPostStart {
 		c := &m.ctrs[m.blockC]
 		if c.inPostStart {
@@ -1332,9 +1285,6 @@ func (m *Model) startTermination() {
 func (m *Model) startKill(i int, grace int64, ordered bool, prereqs []int) {
 	c := &m.ctrs[i]
 	c.kill = killProc{ordered: ordered, prereqs: prereqs}
-	// Liveness and startup stop once a kill starts (worker onHold).
-	c.probes[pLiveness].active, c.probes[pLiveness].pending = false, false
-	c.probes[pStartup].active, c.probes[pStartup].pending = false, false
 	if c.spec.Lifecycle != nil && c.spec.Lifecycle.PreStop != nil && grace > 0 {
 		k := &c.kill
 		k.stage, k.grace, k.stageStart = stPreStop, grace, m.now
@@ -1479,6 +1429,7 @@ func (m *Model) finishTermination() {
 		return
 	}
 	m.terminated = true
+	m.removeWorkers()
 	m.seq++ // the phase may change with no action
 	if m.sandbox {
 		m.sandbox = false

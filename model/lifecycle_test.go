@@ -133,15 +133,17 @@ func TestStartupProbe(t *testing.T) {
 	for _, r := range of(acts, model.ActProbeResult, "a") {
 		if r.Probe != model.Startup {
 			require.Equal(t, 1, r.Attempt, "liveness/readiness only after startup succeeded")
-			require.GreaterOrEqual(t, r.At, 40*time.Second)
+			require.GreaterOrEqual(t, r.At, 50*time.Second)
 		}
 	}
-	// Attempt 0: startup fails at 0, 10, 20 → killed at 20 → restarted at once.
-	require.Equal(t, 20*time.Second, of(acts, model.ActStopSignal, "a")[0].At)
+	// The worker's ticker runs from the pod's admission; at 0 no status
+	// shows the container yet. Attempt 0: startup fails at 10, 20, 30 →
+	// killed at 30 → restarted at once.
+	require.Equal(t, 30*time.Second, of(acts, model.ActStopSignal, "a")[0].At)
 	st := starts(acts, "a")
-	require.Equal(t, []time.Duration{0, 20 * time.Second}, st)
-	// Attempt 1 started at 20: startup probes at 20 and 30 fail (two, below
-	// the threshold); at 40 (age 20 ≥ 15) it succeeds.
+	require.Equal(t, []time.Duration{0, 30 * time.Second}, st)
+	// Attempt 1 started at 30: the startup probe at 40 fails (below the
+	// threshold); at 50 (age 20 ≥ 15) it succeeds.
 	cs := lastStatus(acts).ContainerStatuses[0]
 	require.True(t, *cs.Started)
 	require.True(t, cs.Ready)

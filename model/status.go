@@ -53,6 +53,7 @@ func (m *Model) publish() {
 		return
 	}
 	m.status, m.hasStatus = *st, true
+	m.record()
 	if !m.removed {
 		m.emit(Action{Kind: ActStatus, Status: st})
 	}
@@ -149,7 +150,7 @@ func (m *Model) containerStatus(c *cstate, defaultReason string, sl *slab) v1.Co
 	if c.kind == kindInit {
 		cs.Ready = c.exited() && c.cur.exitCode == 0
 	} else {
-		cs.Ready = started && (c.probes[pReadiness].spec == nil || c.probes[pReadiness].result == resSuccess)
+		cs.Ready = c.ready()
 	}
 	cs.Started = boolp(started)
 	return cs

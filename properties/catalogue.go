@@ -82,7 +82,7 @@ var catalogue = []Property{
 	probePeriod().needs(ObsActions | ObsProbes),
 	noProbeAfterExit().needs(ObsActions | ObsProbes),
 	// The startup success is per instance (actions).
-	startupGatesLivenessReadiness().needs(ObsActions | ObsProbes),
+	startupGatesLivenessReadiness().needs(ObsActions | ObsProbes | ObsRequests),
 	// About deletion (requests); a kill seen only at its stop signal
 	// (without hooks) is seen late, which is lenient.
 	probesStopOnTermination().needs(ObsActions | ObsProbes | ObsRequests),
@@ -91,7 +91,7 @@ var catalogue = []Property{
 	livenessFailureThreshold().needs(ObsActions | ObsHooks | ObsProbes | ObsRequests).exactTiming(),
 	startupFailureThreshold().needs(ObsActions | ObsHooks | ObsProbes | ObsRequests).exactTiming(),
 	// ready = started (hooks, probes) and the replayed readiness (probes).
-	readinessThresholds().needs(ObsActions | ObsHooks | ObsProbes | ObsContainerStatuses),
+	readinessThresholds().needs(ObsActions | ObsHooks | ObsProbes | ObsRequests | ObsContainerStatuses | ObsPhase),
 
 	// hooks
 
@@ -155,7 +155,7 @@ var catalogue = []Property{
 	readyImpliesStarted().needs(ObsContainerStatuses),
 	readyImpliesRunning().needs(ObsContainerStatuses),
 	// started = running, postStart done (hooks), startup success (probes).
-	startedFlag().needs(ObsActions | ObsHooks | ObsProbes | ObsContainerStatuses),
+	startedFlag().needs(ObsActions | ObsHooks | ObsProbes | ObsRequests | ObsContainerStatuses),
 	// The condition is derived from the container statuses, the phase and
 	// the previous conditions; True before an app started needs the
 	// sidecars started (probes; without hooks "started" is only wider), and
@@ -164,7 +164,7 @@ var catalogue = []Property{
 	// The conditions are derived from the container statuses and the
 	// phase; ContainersReady True needs every container ready by its
 	// readiness results (probes; without hooks "ready" is only wider).
-	containersReadyCondition().needs(ObsActions | ObsProbes | ObsContainerStatuses | ObsPhase | ObsConditions),
+	containersReadyCondition().needs(ObsActions | ObsHooks | ObsProbes | ObsRequests | ObsContainerStatuses | ObsPhase | ObsConditions),
 	// kubectl (implying every status part); Terminating once deleted
 	// (requests); CrashLoopBackOff needs a BackOff (backoff) since the
 	// container's last exit: without actions any earlier BackOff counts,

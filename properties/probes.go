@@ -16,7 +16,7 @@ func probePeriod() Property {
 	return def("probe-period",
 		"probes run only if declared, first after initialDelaySeconds, then at least periodSeconds apart",
 		`SEMANTICS.md §5: "Parameters and defaults: initialDelaySeconds 0, periodSeconds 10 (min 1), timeoutSeconds 1, successThreshold 1 (must be 1 for liveness and startup), failureThreshold 3."`,
-		"A ProbeResult must be for a probe the container declares (regular init containers have none). For one instance and one probe, the first result must come at least initialDelaySeconds after the instance started, and consecutive results at least periodSeconds apart (default 10 s). A prober that ignores the initial delay or probes too often breaks it.",
+		"A ProbeResult must be for a probe the container declares (regular init containers have none). For one instance and one probe, the first result must come at least initialDelaySeconds after the instance started, and consecutive results at least periodSeconds apart (default 10 s), except readiness results while the container is not ready: every status generation asks the readiness worker of a started container that is not ready for a manual run (prober_manager.go UpdatePodStatus). A prober that ignores the initial delay or probes a ready or live container too often breaks it.",
 		func(t *tracker) rule { return &probePeriodRule{t: t} })
 }
 
@@ -50,6 +50,12 @@ func (r *probePeriodRule) before(_ int, a *model.Action) string {
 		if first := c.startedAt + sec(int64(spec.InitialDelaySeconds)); a.At < first {
 			return sprintf("first %s probe of %s#%d at %v, before initialDelaySeconds (%ds) after its start at %v", a.Probe, a.Container, a.Attempt, a.At, spec.InitialDelaySeconds, c.startedAt)
 		}
+		return ""
+	}
+	if p == pReadiness && !c.rdyOK {
+		// A status generation asks the readiness worker of a container
+		// that is not ready for a manual run at once
+		// (prober_manager.go UpdatePodStatus).
 		return ""
 	}
 	if gap := a.At - c.probeAt[p]; gap < periodOf(spec) {
@@ -98,7 +104,7 @@ func startupGatesLivenessReadiness() Property {
 	return def("startup-gates-liveness-readiness",
 		"no liveness or readiness result before the instance's startup probe succeeded",
 		`SEMANTICS.md §5: "With one, liveness and readiness do not run until the startup probe succeeds once; failureThreshold consecutive failures kill the container"`,
-		"For a container with a startup probe, no liveness or readiness ProbeResult may come for an instance before a startup success of that instance, and no startup result may come after it (the startup worker stops once it succeeds). A slow-starting container killed by its liveness probe during start-up is the bug startup probes exist to prevent.",
+		"For a container with a startup probe, no liveness or readiness ProbeResult may come for an instance before a startup success of that instance, and no startup result may come after it (the startup worker stops once it succeeds). Once the pod terminates, the startup worker is stopped and its result removed, and the kubelet then counts the container as started (prober_manager.go isContainerStarted), so readiness may run. A slow-starting container killed by its liveness probe during start-up is the bug startup probes exist to prevent.",
 		func(t *tracker) rule { return &startupGatesRule{t: t} })
 }
 
@@ -119,7 +125,7 @@ func (r *startupGatesRule) before(_ int, a *model.Action) string {
 	c := &t.c[i]
 	switch a.Probe {
 	case model.Liveness, model.Readiness:
-		if !c.startupOK {
+		if !c.startupOK && !t.deleted && !t.ending {
 			return sprintf("%s probe of %s#%d at %v before its startup probe succeeded", a.Probe, a.Container, a.Attempt, a.At)
 		}
 	case model.Startup:
@@ -136,7 +142,7 @@ func probesStopOnTermination() Property {
 	return def("probes-stop-on-termination",
 		"no liveness or startup probe once the pod is deleted or the instance is being killed",
 		`SEMANTICS.md §5: "During termination liveness and startup probes stop; readiness keeps running (a regression that stopped it was fixed upstream)."`,
-		"After a DeleteRequested, and after the kill of an instance began (its preStop or stop signal), no liveness or startup ProbeResult may come for it: a liveness failure during termination must not start a second kill. Readiness results may continue.",
+		"After a DeleteRequested, and after the kill of an instance began (its preStop or stop signal), no liveness or startup ProbeResult may come for it: a liveness failure during termination must not start a second kill. Readiness results may continue. One exception follows the code: while a sidecar of a pod that was not deleted is killed, its liveness and startup probes go on (StopLivenessAndStartup stops only the app containers' workers).",
 		func(t *tracker) rule { return &probesStopRule{t: t} })
 }
 
@@ -157,7 +163,10 @@ func (r *probesStopRule) before(_ int, a *model.Action) string {
 	if t.deleted {
 		return sprintf("%s probe of %s#%d at %v after the pod was deleted at %v", a.Probe, a.Container, a.Attempt, a.At, t.delAt)
 	}
-	if c := &t.c[i]; c.killing {
+	if c := &t.c[i]; c.killing && t.pi.kinds[i] != kindSidecar {
+		// A sidecar's liveness and startup workers go on while it is
+		// killed, unless the pod was deleted: StopLivenessAndStartup stops
+		// only the app containers' (prober_manager.go).
 		return sprintf("%s probe of %s#%d at %v after its kill began at %v", a.Probe, a.Container, a.Attempt, a.At, c.killAt)
 	}
 	return ""
@@ -314,7 +323,7 @@ func (r *probeKillRule) after(_ int, a *model.Action) string {
 		return ""
 	}
 	c := &t.c[i]
-	if c.due[r.p] && c.dueAt[r.p] == a.At && c.fails[r.p] == failureThreshold(t.pi.probes[i][r.p]) && !t.deleted {
+	if c.due[r.p] && c.dueAt[r.p] == a.At && c.fails[r.p] == 0 && !t.deleted {
 		r.due = append(r.due, deferred{i: i, at: a.At, attempt: c.starts - 1, busy: t.busy()})
 	}
 	return ""
@@ -360,7 +369,7 @@ func (r *readinessRule) check(a *model.Action, sts []v1.ContainerStatus, base in
 			continue
 		}
 		want := t.ready(i)
-		if cs.Ready == want {
+		if cs.Ready == want || t.readyUnsure(i) {
 			continue
 		}
 		c := &t.c[i]

@@ -240,7 +240,7 @@ func startedFlag() Property {
 	return def("started-flag",
 		"started is true exactly when running, postStart done and the startup probe succeeded",
 		`SEMANTICS.md §5: "No startup probe: the container is `+"`started`"+` when running." and §6: "postStart runs right after the container starts; the kubelet waits for it: the container is not counted as started, and the next container is not started, until it returns."`,
-		"In every Status, each container's started flag must equal what the trace shows: its current instance runs, its postStart hook (if any) has returned, and its startup probe (if any) has succeeded for this instance. A container counted as started during postStart, or before its startup probe passed, breaks it.",
+		"In every Status, each container's started flag must equal what the trace shows: its current instance runs, its postStart hook (if any) has returned, and its startup probe (if any) has succeeded for this instance. Once the pod terminates, a container whose startup probe has not passed may show either value: the prober stops the startup worker and, with no worker and no result, the kubelet counts the container as started (prober_manager.go isContainerStarted). A container counted as started during postStart, or before its startup probe passed, breaks it.",
 		func(t *tracker) rule { return &startedFlagRule{t: t} })
 }
 
@@ -260,7 +260,7 @@ func (r *startedFlagRule) after(_ int, a *model.Action) string {
 
 func (r *startedFlagRule) check(i int, cs *v1.ContainerStatus) string {
 	got := cs.Started != nil && *cs.Started
-	if want := r.t.started(i); got != want {
+	if want := r.t.started(i); got != want && !r.t.startedUnsure(i) {
 		c := &r.t.c[i]
 		return sprintf("status at %v: %s started=%v, but the trace shows running=%v, postStart done=%v, startup success=%v", r.at, cs.Name, got, c.running, c.psDone, c.startupOK)
 	}
@@ -395,7 +395,7 @@ func (r *initializedRule) before(_ int, a *model.Action) string {
 				return sprintf("status at %v: Initialized is True, but no app container has started and init container %s has not completed", a.At, t.pi.names[j])
 			}
 		case kindSidecar:
-			if !t.started(j) {
+			if !t.started(j) && !t.startedUnsure(j) {
 				return sprintf("status at %v: Initialized is True, but no app container has started and sidecar %s is not started", a.At, t.pi.names[j])
 			}
 		}
@@ -452,7 +452,7 @@ func (r *containersReadyRule) after(_ int, a *model.Action) string {
 	}
 	if cr.Status == v1.ConditionTrue {
 		for i := range t.c {
-			if t.pi.kinds[i] != kindInit && !t.ready(i) {
+			if t.pi.kinds[i] != kindInit && !t.ready(i) && !t.readyUnsure(i) {
 				return sprintf("status at %v: ContainersReady is True, but %s is not ready by its trace (started=%v)", a.At, t.pi.names[i], t.started(i))
 			}
 		}

@@ -353,7 +353,7 @@ type cst struct {
 	dueAtExit                bool  // the last exited instance had a probe kill due but not begun
 
 	startupOK      bool
-	fails          [nProbes]int32 // consecutive failures (startup, liveness)
+	fails          [nProbes]int32 // consecutive failures (startup, liveness), across instances
 	due            [nProbes]bool  // failureThreshold reached
 	dueAt          [nProbes]time.Duration
 	rdyRun         int32
@@ -414,6 +414,28 @@ func newTracker(ctx *Context) *tracker {
 func (t *tracker) started(i int) bool {
 	c := &t.c[i]
 	return c.running && c.psDone && (t.pi.probes[i][pStartup] == nil || c.startupOK)
+}
+
+// startedUnsure reports whether the started flag of container i may be
+// either value: once the pod terminates, the prober stops the startup
+// workers (StopLivenessAndStartup, or a sidecar's worker on its next tick
+// after the deletion), and with no worker and no result the kubelet
+// counts a running container as started (prober_manager.go
+// isContainerStarted). The tick is not in the trace.
+func (t *tracker) startedUnsure(i int) bool {
+	c := &t.c[i]
+	return c.running && c.psDone && t.pi.probes[i][pStartup] != nil && !c.startupOK && (t.deleted || t.ending)
+}
+
+// readyUnsure reports whether the ready flag of container i may be either
+// value: its started flag is unsure, or the pod's phase is terminal, after
+// which the readiness worker stops on its next tick and, with no worker,
+// a running container counts as ready (UpdatePodStatus).
+func (t *tracker) readyUnsure(i int) bool {
+	if t.startedUnsure(i) {
+		return true
+	}
+	return t.c[i].running && t.pi.probes[i][pReadiness] != nil && t.terminal
 }
 
 // ready: started and readiness succeeded (or no readiness probe).
@@ -645,8 +667,11 @@ func (t *tracker) resetInstance(c *cst) {
 	c.preOpen, c.preRan = false, false
 	c.stopped, c.killing, c.reason = false, false, killNone
 	c.startupOK = false
-	c.fails, c.due = [nProbes]int32{}, [nProbes]bool{}
-	c.rdyRun, c.rdyLast, c.rdyOK = 0, false, false
+	// A prober worker's run of equal answers goes on across instances
+	// (worker.go resets it only when it sets a liveness failure or a
+	// startup result), so fails and rdyRun are not reset here.
+	c.due = [nProbes]bool{}
+	c.rdyOK = false
 	c.probeN = [nProbes]int32{}
 	c.ks = killSim{}
 	c.boSeen = false
@@ -887,6 +912,7 @@ func (t *tracker) onProbe(i int, a *model.Action) {
 		c.fails[p]++
 		if spec != nil && c.fails[p] >= failureThreshold(spec) && !c.due[p] {
 			c.due[p], c.dueAt[p] = true, a.At
+			c.fails[p] = 0 // the worker holds, and starts counting again
 		}
 	case pReadiness:
 		if c.rdyRun > 0 && c.rdyLast == ok {

@@ -271,6 +271,15 @@ func (r *criRuntime) ExecSync(ctx context.Context, id string, cmd []string, time
 	case hookCommand:
 		return nil, nil, r.runHook(ctx, in, cmd[1])
 	case probeCommand:
+		r.mu.Lock()
+		running := in.running
+		r.mu.Unlock()
+		if !running {
+			// A status the worker read is behind the runtime: a CRI
+			// runtime refuses to exec in a container that has exited,
+			// and the worker drops the error.
+			return nil, nil, fmt.Errorf("container %s is not running", in.name)
+		}
 		return nil, nil, r.sim.probe(ctx, in, model.ProbeType(cmd[1]))
 	}
 	return nil, nil, fmt.Errorf("exec of %q is not a podconform handler", strings.Join(cmd, " "))

@@ -229,7 +229,7 @@ func (s *sim) setup(ctx context.Context) error {
 	}
 	s.mgr = mgr
 	s.status = newStatusGen(s)
-	s.prober = prober.NewManager(s.status.mgr, s.liveness, s.readiness, s.startup, mgr, rec)
+	s.prober = prober.NewManager(proberStatus{s.status.mgr, s}, s.liveness, s.readiness, s.startup, mgr, rec)
 	return nil
 }
 
@@ -569,7 +569,10 @@ func (s *sim) watchResults(m proberesults.Manager, kind model.ProbeType) {
 		case u := <-m.Updates():
 			switch kind {
 			case model.Liveness:
-				s.kick()
+				// syncLoopIteration handles only liveness failures.
+				if u.Result == proberesults.Failure {
+					s.kick()
+				}
 			default:
 				s.status.probeUpdate(u, kind == model.Readiness)
 			}
@@ -754,6 +757,9 @@ func (s *sim) terminate(ctx context.Context, ps *kubecontainer.PodStatus) {
 		}
 		break
 	}
+	// SyncTerminatingPod: the prober's workers go (RemovePod) before the
+	// final status is generated.
+	s.prober.RemovePod(s.pod)
 	s.turn("sync-end")
 	if ps, err := s.podStatus(ctx); err == nil {
 		s.status.generate(ctx, ps, true)

@@ -189,6 +189,21 @@ func (g *statusGen) flush() {
 	g.s.insertStatus(pos, at, out)
 }
 
+// proberStatus is the status manager as the prober's workers see it: a
+// worker reads the pod's status when it is its turn, like every other
+// move of the kubelet's goroutines here, so that a manual readiness run
+// asked for by a status generation reads the status that generation
+// wrote, on every run.
+type proberStatus struct {
+	status.Manager
+	s *sim
+}
+
+func (p proberStatus) GetPodStatus(uid types.UID) (v1.PodStatus, bool) {
+	p.s.turn("probe")
+	return p.Manager.GetPodStatus(uid)
+}
+
 // podManager is the kubelet's pod manager as the status manager sees it:
 // the one pod, no mirror pods.
 type podManager struct{ s *sim }

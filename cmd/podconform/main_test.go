@@ -113,7 +113,7 @@ func TestPropertiesCommand(t *testing.T) {
 	code, out, _ = runCLI("properties", "backoff-doubling", "started-flag")
 	require.Equal(t, 0, code)
 	require.Contains(t, out, "\n  needs: actions, hooks, probes, backoff; timing: exact\n")
-	require.Contains(t, out, "\n  needs: actions, hooks, probes, containerStatuses; timing: tolerant\n")
+	require.Contains(t, out, "\n  needs: actions, hooks, probes, requests, containerStatuses; timing: tolerant\n")
 	code, out, _ = runCLI("properties")
 	require.Equal(t, 0, code)
 	require.Equal(t, len(properties.All()), strings.Count(out, "\n  needs: "), "a needs line for every property")
