@@ -183,13 +183,13 @@ type Model struct {
 
 	returned bool // m.out was handed out and may be cleared
 
-	fp, fpNew     []uint64 // status fingerprints (see publish)
-	mutation      Mutation // non-zero only in the self-test's mutants
-	seq, pubSeq   uint64   // actions emitted, and as of the last publish
-	proberChanged bool     // a readiness or startup result changed since the last publish
+	fp, fpNew     []uint64      // status fingerprints (see publish)
+	mutation      Mutation      // non-zero only in the self-test's mutants
+	seq, pubSeq   uint64        // actions emitted, and as of the last publish
+	proberChanged bool          // a readiness or startup result changed since the last publish
 	shown         []shownState  // what the last published status shows (prober.go)
 	resyncAt      time.Duration // the pod worker's next periodic sync
-	appOrder      []int    // app containers' indices in m.ctrs, sorted by name
+	appOrder      []int         // app containers' indices in m.ctrs, sorted by name
 	startTime     *metav1.Time
 	status        v1.PodStatus
 	hasStatus     bool
