@@ -118,6 +118,9 @@ type cstate struct {
 	boUntil   time.Duration
 	boNoted   bool   // BackOff action emitted for the current exit
 	boMsg     string // the CrashLoopBackOff waiting message
+	// psErr: the last start's postStart hook failed; the reason cache
+	// holds PostStartHookError until the next start attempt.
+	psErr bool
 	curID     string // the current instance's container ID
 }
 
@@ -1113,7 +1116,7 @@ func (m *Model) start(o op) bool {
 		}
 		c.boHas, c.boLastUpdate = true, m.now
 	}
-	c.crashLoop, c.boTimer = false, false
+	c.crashLoop, c.boTimer, c.psErr = false, false, false
 	m.planDid = true
 	if c.instances > 0 {
 		c.prev = c.cur
@@ -1144,6 +1147,7 @@ func (m *Model) postStartEnded(i int, ok bool) {
 	if m.block == blockPostStart && m.blockC == i {
 		m.block = blockNone
 	}
+	c.psErr = !ok
 	if ok {
 		m.becameVisible(c)
 		return

@@ -8,12 +8,13 @@ import (
 
 // Reasons the kubelet writes into container states.
 const (
-	ReasonContainerCreating = "ContainerCreating"
-	ReasonPodInitializing   = "PodInitializing"
-	ReasonCrashLoopBackOff  = "CrashLoopBackOff"
-	ReasonStatusUnknown     = "ContainerStatusUnknown"
-	messageStatusUnknown    = "The container could not be located when the pod was terminated"
-	conditionCount          = 5
+	ReasonContainerCreating  = "ContainerCreating"
+	ReasonPodInitializing    = "PodInitializing"
+	ReasonCrashLoopBackOff   = "CrashLoopBackOff"
+	ReasonPostStartHookError = "PostStartHookError"
+	ReasonStatusUnknown      = "ContainerStatusUnknown"
+	messageStatusUnknown     = "The container could not be located when the pod was terminated"
+	conditionCount           = 5
 )
 
 var (
@@ -77,7 +78,7 @@ func (m *Model) fingerprintChanged() bool {
 	for i := range m.ctrs {
 		c := &m.ctrs[i]
 		f[i] = uint64(c.instances)<<32 | uint64(uint32(c.boDelay/time.Millisecond))<<8 |
-			b(c.running, 0) | b(c.visible, 1) | b(c.crashLoop, 2) | b(c.cur.set, 3) | b(c.started(), 4) | b(c.ready(), 5)
+			b(c.running, 0) | b(c.visible, 1) | b(c.crashLoop, 2) | b(c.cur.set, 3) | b(c.started(), 4) | b(c.ready(), 5) | b(c.psErr, 6)
 	}
 	f[len(m.ctrs)] = b(m.sandbox, 0) | b(m.terminated, 1) | b(m.terminalPhase != "", 2)
 	changed := false
@@ -139,8 +140,16 @@ func (m *Model) containerStatus(c *cstate, defaultReason string, sl *slab) v1.Co
 		sl.running = append(sl.running, v1.ContainerStateRunning{StartedAt: m.epochAt(c.startedAt)})
 		cs.State.Running = &sl.running[len(sl.running)-1]
 		cs.LastTerminationState = m.termState(&c.prev, sl)
-	case c.crashLoop:
+	case c.crashLoop && !m.deleting:
+		// The reason cache's CrashLoopBackOff, for a container that will
+		// start again: not once the pod has a deletion timestamp
+		// (ShouldContainerBeRestarted).
 		cs.State.Waiting = sl.wait(ReasonCrashLoopBackOff, c.boMsg)
+		cs.LastTerminationState = m.termState(&c.cur, sl)
+	case c.psErr && m.restartsAfter(c, c.cur.exitCode) && !m.deleting:
+		// The reason cache's PostStartHookError, for a container that
+		// will start again (convertToAPIContainerStatuses).
+		cs.State.Waiting = sl.wait(ReasonPostStartHookError, "postStart hook of "+c.name+" failed")
 		cs.LastTerminationState = m.termState(&c.cur, sl)
 	default:
 		cs.State = m.termState(&c.cur, sl)
@@ -221,6 +230,13 @@ func (m *Model) buildStatus() *v1.PodStatus {
 		}
 	}
 	st.Phase = PodPhase(m.pod, st.InitContainerStatuses, st.ContainerStatuses, m.terminated, hasInit)
+	// The conditions are generated with the phase of the last status
+	// generation; the status manager's TerminatePod then changes the
+	// phase, and only the phase (status_manager.go).
+	condPhase := st.Phase
+	if m.terminalPhase != "" {
+		condPhase = m.terminalPhase
+	}
 	if m.terminated {
 		m.terminatePod(st)
 	}
@@ -238,13 +254,16 @@ func (m *Model) buildStatus() *v1.PodStatus {
 	} else if st.Phase == v1.PodSucceeded || st.Phase == v1.PodFailed {
 		m.terminalPhase = st.Phase
 	}
+	if !m.terminated || condPhase == v1.PodSucceeded || condPhase == v1.PodFailed {
+		condPhase = st.Phase
+	}
 	conds := [conditionCount]v1.PodCondition{}
 	conds[0] = v1.PodCondition{Type: v1.PodReadyToStartContainers, Status: v1.ConditionFalse}
 	if m.sandbox {
 		conds[0].Status = v1.ConditionTrue
 	}
-	conds[1] = InitializedCondition(m.pod, st.InitContainerStatuses, st.ContainerStatuses, st.Phase, m.status.Conditions)
-	conds[3] = ContainersReadyCondition(m.pod, st.InitContainerStatuses, st.ContainerStatuses, st.Phase)
+	conds[1] = InitializedCondition(m.pod, st.InitContainerStatuses, st.ContainerStatuses, condPhase, m.status.Conditions)
+	conds[3] = ContainersReadyCondition(m.pod, st.InitContainerStatuses, st.ContainerStatuses, condPhase)
 	conds[4] = v1.PodCondition{Type: v1.PodScheduled, Status: v1.ConditionTrue}
 	conds[2] = ReadyCondition(m.pod, conds[3], conds[:])
 	st.Conditions = blk.conds[:]
@@ -279,7 +298,9 @@ func (m *Model) terminatePod(st *v1.PodStatus) {
 		cs.Ready = false
 		cs.Started = boolp(false)
 	}
-	if m.hasPodInitialized(st) {
+	// hasPodInitialized reads the pod object's status: the API server's
+	// copy, the status published before this one.
+	if m.hasPodInitialized(&m.status) {
 		for i := range st.ContainerStatuses {
 			unknown(&st.ContainerStatuses[i])
 		}
@@ -316,7 +337,7 @@ func (m *Model) hasPodInitialized(st *v1.PodStatus) bool {
 	}
 	last := &st.InitContainerStatuses[m.nInit-1]
 	if m.ctrs[m.nInit-1].kind == kindSidecar {
-		return last.State.Running != nil || last.State.Terminated != nil || last.LastTerminationState.Terminated != nil
+		return last.State.Running != nil && last.Started != nil && *last.Started
 	}
 	if t := last.State.Terminated; t != nil && t.ExitCode == 0 {
 		return true

@@ -410,14 +410,26 @@ func containersReadyCondition() Property {
 	return def("containers-ready-condition",
 		"ContainersReady and Ready follow the containers' ready flags",
 		`SEMANTICS.md §5: "`+"`ContainersReady`"+` = every app container and sidecar ready; `+"`Ready`"+` = ContainersReady and all readiness gates."`,
-		"In every Status, the ContainersReady condition must be what GenerateContainersReadyCondition (model.ContainersReadyCondition) derives from the same status, and Ready what GeneratePodReadyCondition (model.ReadyCondition) derives from it; and ContainersReady True needs every sidecar and app container to be ready by the trace's readiness replay (started, and readiness succeeded). A pod reported Ready while a container is unready would receive traffic it cannot serve.",
+		"In every Status, the ContainersReady condition must be what GenerateContainersReadyCondition (model.ContainersReadyCondition) derives from the same status (in the status TerminatePod writes, which turns a Pending or Running pod Failed, with the phase before: TerminatePod changes the phase and keeps the conditions), and Ready what GeneratePodReadyCondition (model.ReadyCondition) derives from it; and ContainersReady True needs every sidecar and app container to be ready by the trace's readiness replay (started, and readiness succeeded). A pod reported Ready while a container is unready would receive traffic it cannot serve.",
 		func(t *tracker) rule { return &containersReadyRule{t: t} })
 }
 
 type containersReadyRule struct {
 	nop
-	t    *tracker
-	memo condMemo
+	t         *tracker
+	memo      condMemo
+	prevPhase v1.PodPhase // the phase of the status before this one
+}
+
+// generatedPhase is the phase a status's conditions were generated with:
+// its own, except in the status the status manager's TerminatePod writes,
+// which turns a Pending or Running phase into Failed and leaves the
+// conditions of the last generation as they were (status_manager.go).
+func generatedPhase(st *v1.PodStatus, prev v1.PodPhase) (v1.PodPhase, bool) {
+	if st.Phase == v1.PodFailed && (prev == v1.PodPending || prev == v1.PodRunning) {
+		return prev, true
+	}
+	return st.Phase, false
 }
 
 func (r *containersReadyRule) after(_ int, a *model.Action) string {
@@ -436,8 +448,16 @@ func (r *containersReadyRule) after(_ int, a *model.Action) string {
 	if st.InitContainerStatuses == nil && len(st.ContainerStatuses) == 0 {
 		nilList = 1
 	}
+	prev := r.prevPhase
+	r.prevPhase = st.Phase
 	if !ok || !r.memo.same(st.Phase, present, ready, nilList, 0, cr) {
 		want := model.ContainersReadyCondition(t.pi.pod, st.InitContainerStatuses, st.ContainerStatuses, st.Phase)
+		if alt, terminated := generatedPhase(st, prev); terminated && (cr.Status != want.Status || cr.Reason != want.Reason) {
+			if w := model.ContainersReadyCondition(t.pi.pod, st.InitContainerStatuses, st.ContainerStatuses, alt); cr.Status == w.Status && cr.Reason == w.Reason {
+				want = w
+				ok = false // not memoised: it holds for this status only
+			}
+		}
 		if cr.Status != want.Status || cr.Reason != want.Reason {
 			r.memo.ok = false
 			return sprintf("status at %v: ContainersReady is %s (%s), but the container statuses give %s (%s)", a.At, cr.Status, cr.Reason, want.Status, want.Reason)

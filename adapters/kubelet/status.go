@@ -183,6 +183,9 @@ func (g *statusGen) flush() {
 	g.published = out
 	pos, at := g.wrotePos, g.wroteAt
 	g.mu.Unlock()
+	// The API server's copy reaches the pod object the kubelet holds
+	// (the status manager's TerminatePod reads it there).
+	g.s.pod.Status = *st.DeepCopy()
 	// The status goes where it was written: it tells the state of that
 	// moment (a sync writes the status it generated at its start, before
 	// it starts containers).
