@@ -121,7 +121,7 @@ type cstate struct {
 	// psErr: the last start's postStart hook failed; the reason cache
 	// holds PostStartHookError until the next start attempt.
 	psErr bool
-	curID     string // the current instance's container ID
+	curID string // the current instance's container ID
 }
 
 func (c *cstate) exited() bool { return c.instances > 0 && !c.running }
