@@ -187,10 +187,8 @@ behaviour:
 
 // TestDeterministic: the same scenario gives the same trace, however the
 // goroutines of the kubelet's code are scheduled. Scenarios with a
-// readiness probe are left out: a prober worker whose ticker fires at the
-// instant a status generation asks for a manual readiness run picks one of
-// the two at random (the select in worker.go run), and what follows
-// differs (docs/upstream-differences.md).
+// readiness probe are left out: their traces can still differ from run to
+// run (docs/upstream-differences.md, section 1).
 func TestDeterministic(t *testing.T) {
 	useTestBubbles(t)
 	n := 0
