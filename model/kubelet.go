@@ -890,10 +890,7 @@ func (m *Model) computePodActions() []op {
 			if sidecar {
 				gated := false
 				if c.probes[pStartup].spec != nil {
-					r, found := c.result(pStartup)
-					if !found {
-						r = resUnknown
-					}
+					r, _ := c.result(pStartup) // no result reads as resUnknown
 					switch r {
 					case resUnknown:
 						gated = !m.mut(MutNoSidecarGating)
@@ -909,7 +906,7 @@ func (m *Model) computePodActions() []op {
 					} else if !isPrev {
 						initStart = append(initStart, snap(i+1))
 					}
-					if r, ok := c.result(pLiveness); ok && r == resFailure {
+					if c.hasResult(pLiveness, resFailure) {
 						kills = append(kills, op{kind: opKill, c: i, reason: reasonLiveness})
 						initStart = append(initStart, snap(i))
 					}
@@ -1136,7 +1133,7 @@ func (m *Model) start(o op) bool {
 		}
 		return true
 	}
-	m.becameVisible(c)
+	c.visible = true // no postStart: the kubelet reports it running
 	return true
 }
 
@@ -1149,7 +1146,7 @@ func (m *Model) postStartEnded(i int, ok bool) {
 	}
 	c.psErr = !ok
 	if ok {
-		m.becameVisible(c)
+		c.visible = true // postStart done: the kubelet reports it running
 		return
 	}
 	if c.running && !m.deleting {
@@ -1158,12 +1155,6 @@ func (m *Model) postStartEnded(i int, ok bool) {
 			m.block, m.blockC = blockKill, i
 		}
 	}
-}
-
-// becameVisible: the kubelet reports the instance running (its postStart
-// hook is done).
-func (m *Model) becameVisible(c *cstate) {
-	c.visible = true
 }
 
 func probePeriod(p *v1.Probe) int32 {
