@@ -3,7 +3,7 @@ GO      ?= go
 EXAMPLE ?= corpus/examples/myapp-pod-scenario.yaml
 BENCHTIME ?= 2s
 
-.PHONY: all build test vet fmt-check run simulate mutants bench fuzz fuzz-smoke selftest clean kubelet kubelet-test fidelity bench-kubelet
+.PHONY: all build test vet fmt-check run simulate mutants bench fuzz fuzz-smoke selftest clean kubelet kubelet-test fidelity bench-kubelet report-browser-test
 FUZZTIME ?= 30s
 
 all: build
@@ -65,6 +65,17 @@ simulate:
 mutants: build
 	PC=./bin/podconform ./scripts/run-mutants.sh
 
+## report-browser-test: a mutant run (expected to fail, exit 1) writes
+## $(REPORT_DIR)/report.html, which scripts/browser-check.sh opens in headless
+## chromium (installed with apt if missing): no errors, no requests, an <h1>
+## and a visible timeline SVG; writes $(REPORT_DIR)/screenshot.png.
+REPORT_DIR ?= report-browser-test
+report-browser-test: build
+	@rc=0; ./bin/podconform run --adapter mutant:ready-at-start --checks 200 --shrink-steps 50 \
+		--quiet --out $(REPORT_DIR) >/dev/null || rc=$$?; \
+	if [ "$$rc" -ne 1 ]; then echo "report-browser-test: the mutant run should exit 1, got $$rc" >&2; exit 1; fi
+	scripts/browser-check.sh $(REPORT_DIR)/report.html $(REPORT_DIR)/screenshot.png
+
 ## bench: the model's benchmarks (ns per scenario, events/s, allocs) and the
 ## runner's (scenarios/s through the model and exec adapters, on 1 and 2 cores).
 bench:
@@ -89,4 +100,4 @@ selftest:
 	$(GO) run ./cmd/podconform selftest
 
 clean:
-	rm -rf bin selftest-counterexamples podconform-results fidelity-results
+	rm -rf bin selftest-counterexamples podconform-results fidelity-results $(REPORT_DIR)

@@ -18,6 +18,7 @@ Usage:
   podconform exec-server [flags]     serve the reference model over the exec adapter protocol on stdin/stdout
   podconform run [flags]             check an implementation (adapter) against the model and the invariants
   podconform merge --out DIR DIR...  combine the outputs of a sharded run
+  podconform report DIR              render DIR/report.html from a run's output directory
   podconform help [COMMAND]          show help
 
 Run 'podconform COMMAND --help' for a command's flags.
@@ -48,6 +49,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runCmd(args[1:], stdout, stderr)
 	case "merge":
 		return mergeCmd(args[1:], stdout, stderr)
+	case "report":
+		return reportCmd(args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		if len(args) > 1 {
 			return run([]string{args[1], "--help"}, stdout, stderr)

@@ -13,7 +13,7 @@ const mergeHelp = `Usage: podconform merge --out DIR SHARD_DIR...
 
 Combines the output directories of the shards of one run (podconform run
 --shard i/n --out SHARD_DIR) into DIR: summary.json, junit.xml and every
-counterexample. The merged summary is the one the unsharded run gives. Every
+counterexample, and report.html. The merged summary is the one the unsharded run gives. Every
 shard must be there, once, and all must come from the same adapter, seed and
 flags.
 
@@ -51,5 +51,8 @@ func mergeCmd(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	printSummary(stdout, sum, *out)
+	if rc := writeReport(stdout, stderr, "merge", *out); rc != 0 {
+		return rc
+	}
 	return sum.ExitCode()
 }

@@ -18,6 +18,7 @@ import (
 	execadapter "github.com/podconform/podconform/adapters/exec"
 	modeladapter "github.com/podconform/podconform/adapters/model"
 	"github.com/podconform/podconform/internal/runner"
+	"github.com/podconform/podconform/reports"
 )
 
 // version is podconform's version, recorded in summaries.
@@ -34,9 +35,11 @@ takes it and at most --tolerance later.
 
 Every failure is saved, atomically, as a scenario file in OUT/counterexamples
 before it is shrunk (by re-running the adapter on smaller scenarios), and
-again once shrunk, with the observed trace beside it. OUT/summary.json (the
-same seed and flags give byte-identical JSON, whatever --parallel) and
-OUT/junit.xml are written at the end. A progress line goes to stderr.
+again once shrunk, with the observed trace and the model's beside it.
+OUT/summary.json (the same seed and flags give byte-identical JSON, whatever
+--parallel), OUT/junit.xml (one test case per invariant) and OUT/report.html
+(see podconform report) are written at the end. A progress line goes to
+stderr.
 
 Adapters (--adapter):
   model              the reference model, in-process (the default)
@@ -90,7 +93,7 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 	budget := fs.Duration("time-budget", 0, "stop starting scenarios after this long (0: no limit; the summary then depends on speed)")
 	parallel := fs.Int("parallel", 0, "scenarios run at once (0: one per core)")
 	shard := fs.String("shard", "0/1", "run only shard i of n (scenario k belongs to shard k mod n)")
-	out := fs.String("out", "podconform-results", "output directory: summary.json, junit.xml, counterexamples/")
+	out := fs.String("out", "podconform-results", "output directory: summary.json, junit.xml, report.html, counterexamples/")
 	var corpus, props listFlag
 	fs.Var(&corpus, "corpus", "scenario file or directory to replay first (repeatable, or comma-separated)")
 	fs.Var(&props, "property", "check only these invariants (repeatable, or comma-separated IDs; default: all that apply)")
@@ -167,10 +170,28 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	printSummary(stdout, sum, *out)
+	if *out != "" {
+		if rc := writeReport(stdout, stderr, "run", *out); rc != 0 {
+			return rc
+		}
+	}
 	if ctx.Err() != nil {
 		fmt.Fprintln(stderr, "podconform run: interrupted; the summary covers the scenarios finished")
 	}
 	return sum.ExitCode()
+}
+
+// writeReport renders OUT/report.html after a run or a merge. A report
+// that cannot be written is an error (exit 2): the summary and the
+// counterexamples are on disk already.
+func writeReport(stdout, stderr io.Writer, cmd, out string) int {
+	path, err := reports.Write(out, "")
+	if err != nil {
+		fmt.Fprintf(stderr, "podconform %s: %v\n", cmd, err)
+		return 2
+	}
+	fmt.Fprintf(stdout, "report: %s\n", path)
+	return 0
 }
 
 // openAdapter builds the adapter named on the command line, and the flags

@@ -1,10 +1,13 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"time"
@@ -12,6 +15,7 @@ import (
 	"github.com/podconform/podconform/gen"
 	"github.com/podconform/podconform/internal/check"
 	"github.com/podconform/podconform/model"
+	"github.com/podconform/podconform/reports"
 	"github.com/podconform/podconform/scenario"
 )
 
@@ -30,6 +34,8 @@ fails there is reported as a FALSE POSITIVE, not a kill.
 One line per mutant: killed or SURVIVED, the invariant that caught it, the
 time to the first counterexample, and the shrunk counterexample's size
 (containers, environment events). The last line is 'mutants killed: K/N'.
+The score is also written to OUT/selftest.json, which 'podconform report
+--selftest' shows.
 Exit status 0 when every mutant is killed, 1 otherwise, 2 on usage errors.
 
 Flags:
@@ -85,23 +91,37 @@ func selftest(args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stdout, "selftest: %d mutants, seed %d, budget %v each; counterexamples in %s/\n", len(mutants), *seed, *budget, *out)
 	killed := 0
 	var times []time.Duration
+	score := reports.SelfTest{Kind: reports.SelfTestKind, Seed: *seed, Budget: budget.String(), Total: len(mutants)}
 	for _, mi := range mutants {
 		r := hunt(mi, *seed, *budget, *out, *shrinkBudget)
-		if r.err != nil {
-			fmt.Fprintf(stdout, "%-26s ERROR: %v\n", mi.Name, r.err)
-			continue
+		m := reports.Mutant{Name: mi.Name, Property: r.property, Scenarios: r.tried,
+			Elapsed: r.elapsed.Round(time.Millisecond).String(), Counterexample: filepath.Base(r.path)}
+		if r.path == "" {
+			m.Counterexample = ""
 		}
 		switch {
+		case r.err != nil:
+			m.Verdict, m.Detail = "error", r.err.Error()
+			fmt.Fprintf(stdout, "%-26s ERROR: %v\n", mi.Name, r.err)
 		case r.falsePositive != "":
+			m.Verdict, m.Detail = "false-positive", "also fails on the reference model: "+r.falsePositive
 			fmt.Fprintf(stdout, "%-26s FALSE POSITIVE: %s also fails on the reference model (%s)\n", mi.Name, r.property, r.falsePositive)
 		case r.property == "":
+			m.Verdict = "survived"
 			fmt.Fprintf(stdout, "%-26s SURVIVED %d scenarios in %v\n", mi.Name, r.tried, r.elapsed.Round(time.Millisecond))
 		default:
+			m.Verdict = "killed"
 			killed++
 			times = append(times, r.elapsed)
 			fmt.Fprintf(stdout, "%-26s killed by %-34s in %7v (%4d scenarios); shrunk to %d containers, %d events: %s\n",
 				mi.Name, r.property, r.elapsed.Round(time.Millisecond), r.tried, r.containers, r.events, r.path)
 		}
+		score.Mutants = append(score.Mutants, m)
+	}
+	score.Killed = killed
+	if err := writeScore(*out, &score); err != nil {
+		fmt.Fprintf(stderr, "podconform selftest: %v\n", err)
+		return 2
 	}
 	if len(times) > 0 {
 		sort.Slice(times, func(a, b int) bool { return times[a] < times[b] })
@@ -112,6 +132,18 @@ func selftest(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// writeScore saves the score as OUT/selftest.json, for podconform report.
+func writeScore(out string, score *reports.SelfTest) error {
+	b, err := json.MarshalIndent(score, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return err
+	}
+	return check.WriteFileAtomic(filepath.Join(out, reports.SelfTestFile), append(b, '\n'))
 }
 
 type huntResult struct {

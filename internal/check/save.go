@@ -89,6 +89,11 @@ func WriteFileAtomic(path string, data []byte) (err error) {
 			os.Remove(tmp)
 		}
 	}()
+	// CreateTemp makes the file private; results are for sharing.
+	if err = f.Chmod(0o644); err != nil {
+		f.Close()
+		return err
+	}
 	if _, err = f.Write(data); err != nil {
 		f.Close()
 		return fmt.Errorf("writing %s: %w", path, err)

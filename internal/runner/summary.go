@@ -159,22 +159,44 @@ func (o *Outcome) shrunk(r *result) {
 	}
 }
 
-// saveCE writes a counterexample (and the observed trace beside it)
-// atomically and records its path in o.
+// Suffixes of the traces saved beside a counterexample's scenario file.
+const (
+	// ObservedSuffix: the adapter's trace, as far as it got.
+	ObservedSuffix = ".observed.json"
+	// ExpectedSuffix: the reference model's trace of the same scenario.
+	ExpectedSuffix = ".expected.json"
+)
+
+// saveCE writes a counterexample atomically, then the observed trace and
+// the reference model's trace beside it (for reports), and records its
+// path in o.
 func saveCE(dir string, ce *scenario.Document, r *result, o *Outcome, shrunk bool) error {
 	path, err := check.Save(dir, ce)
 	if err != nil {
 		return fmt.Errorf("saving counterexample %s: %w", ce.Metadata.Name, err)
 	}
 	rel := filepath.ToSlash(filepath.Join(CounterexampleDir, filepath.Base(path)))
-	if len(r.observed) > 0 {
+	saveTrace := func(suffix, what string, acts []model.Action) error {
 		var b bytes.Buffer
-		doc := trace.New(ce.Metadata.Name, ce.Profile.WithDefaults().Name, ce.Pod.Name, r.observed)
-		if err := trace.Encode(&b, doc); err == nil {
-			tp := strings.TrimSuffix(path, ".yaml") + ".observed.json"
-			if err := check.WriteFileAtomic(tp, b.Bytes()); err != nil {
-				return fmt.Errorf("saving the observed trace of %s: %w", ce.Metadata.Name, err)
-			}
+		doc := trace.New(ce.Metadata.Name, ce.Profile.WithDefaults().Name, ce.Pod.Name, acts)
+		if err := trace.Encode(&b, doc); err != nil {
+			return nil // a trace that does not encode is not saved; the scenario is
+		}
+		if err := check.WriteFileAtomic(strings.TrimSuffix(path, ".yaml")+suffix, b.Bytes()); err != nil {
+			return fmt.Errorf("saving the %s trace of %s: %w", what, ce.Metadata.Name, err)
+		}
+		return nil
+	}
+	if len(r.observed) > 0 {
+		if err := saveTrace(ObservedSuffix, "observed", r.observed); err != nil {
+			return err
+		}
+	}
+	// The reference model's own run of the scenario: the expected side of
+	// a report's comparison. A scenario the model refuses has none.
+	if exp, err := model.Run(ce.Model(), untilOf(ce)); err == nil {
+		if err := saveTrace(ExpectedSuffix, "expected", exp); err != nil {
+			return err
 		}
 	}
 	if shrunk {

@@ -1,0 +1,261 @@
+package reports
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	v1 "k8s.io/api/core/v1"
+
+	"github.com/podconform/podconform/model"
+	"github.com/podconform/podconform/trace"
+)
+
+// Row is one line of the side-by-side comparison: what the model did and
+// what the adapter did at one virtual time. Either side may be empty.
+type Row struct {
+	At       string
+	Expected string
+	Observed string
+	// Differs: the two sides are not the same action. First marks the
+	// first such row; AtMark the rows at the failure's moment.
+	Differs bool
+	First   bool
+	AtMark  bool
+}
+
+// Comparison is expected (model) against observed (adapter), aligned by
+// virtual time, shown around the first divergence.
+type Comparison struct {
+	Rows []Row
+	// HiddenBefore and HiddenAfter count the rows left out of the window.
+	HiddenBefore, HiddenAfter int
+	// FirstAt is the time of the first differing row ("" when the traces
+	// agree on everything both have).
+	FirstAt string
+	// Same: the traces are identical (an invariant broken by the model
+	// itself, or by an implementation that did exactly what it did).
+	Same bool
+}
+
+// Window bounds the rows shown: this many before the first divergence and
+// in all. Long traces would otherwise make a report of a thousand
+// counterexamples unreadably large; the full traces are files beside the
+// scenario.
+const (
+	windowBefore = 12
+	windowRows   = 48
+)
+
+// actionText is an action without its time: a status in brief, anything
+// else as its trace line.
+func actionText(a *model.Action) string {
+	if a.Kind == model.ActStatus && a.Status != nil {
+		return "Status " + statusText(a.Status)
+	}
+	d := trace.Describe(*a)
+	if i := strings.IndexByte(d, ' '); i >= 0 {
+		return d[i+1:]
+	}
+	return d
+}
+
+// statusText is a pod status in one line: phase, the conditions' values,
+// and each container's state, readiness, started flag and restarts.
+func statusText(st *v1.PodStatus) string {
+	var b strings.Builder
+	b.WriteString(string(st.Phase))
+	if st.Reason != "" {
+		b.WriteString(" (" + st.Reason + ")")
+	}
+	conds := append([]v1.PodCondition(nil), st.Conditions...)
+	sort.Slice(conds, func(i, j int) bool { return conds[i].Type < conds[j].Type })
+	for i, c := range conds {
+		if i == 0 {
+			b.WriteString(" ·")
+		}
+		fmt.Fprintf(&b, " %s=%s", condShort(c.Type), c.Status)
+	}
+	write := func(cs []v1.ContainerStatus) {
+		for _, c := range cs {
+			b.WriteString(" · ")
+			b.WriteString(c.Name)
+			b.WriteString(": ")
+			b.WriteString(stateText(c.State))
+			if c.Ready {
+				b.WriteString(" ready")
+			}
+			if c.Started != nil && *c.Started {
+				b.WriteString(" started")
+			}
+			if c.RestartCount > 0 {
+				fmt.Fprintf(&b, " restarts=%d", c.RestartCount)
+			}
+		}
+	}
+	write(st.InitContainerStatuses)
+	write(st.ContainerStatuses)
+	return b.String()
+}
+
+func condShort(t v1.PodConditionType) string {
+	switch t {
+	case v1.PodReadyToStartContainers:
+		return "ReadyToStart"
+	case v1.ContainersReady:
+		return "CtrsReady"
+	}
+	return string(t)
+}
+
+func stateText(s v1.ContainerState) string {
+	switch {
+	case s.Running != nil:
+		return "running"
+	case s.Terminated != nil:
+		return fmt.Sprintf("terminated(%s, %d)", s.Terminated.Reason, s.Terminated.ExitCode)
+	case s.Waiting != nil:
+		if s.Waiting.Reason != "" {
+			return "waiting(" + s.Waiting.Reason + ")"
+		}
+		return "waiting"
+	}
+	return "-"
+}
+
+// Compare aligns expected and observed by virtual time: the actions of
+// each instant are matched by a longest common subsequence, so an extra or
+// missing action shows as a one-sided row instead of shifting the rest.
+// mark is the failure's moment.
+func Compare(expected, observed []model.Action, mark time.Duration, hasMark bool) Comparison {
+	var rows []Row
+	i, j := 0, 0
+	for i < len(expected) || j < len(observed) {
+		t := time.Duration(1<<63 - 1)
+		if i < len(expected) {
+			t = expected[i].At
+		}
+		if j < len(observed) && observed[j].At < t {
+			t = observed[j].At
+		}
+		var es, os []string
+		for ; i < len(expected) && expected[i].At == t; i++ {
+			es = append(es, actionText(&expected[i]))
+		}
+		for ; j < len(observed) && observed[j].At == t; j++ {
+			os = append(os, actionText(&observed[j]))
+		}
+		at := t.String()
+		for _, p := range alignInstant(es, os) {
+			r := Row{At: at, AtMark: hasMark && t == mark}
+			if p[0] >= 0 {
+				r.Expected = es[p[0]]
+			}
+			if p[1] >= 0 {
+				r.Observed = os[p[1]]
+			}
+			r.Differs = r.Expected != r.Observed
+			rows = append(rows, r)
+		}
+	}
+	c := Comparison{Same: true}
+	first := -1
+	for k := range rows {
+		if rows[k].Differs {
+			c.Same = false
+			if first < 0 {
+				first = k
+				rows[k].First = true
+				c.FirstAt = rows[k].At
+			}
+		}
+	}
+	// The window: around the first divergence, else around the mark.
+	focus := first
+	if focus < 0 {
+		for k := range rows {
+			if rows[k].AtMark {
+				focus = k
+				break
+			}
+		}
+	}
+	if focus < 0 {
+		focus = 0
+	}
+	lo := max(focus-windowBefore, 0)
+	hi := min(lo+windowRows, len(rows))
+	c.HiddenBefore, c.HiddenAfter = lo, len(rows)-hi
+	c.Rows = rows[lo:hi]
+	return c
+}
+
+// alignInstant pairs the actions of one instant: equal ones side by side
+// (longest common subsequence), the rest on rows of their own.
+func alignInstant(es, os []string) [][2]int {
+	n, m := len(es), len(os)
+	if n*m > 40000 {
+		// Too many to align at one instant: side by side in order.
+		var out [][2]int
+		for k := 0; k < max(n, m); k++ {
+			p := [2]int{-1, -1}
+			if k < n {
+				p[0] = k
+			}
+			if k < m {
+				p[1] = k
+			}
+			out = append(out, p)
+		}
+		return out
+	}
+	// l[a][b]: the LCS length of es[a:] and os[b:].
+	l := make([][]int, n+1)
+	for a := range l {
+		l[a] = make([]int, m+1)
+	}
+	for a := n - 1; a >= 0; a-- {
+		for b := m - 1; b >= 0; b-- {
+			if es[a] == os[b] {
+				l[a][b] = l[a+1][b+1] + 1
+			} else {
+				l[a][b] = max(l[a+1][b], l[a][b+1])
+			}
+		}
+	}
+	// Between two matches, the unmatched actions of each side are paired
+	// in order: a status that differs shows next to the one expected.
+	var out [][2]int
+	var pe, po []int
+	flush := func() {
+		for k := 0; k < max(len(pe), len(po)); k++ {
+			p := [2]int{-1, -1}
+			if k < len(pe) {
+				p[0] = pe[k]
+			}
+			if k < len(po) {
+				p[1] = po[k]
+			}
+			out = append(out, p)
+		}
+		pe, po = pe[:0], po[:0]
+	}
+	a, b := 0, 0
+	for a < n || b < m {
+		switch {
+		case a < n && b < m && es[a] == os[b]:
+			flush()
+			out = append(out, [2]int{a, b})
+			a, b = a+1, b+1
+		case b >= m || (a < n && l[a+1][b] >= l[a][b+1]):
+			pe = append(pe, a)
+			a++
+		default:
+			po = append(po, b)
+			b++
+		}
+	}
+	flush()
+	return out
+}
