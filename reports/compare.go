@@ -18,11 +18,28 @@ type Row struct {
 	At       string
 	Expected string
 	Observed string
-	// Differs: the two sides are not the same action. First marks the
-	// first such row; AtMark the rows at the failure's moment.
-	Differs bool
-	First   bool
-	AtMark  bool
+	// Differs: the two sides are not the same action. Unpublished: a
+	// status the model had that the adapter did not publish, which is no
+	// divergence by itself (statuses are compared as levels: each one
+	// published must be one the model had). First marks the first
+	// divergence; AtMark the rows at the failure's moment.
+	Differs     bool
+	Unpublished bool
+	First       bool
+	AtMark      bool
+}
+
+// CompareOptions say where the failure is.
+type CompareOptions struct {
+	// Mark is the failure's moment.
+	Mark    time.Duration
+	HasMark bool
+	// Refinement says the failure is the refinement check's: its first
+	// divergence is at Mark, and earlier differences were within what it
+	// allows. Focus is the observed action it stopped at (its text without
+	// the time, as actionText gives it; "Status" for any status), or "".
+	Refinement bool
+	Focus      string
 }
 
 // Comparison is expected (model) against observed (adapter), aligned by
@@ -37,6 +54,10 @@ type Comparison struct {
 	// Same: the traces are identical (an invariant broken by the model
 	// itself, or by an implementation that did exactly what it did).
 	Same bool
+	// AtEnd: a refinement failure with no action at its moment (at the
+	// run's end, say: the last status published is not the model's).
+	AtEnd  bool
+	MarkAt string
 }
 
 // Window bounds the rows shown: this many before the first divergence and
@@ -127,8 +148,9 @@ func stateText(s v1.ContainerState) string {
 // Compare aligns expected and observed by virtual time: the actions of
 // each instant are matched by a longest common subsequence, so an extra or
 // missing action shows as a one-sided row instead of shifting the rest.
-// mark is the failure's moment.
-func Compare(expected, observed []model.Action, mark time.Duration, hasMark bool) Comparison {
+// Expected should hold only what the adapter observes (properties.Restrict).
+func Compare(expected, observed []model.Action, opt CompareOptions) Comparison {
+	mark, hasMark := opt.Mark, opt.HasMark
 	var rows []Row
 	i, j := 0, 0
 	for i < len(expected) || j < len(observed) {
@@ -140,6 +162,7 @@ func Compare(expected, observed []model.Action, mark time.Duration, hasMark bool
 			t = observed[j].At
 		}
 		var es, os []string
+		from := i // expected[from:i] are this instant's
 		for ; i < len(expected) && expected[i].At == t; i++ {
 			es = append(es, actionText(&expected[i]))
 		}
@@ -156,20 +179,51 @@ func Compare(expected, observed []model.Action, mark time.Duration, hasMark bool
 				r.Observed = os[p[1]]
 			}
 			r.Differs = r.Expected != r.Observed
+			if r.Observed == "" && p[0] >= 0 && expected[from+p[0]].Kind == model.ActStatus {
+				r.Differs, r.Unpublished = false, true
+			}
 			rows = append(rows, r)
 		}
 	}
 	c := Comparison{Same: true}
 	first := -1
 	for k := range rows {
-		if rows[k].Differs {
+		if rows[k].Differs || rows[k].Unpublished {
 			c.Same = false
-			if first < 0 {
-				first = k
-				rows[k].First = true
-				c.FirstAt = rows[k].At
+		}
+		if rows[k].Differs && first < 0 {
+			first = k
+		}
+	}
+	// The refinement check's own divergence: the row of the action it
+	// names, else the first difference at its moment.
+	if opt.Refinement && hasMark {
+		at := -1
+		for k := range rows {
+			r := &rows[k]
+			if !r.AtMark {
+				continue
+			}
+			named := opt.Focus != "" && (r.Observed == opt.Focus ||
+				opt.Focus == "Status" && r.Differs && strings.HasPrefix(r.Observed, "Status "))
+			if named {
+				at = k
+				break
+			}
+			if at < 0 && r.Differs {
+				at = k
 			}
 		}
+		if at >= 0 {
+			first = at
+			rows[at].Differs = true
+		} else {
+			first, c.AtEnd, c.MarkAt = -1, true, mark.String()
+		}
+	}
+	if first >= 0 {
+		rows[first].First = true
+		c.FirstAt = rows[first].At
 	}
 	// The window: around the first divergence, else around the mark.
 	focus := first
@@ -185,6 +239,10 @@ func Compare(expected, observed []model.Action, mark time.Duration, hasMark bool
 		focus = 0
 	}
 	lo := max(focus-windowBefore, 0)
+	if c.AtEnd {
+		// The failure is after the last action: show how the traces end.
+		lo = max(len(rows)-windowRows, 0)
+	}
 	hi := min(lo+windowRows, len(rows))
 	c.HiddenBefore, c.HiddenAfter = lo, len(rows)-hi
 	c.Rows = rows[lo:hi]

@@ -103,7 +103,7 @@ func Load(dir, selfTest string) (*Input, error) {
 	case err == nil:
 		in.SelfTest = st
 	case explicit || !errors.Is(err, fs.ErrNotExist):
-		return nil, err
+		return nil, fmt.Errorf("self-test score: %w", err)
 	}
 	return in, nil
 }

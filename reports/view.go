@@ -270,7 +270,20 @@ func ceView(in *Input, o *runner.Outcome) *CEView {
 		c.Timeline = &tl
 	}
 	if sv.Expected != nil && sv.Observed != nil {
-		cmp := Compare(sv.Expected.Actions, sv.Observed.Actions, mark, hasMark)
+		// The model's trace as the adapter would report it.
+		expected := sv.Expected.Actions
+		if obs, err := properties.ParseObservables(in.Summary.Adapter.Observes); err == nil {
+			expected = properties.Restrict(expected, obs)
+		}
+		copt := CompareOptions{Mark: mark, HasMark: hasMark, Refinement: o.Verdict == runner.Divergence}
+		if copt.Refinement && o.Observed != "" {
+			// The summary's observed action, without its time.
+			_, copt.Focus, _ = strings.Cut(o.Observed, " ")
+			if strings.HasPrefix(copt.Focus, "Status ") {
+				copt.Focus = "Status"
+			}
+		}
+		cmp := Compare(expected, sv.Observed.Actions, copt)
 		c.Compare = &cmp
 		if o.Verdict == runner.Divergence && !cmp.Same {
 			tl := BuildTimeline(sv.Expected.Actions, opt)
