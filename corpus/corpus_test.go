@@ -1615,6 +1615,86 @@ var facts = map[string][]fact{
 			},
 		},
 	},
+	"upstream/shorter-grace-keeps-kill-in-progress.yaml": {
+		{
+			what:   "a shorter delete and a force delete during preStop change nothing on the node: the hook keeps its 30s, one stop signal at 40s, SIGKILL at 42s",
+			source: "https://github.com/kubernetes/kubernetes/issues/127339; pkg/kubelet/kubelet.go SyncTerminatingPod (context.TODO(), TODO(#113606)); kuberuntime_container.go killContainer; found by the upstream kubelet adapter",
+			check: func(t tb, r *run) {
+				dels := r.of(model.ActDeleteRequested, "")
+				if len(dels) != 3 {
+					t.Fatalf("%d deletes, want 3", len(dels))
+				}
+				for k, want := range []struct {
+					at    time.Duration
+					grace int64
+					force bool
+				}{{10 * time.Second, 30, false}, {15 * time.Second, 5, false}, {20 * time.Second, 0, true}} {
+					if d := dels[k]; d.At != want.at || d.Grace != want.grace || d.Force != want.force {
+						t.Errorf("delete %d at %v grace %d force %v, want %v grace %d force %v", k, d.At, d.Grace, d.Force, want.at, want.grace, want.force)
+					}
+				}
+				if removed := r.first(t, model.ActPodRemoved, ""); removed.At != 20*time.Second {
+					t.Errorf("pod removed at %v, want at the force delete (20s)", removed.At)
+				}
+				hooks := r.of(model.ActHookStarted, "nginx")
+				if len(hooks) != 1 || hooks[0].At != 10*time.Second {
+					t.Fatalf("preStop started %d times (%v), want once at 10s", len(hooks), hooks)
+				}
+				ended := r.first(t, model.ActHookEnded, "nginx")
+				if ended.At != 40*time.Second || ended.Result != model.ResultAbandoned {
+					t.Errorf("preStop ended at %v (%s), want abandoned at 40s (10s + the 30s it started with; not 20s or 21s)", ended.At, ended.Result)
+				}
+				stops := r.of(model.ActStopSignal, "nginx")
+				if len(stops) != 1 || stops[0].At != 40*time.Second || stops[0].Timeout != 2 {
+					t.Errorf("stop signals %v, want one at 40s with timeout 2 (the floor)", stops)
+				}
+				kill := r.first(t, model.ActSIGKILL, "nginx")
+				if kill.At != 42*time.Second {
+					t.Errorf("SIGKILL at %v, want 42s", kill.At)
+				}
+				if sb := r.first(t, model.ActSandboxStopped, ""); sb.At != 42*time.Second {
+					t.Errorf("sandbox stopped at %v, want 42s", sb.At)
+				}
+			},
+		},
+	},
+	"upstream/delete-waits-for-poststart.yaml": {
+		{
+			what:   "a delete during postStart waits for the hook and the rest of the sync (helper starts at 60s); the termination then uses the 10s in force, not 30s from the first delete",
+			source: "https://github.com/kubernetes/kubernetes/issues/116032; pkg/kubelet/kubelet.go SyncPod (context.WithoutCancel, TODO(#113606)); pkg/kubelet/pod_workers.go calculateEffectiveGracePeriod; found by the upstream kubelet adapter",
+			check: func(t tb, r *run) {
+				t0, g := r.deletion(t)
+				if t0 != 10*time.Second || g != 30 {
+					t.Fatalf("first delete at %v grace %d, want 10s grace 30", t0, g)
+				}
+				ended := r.first(t, model.ActHookEnded, "reproducer")
+				if ended.Hook != model.HookPostStart || ended.At != time.Minute || ended.Result != model.ResultOK {
+					t.Errorf("%s hook ended at %v (%s), want postStart ok at 1m0s: the delete does not cancel it", ended.Hook, ended.At, ended.Result)
+				}
+				for _, k := range []model.ActionKind{model.ActContainerCreated, model.ActContainerStarted} {
+					if a := r.first(t, k, "helper"); a.At != time.Minute {
+						t.Errorf("helper %s at %v, want 1m0s: the sync goes on with its plan", k, a.At)
+					}
+				}
+				for _, c := range []string{"reproducer", "helper"} {
+					stops := r.of(model.ActStopSignal, c)
+					if len(stops) != 1 || stops[0].At != time.Minute || stops[0].Timeout != 10 {
+						t.Errorf("%s stop signals %v, want one at 1m0s with timeout 10 (the grace in force when the termination began)", c, stops)
+					}
+				}
+				if kill := r.first(t, model.ActSIGKILL, "helper"); kill.At != 70*time.Second {
+					t.Errorf("helper SIGKILL at %v, want 1m10s", kill.At)
+				}
+				if n := len(r.of(model.ActSIGKILL, "reproducer")); n != 0 {
+					t.Errorf("reproducer got SIGKILL %d times, want none: it exits on SIGTERM", n)
+				}
+				if removed := r.first(t, model.ActPodRemoved, ""); removed.At != 70*time.Second {
+					t.Errorf("pod removed at %v, want 1m10s (not by 10s + 30s + 2s)", removed.At)
+				}
+				wantPhase(t, r.final(t), v1.PodFailed)
+			},
+		},
+	},
 	"upstream/readiness-during-termination.yaml": {
 		{
 			what:   "readiness keeps probing after the delete; the pod turns unready at 61s while still running",

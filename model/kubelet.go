@@ -690,7 +690,18 @@ func (m *Model) inHook(in Input) error {
 
 // inDelete handles an API delete. Grace < 0 means the pod's own
 // terminationGracePeriodSeconds. A later delete only shortens the grace
-// (calculateEffectiveGracePeriod in pod_workers.go).
+// (calculateEffectiveGracePeriod in pod_workers.go), and only for a kill
+// that has not started yet.
+//
+// UpdatePod (pod_workers.go) cancels the pod worker's sync in progress when
+// the pod becomes terminating or its grace period is shortened, but in
+// v1.36 the cancellation never reaches the runtime (TODO(#113606) in
+// kubelet.go): Kubelet.SyncPod hands the runtime's SyncPod
+// context.WithoutCancel, and SyncTerminatingPod replaces its context with
+// context.TODO(). So a sync in progress (a postStart hook, a kill inside
+// SyncPod, the starts it planned after them) runs to its end before the
+// pod worker terminates the pod, and a kill in progress keeps the grace
+// period it started with (kubernetes#127339).
 func (m *Model) inDelete(grace int64, force bool) error {
 	if m.removed {
 		return ErrFinished
@@ -729,23 +740,23 @@ func (m *Model) inDelete(grace int64, force bool) error {
 	for i := range m.ctrs {
 		m.ctrs[i].boTimer = false
 	}
-	if first {
-		// The pod worker's sync in progress is cancelled (and ends with
-		// its status generation); the termination is a new sync.
-		if !m.idle() {
-			m.generated()
-		}
+	if !first {
+		// A kill in progress goes on with its grace period; a KillPod that
+		// starts later gets the shorter one (graceFor).
+		return nil
+	}
+	if m.idle() {
+		// SyncTerminatingPod: a status generation, the liveness and startup
+		// workers stopped, KillPod.
 		m.generated()
 		m.stopLivenessAndStartup()
-		m.startTermination()
-	} else {
-		for i := range m.ctrs {
-			if m.ctrs[i].kill.stage != stNone {
-				// The node's grace: at least 1 s (pod_workers.go).
-				m.tighten(i, max(grace, 1))
-			}
-		}
+		m.startTermination(reasonDelete)
+		return nil
 	}
+	// The sync in progress runs to its end (with its closing status
+	// generation); the termination is the next sync. If the pod worker is
+	// already terminating the pod, that termination goes on as it is.
+	m.dirty = true
 	return nil
 }
 
@@ -797,7 +808,9 @@ func (m *Model) idle() bool { return m.block == blockNone && m.plan == nil && !m
 
 // sync is one pod sync: syncPod's decisions, or termination.
 func (m *Model) sync() {
-	if m.removed && !m.anyRunning() && m.block == blockNone {
+	if m.removed && !m.anyRunning() && m.block == blockNone && !m.sandbox {
+		// Nothing left to stop. (A pod force-deleted during a sync still
+		// has its sandbox stopped by the termination after that sync.)
 		return
 	}
 	if !m.terminated {
@@ -809,7 +822,11 @@ func (m *Model) sync() {
 		// sandbox; then the pod is terminal (podIsTerminal).
 		m.stopLivenessAndStartup()
 		if m.anyRunning() {
-			m.startTermination()
+			reason := reasonKillPod
+			if m.deleting {
+				reason = reasonDelete
+			}
+			m.startTermination(reason)
 		} else {
 			m.finishTermination()
 		}
@@ -1041,7 +1058,7 @@ func (m *Model) runPlan() {
 			}
 		case opKillPod:
 			m.plan, m.planPos = nil, 0
-			m.startTermination()
+			m.startTermination(reasonKillPod)
 			return
 		}
 	}
@@ -1051,15 +1068,18 @@ func (m *Model) runPlan() {
 // termination, the pod worker's (the deletion grace if the pod is being
 // deleted, else the pod's, at least 1 s); for a kill within a sync,
 // setTerminationGracePeriod's (the probe's terminationGracePeriodSeconds
-// for a probe kill, else the pod's).
+// for a probe kill, else the pod's). A sync in progress when the pod is
+// deleted reads the pod object it started with, which has no deletion
+// grace period: its kills get the same grace as before the delete.
 func (m *Model) graceFor(c *cstate, r killReason) int64 {
-	if m.deleting {
+	switch r {
+	case reasonDelete:
 		// The pod worker passes KillPod a grace period of at least 1 s,
 		// a force delete's 0 included (calculateEffectiveGracePeriod in
-		// pod_workers.go): a preStop hook gets that second.
+		// pod_workers.go): a preStop hook gets that second. The grace is
+		// the shortest of the deletes so far: a later delete shortens it
+		// for a KillPod that has not started yet.
 		return max(m.deleteGrace, 1)
-	}
-	switch r {
 	case reasonKillPod:
 		// The same floor for a pod that ended by itself.
 		return max(m.tgps, 1)
@@ -1078,9 +1098,13 @@ func (m *Model) graceFor(c *cstate, r killReason) int64 {
 // start mirrors SyncPod's start(): doBackOff, then create and start the
 // container, then run postStart synchronously. It reports false if the
 // container did not start.
+//
+// A delete does not stop a plan in progress: the plan was made before it
+// (computePodActions' ShouldContainerBeRestarted sees no deletion) and the
+// runtime's SyncPod is not cancelled (see inDelete).
 func (m *Model) start(o op) bool {
 	c := &m.ctrs[o.c]
-	if m.deleting || c.running {
+	if c.running {
 		return false
 	}
 	if o.snapHas {
@@ -1138,10 +1162,12 @@ func (m *Model) start(o op) bool {
 }
 
 // postStartEnded continues the sync after a postStart hook. A failed hook
-// kills the container (FailedPostStartHook) inside the same sync.
+// kills the container (FailedPostStartHook) inside the same sync, even if
+// the pod was deleted meanwhile (see inDelete).
 func (m *Model) postStartEnded(i int, ok bool) {
 	c := &m.ctrs[i]
-	if m.block == blockPostStart && m.blockC == i {
+	inSync := m.block == blockPostStart && m.blockC == i
+	if inSync {
 		m.block = blockNone
 	}
 	c.psErr = !ok
@@ -1149,7 +1175,7 @@ func (m *Model) postStartEnded(i int, ok bool) {
 		c.visible = true // postStart done: the kubelet reports it running
 		return
 	}
-	if c.running && !m.deleting {
+	if c.running && (inSync || !m.deleting) {
 		m.startKill(i, m.graceFor(c, reasonPostStart), false, nil)
 		if c.kill.stage != stNone {
 			m.block, m.blockC = blockKill, i
@@ -1189,32 +1215,21 @@ func ProbeTimeoutSeconds(p *v1.Probe) int32 {
 // ---------------------------------------------------------------------------
 // Killing
 
-// startTermination kills every running container, app containers first
-// and sidecars in reverse order (killContainersWithSyncResult with
-// terminationOrdering), within one grace budget, and blocks the worker
-// until all are gone.
-func (m *Model) startTermination() {
+// startTermination is KillPod: it kills every running container, app
+// containers first and sidecars in reverse order
+// (killContainersWithSyncResult with terminationOrdering), within one grace
+// budget (reasonDelete: the pod worker's for a deleted pod; reasonKillPod:
+// the pod's), and blocks the worker until all are gone. The pod worker
+// calls it only between syncs, and SyncPod only from its plan, so no
+// postStart hook runs then.
+func (m *Model) startTermination(reason killReason) {
 	m.plan, m.planPos, m.syncEnd = nil, 0, false
-	if m.block == blockPostStart {
-		c := &m.ctrs[m.blockC]
-		if c.inPostStart {
-			// The sync's context is cancelled: the kubelet stops waiting.
-			c.inPostStart = false
-			h := m.emitC(ActHookEnded, c)
-			h.Hook, h.Result = HookPostStart, ResultAbandoned
-			c.visible = true
-		}
-	}
 	m.block = blockKillPod
 	hasSidecar := false
 	for i := 0; i < m.nInit; i++ {
 		if m.ctrs[i].kind == kindSidecar {
 			hasSidecar = true
 		}
-	}
-	reason := reasonKillPod
-	if m.deleting {
-		reason = reasonDelete
 	}
 	// Prerequisites: each sidecar waits for every running app container and
 	// for the next sidecar declared after it.
@@ -1243,8 +1258,7 @@ func (m *Model) startTermination() {
 				continue
 			}
 			if c.kill.stage != stNone {
-				m.tighten(i, m.graceFor(c, reason))
-				continue
+				continue // a kill in progress keeps its grace
 			}
 			m.startKill(i, m.graceFor(c, reason), hasSidecar && c.kind == kindApp, prereqs[i])
 		}
@@ -1268,8 +1282,7 @@ func (m *Model) startTermination() {
 			continue
 		}
 		if c.kill.stage != stNone {
-			m.tighten(i, m.graceFor(c, reason))
-			continue
+			continue // a kill in progress keeps its grace
 		}
 		m.startKill(i, m.graceFor(c, reason), hasSidecar && c.kind == kindSidecar, prereqs[i])
 	}
@@ -1353,33 +1366,6 @@ func (m *Model) killDeadline(i int) {
 	case stStopping:
 		m.emitC(ActSIGKILL, c)
 		m.exit(i, 137, "Error")
-	}
-}
-
-// tighten applies a shorter grace period (at least 1 s: the pod worker's)
-// to a kill in progress: the kubelet re-runs killContainer with the new
-// grace, so each deadline becomes at most now + grace.
-func (m *Model) tighten(i int, grace int64) {
-	c := &m.ctrs[i]
-	k := &c.kill
-	limit := m.now + time.Duration(grace)*time.Second
-	switch k.stage {
-	case stPreStop:
-		if limit < k.deadline {
-			k.grace, k.stageStart, k.deadline = grace, m.now, limit
-		}
-	case stWait:
-		if limit < k.deadline {
-			k.grace, k.stageStart, k.deadline = grace, m.now, limit
-		}
-	case stStopping:
-		g := grace
-		if g < m.minGrace {
-			g = m.minGrace
-		}
-		if m.now+time.Duration(g)*time.Second < k.deadline {
-			m.stop(i, g)
-		}
 	}
 }
 

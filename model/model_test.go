@@ -170,7 +170,10 @@ func TestKillTiming(t *testing.T) {
 }
 
 // TestGraceOnlyShrinks: a later delete can only shorten the grace period
-// (calculateEffectiveGracePeriod in pod_workers.go).
+// (calculateEffectiveGracePeriod in pod_workers.go), and only for a kill
+// that has not started: SyncTerminatingPod runs KillPod on context.TODO()
+// (TODO(#113606) in kubelet.go), so a kill in progress keeps its grace
+// period (kubernetes#127339).
 func TestGraceOnlyShrinks(t *testing.T) {
 	p := pod("shrink", nil, ctr("app"))
 	beh := model.ContainerBehaviour{Conduct: model.Conduct{OnStopSignal: &model.StopScript{Ignore: true}}}
@@ -186,18 +189,48 @@ func TestGraceOnlyShrinks(t *testing.T) {
 		require.Equal(t, int64(20), dels[1].Grace)
 		require.Equal(t, 30*time.Second, of(acts, model.ActSIGKILL, "app")[0].At)
 	})
-	t.Run("shorter applies", func(t *testing.T) {
+	t.Run("shorter does not reach a kill in progress", func(t *testing.T) {
 		s := &model.Scenario{Pod: p, Behaviour: model.Behaviour{Containers: map[string]model.ContainerBehaviour{"app": beh}},
 			Events: []model.Event{ev(10*time.Second, 60), ev(15*time.Second, 5)}}
 		acts := run(t, s, time.Hour)
-		require.Equal(t, 20*time.Second, of(acts, model.ActSIGKILL, "app")[0].At)
+		dels := of(acts, model.ActDeleteRequested, "")
+		require.Len(t, dels, 2)
+		require.Equal(t, int64(5), dels[1].Grace)
+		stops := of(acts, model.ActStopSignal, "app")
+		require.Len(t, stops, 1)
+		require.Equal(t, int64(60), stops[0].Timeout)
+		require.Equal(t, 70*time.Second, of(acts, model.ActSIGKILL, "app")[0].At)
 	})
 	t.Run("force after graceful", func(t *testing.T) {
 		s := &model.Scenario{Pod: p, Behaviour: model.Behaviour{Containers: map[string]model.ContainerBehaviour{"app": beh}},
 			Events: []model.Event{ev(10*time.Second, 60), {At: metav1.Duration{Duration: 15 * time.Second}, Type: model.EventForceDelete}}}
 		acts := run(t, s, time.Hour)
-		require.Equal(t, 17*time.Second, of(acts, model.ActSIGKILL, "app")[0].At)
-		require.Len(t, of(acts, model.ActPodRemoved, ""), 1)
+		// The API object goes at once; the kill goes on with its 60 s.
+		removed := of(acts, model.ActPodRemoved, "")
+		require.Len(t, removed, 1)
+		require.Equal(t, 15*time.Second, removed[0].At)
+		require.Equal(t, 70*time.Second, of(acts, model.ActSIGKILL, "app")[0].At)
+	})
+	t.Run("shorter applies to a kill not started yet", func(t *testing.T) {
+		// The delete at 10s comes during a postStart hook, which the sync
+		// waits for (to 20s); the shorter delete at 15s is in force when
+		// the termination begins.
+		a := ctr("app")
+		a.Lifecycle = &v1.Lifecycle{PostStart: &v1.LifecycleHandler{Exec: &v1.ExecAction{Command: []string{"hook"}}}}
+		b := beh
+		b.PostStart = &model.HookScript{Duration: dur(20 * time.Second)}
+		s := &model.Scenario{Pod: pod("shrink", nil, a), Behaviour: model.Behaviour{Containers: map[string]model.ContainerBehaviour{"app": b}},
+			Events: []model.Event{ev(10*time.Second, 60), ev(15*time.Second, 5)}}
+		acts := run(t, s, time.Hour)
+		ended := of(acts, model.ActHookEnded, "app")
+		require.Len(t, ended, 1)
+		require.Equal(t, 20*time.Second, ended[0].At)
+		require.Equal(t, model.ResultOK, ended[0].Result)
+		stops := of(acts, model.ActStopSignal, "app")
+		require.Len(t, stops, 1)
+		require.Equal(t, 20*time.Second, stops[0].At)
+		require.Equal(t, int64(5), stops[0].Timeout)
+		require.Equal(t, 25*time.Second, of(acts, model.ActSIGKILL, "app")[0].At)
 	})
 }
 

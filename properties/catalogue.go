@@ -46,7 +46,9 @@ var catalogue = []Property{
 
 	// restarts
 
-	noRestartWhileDeleting().needs(ObsActions | ObsRequests),
+	// The sync in progress at the delete (busy: hooks) may still start what
+	// it planned.
+	noRestartWhileDeleting().needs(ObsActions | ObsHooks | ObsRequests),
 	neverRestartPolicy().needs(ObsActions),
 	// A restart after exit 0 is allowed when a probe kill planned it
 	// (probes). Without hooks or requests a kill of a failed postStart or a
@@ -104,7 +106,8 @@ var catalogue = []Property{
 	// which may be 0 where the probe's is not: weaker, never wrong.
 	preStopBeforeStopSignal().needs(ObsActions | ObsHooks | ObsRequests),
 	// The same graces. Exact: the hook must end by the kill's start (the
-	// delete) + grace, which a kubelet that starts the hook late misses.
+	// delete, or the end of the sync in progress then: hooks) + grace,
+	// which a kubelet that starts the hook late misses.
 	preStopWithinGrace().needs(ObsActions | ObsHooks | ObsProbes | ObsRequests).exactTiming(),
 
 	// termination
@@ -119,22 +122,27 @@ var catalogue = []Property{
 	deleteRequestsHonoured().needs(ObsRequests),
 	// Not exact: PodRemoved "at once" is the API server's doing, not paced
 	// by a sync; the stop timeout after a force delete is the floor however
-	// late the kill.
-	forceDeleteRemoves().needs(ObsActions | ObsRequests),
+	// late the kill. Which kills the force delete's grace governs: not those
+	// of the sync in progress at the delete (busy: hooks; a failed postStart:
+	// hooks; a planned probe kill: probes).
+	forceDeleteRemoves().needs(ObsActions | ObsHooks | ObsProbes | ObsRequests),
 	stopTimeoutFloor().needs(ObsActions),
 	// The kill's stages: its grace (requests, probes) and the preStop's
 	// whole seconds (hooks). Exact: the timeout is the grace minus the
-	// seconds since the kill began (at the delete), so a late stop signal
-	// with the kubelet's full grace breaks it.
+	// seconds since the kill began (at the delete, or when the sync in
+	// progress then ended), so a late stop signal with the kubelet's full
+	// grace breaks it.
 	stopTimeoutExact().needs(ObsActions | ObsHooks | ObsProbes | ObsRequests).exactTiming(),
 	// Exact: the exit is due at the stop signal + timeout, no later.
 	stopTimeoutHonoured().needs(ObsActions).exactTiming(),
 	// The kill's start (its preStop: hooks) and grace (requests, probes).
 	sigkillNotBeforeGrace().needs(ObsActions | ObsHooks | ObsProbes | ObsRequests),
-	// Without hooks or probes an ordered sidecar's bound is the widest
-	// (the delete deadline + 1 s): weaker, never wrong. Exact: a deadline
-	// from the delete, which a late kill overshoots.
-	sigkillByGracePlus2s().needs(ObsActions | ObsRequests).exactTiming(),
+	// The termination begins when the sync in progress at the delete ends
+	// (busy: hooks); a kill begun before keeps its own grace (its reason:
+	// hooks, probes; a probe's terminationGracePeriodSeconds: probes).
+	// Exact: a deadline from the kill's start, which a late kill
+	// overshoots.
+	sigkillByGracePlus2s().needs(ObsActions | ObsHooks | ObsProbes | ObsRequests).exactTiming(),
 	// Whose turn it is: preStop running (hooks), the pod ending on its own
 	// or a kill explained by a probe (probes), the delete (requests).
 	// Exact: the stop signal must come in the same instant.

@@ -172,12 +172,14 @@ func (r *preStopFirstRule) before(_ int, a *model.Action) string {
 
 // preStopWithinGrace encodes SEMANTICS.md §7: "A regression once gave
 // preStop a second full grace period (termination took 2 × g; issues
-// #115817, #117373): a conformance suite must catch that."
+// #115817, #117373): a conformance suite must catch that." The grace
+// period is the one the kill started with: a later, shorter delete does not
+// shorten a kill in progress (kubernetes#127339).
 func preStopWithinGrace() Property {
 	return def("prestop-within-grace",
 		"preStop plus the stop timeout fit in the grace period (+ the 2 s floor)",
-		`SEMANTICS.md §7: "Per container: run preStop with timeout = grace; subtract the whole seconds it used (an overrun hook is abandoned at the grace deadline)" and "A regression once gave preStop a second full grace period (termination took 2 × g; issues #115817, #117373): a conformance suite must catch that."`,
-		"For a kill with a preStop hook, with its grace period g (the delete's, tightened by later shorter deletes, or the probe's or pod's for a probe kill): the hook must end (or be abandoned) by its start + g, and the hook's end plus the first StopSignal's timeout must not exceed that deadline + max(minimumGracePeriodSeconds, 1 s) (the floor, or the sub-second the kubelet's truncation leaves). A stop timeout of a second full grace period after the hook used the first one breaks it.",
+		`SEMANTICS.md §7: "Per container: run preStop with timeout = grace; subtract the whole seconds it used (an overrun hook is abandoned at the grace deadline)" and "A regression once gave preStop a second full grace period (termination took 2 × g; issues #115817, #117373): a conformance suite must catch that." The grace is the one the kill started with: pkg/kubelet/kubelet.go SyncTerminatingPod runs KillPod on context.TODO() (TODO(#113606)), so a later, shorter delete does not reach a preStop hook in progress (kubernetes#127339)`,
+		"For a kill with a preStop hook, with the grace period g it started with (for the pod's termination the delete's in force when the termination began, at least 1 s; the probe's or the pod's for a probe kill or a failed postStart): the hook must end (or be abandoned) by its start + g, and the hook's end plus the first StopSignal's timeout must not exceed that deadline + max(minimumGracePeriodSeconds, 1 s) (the floor, or the sub-second the kubelet's truncation leaves). A later, shorter delete does not move the deadline: upstream's pod worker cannot cancel the kill in progress (kubernetes#127339), and a kubelet that did would only end earlier. A stop timeout of a second full grace period after the hook used the first one breaks it.",
 		func(t *tracker) rule { return &preStopGraceRule{t: t} })
 }
 

@@ -162,6 +162,7 @@ func (s *single) End(end time.Duration, complete bool) *Violation {
 	if s.done != nil {
 		return s.done
 	}
+	s.t.catchUp(end)
 	if msg := s.r.end(end, complete); msg != "" {
 		s.done = &Violation{ID: s.id, Index: -1, At: end, Message: msg}
 	}
@@ -227,6 +228,7 @@ func CheckProps(ctx *Context, props []Property, trace []model.Action, end time.D
 		}
 	}
 	var out []Violation
+	t.catchUp(end)
 	for k, r := range rules {
 		if found[k] == nil {
 			if msg := r.end(end, complete); msg != "" {
@@ -334,6 +336,7 @@ func (s *Suite) End(end time.Duration, complete bool) *Violation {
 	if s.done != nil {
 		return s.done
 	}
+	s.t.catchUp(end)
 	for k, r := range s.rules {
 		if msg := r.end(end, complete); msg != "" {
 			s.done = &Violation{ID: s.ids[k], Index: -1, At: end, Message: msg}

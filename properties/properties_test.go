@@ -1148,6 +1148,37 @@ var mutations = []mutation{
 		acts[i].Timeout = 60
 		return shift(acts, i+1, 58*time.Second)
 	}},
+	{"sigkill-by-grace-plus-2s", "upstream/delete-waits-for-poststart.yaml", 0, func(t *testing.T, acts []model.Action) []model.Action {
+		// the termination begins when the postStart sync ends (60s) with
+		// 10s: helper must be gone by 72s, not 10s later
+		i := nth(t, acts, 0, is(model.ActSIGKILL, "helper"))
+		return shift(acts, i, 10*time.Second)
+	}},
+	{"sigkill-by-grace-plus-2s", "upstream/shorter-grace-keeps-kill-in-progress.yaml", 0, func(t *testing.T, acts []model.Action) []model.Action {
+		// the kill keeps its 30s (gone by 42s), but not more
+		i := nth(t, acts, 0, is(model.ActHookEnded, "nginx"))
+		return shift(acts, i, 5*time.Second)
+	}},
+	{"prestop-within-grace", "upstream/shorter-grace-keeps-kill-in-progress.yaml", 0, func(t *testing.T, acts []model.Action) []model.Action {
+		// the hook runs past the 30s the kill started with
+		i := nth(t, acts, 0, is(model.ActHookEnded, "nginx"))
+		return shift(acts, i, 5*time.Second)
+	}},
+	{"stop-timeout-exact", "upstream/shorter-grace-keeps-kill-in-progress.yaml", 0, func(t *testing.T, acts []model.Action) []model.Action {
+		// a second stop signal: the kill is not restarted by a later delete
+		i := nth(t, acts, 0, is(model.ActStopSignal, "nginx"))
+		a := acts[i]
+		return insert(acts, i+1, a)
+	}},
+	{"no-restart-while-deleting", "upstream/delete-waits-for-poststart.yaml", 0, func(t *testing.T, acts []model.Action) []model.Action {
+		// a restart once the termination has begun (the sync's own starts
+		// at 60s are allowed)
+		i := nth(t, acts, 0, is(model.ActContainerExited, "reproducer"))
+		a := acts[i]
+		return insert(acts, i+1,
+			model.Action{At: a.At, Kind: model.ActContainerCreated, Container: "reproducer", Attempt: 1},
+			model.Action{At: a.At, Kind: model.ActContainerStarted, Container: "reproducer", Attempt: 1})
+	}},
 	{"sidecar-reverse-termination", "sidecar-term", 0, func(t *testing.T, acts []model.Action) []model.Action {
 		// the sidecar stopped together with the app, with the full grace
 		i := nth(t, acts, 0, is(model.ActStopSignal, "proxy"))

@@ -102,12 +102,14 @@ func (r *graceShrinksRule) before(_ int, a *model.Action) string {
 
 // forceDeleteRemoves encodes SEMANTICS.md §7: "Force delete
 // (`--grace-period=0 --force`): the API object goes at once; on the node the
-// kubelet still uses at least 1 s, then the 2 s floor."
+// kubelet still uses at least 1 s, then the 2 s floor." The node's 1 s is
+// for a kill that begins after the force delete: a kill in progress keeps
+// its grace period (kubernetes#127339).
 func forceDeleteRemoves() Property {
 	return def("force-delete-removes",
-		"a force delete removes the pod at once and stops containers with the 2 s floor",
-		`SEMANTICS.md §7: "Force delete (`+"`--grace-period=0 --force`"+`): the API object goes at once; on the node the kubelet still uses at least 1 s, then the 2 s floor."`,
-		"The action right after a force DeleteRequested must be PodRemoved, at the same time, and every StopSignal after a force delete must have the floor timeout (minimumGracePeriodSeconds, 2 s), or 1 s where the floor is lower: the pod worker gives KillPod 1 s, nothing more. A force-deleted pod that lingers in the API, or containers given their full grace period, break it.",
+		"a force delete removes the pod at once and stops the containers it kills with the 2 s floor",
+		`SEMANTICS.md §7: "Force delete (`+"`--grace-period=0 --force`"+`): the API object goes at once; on the node the kubelet still uses at least 1 s, then the 2 s floor." A kill already in progress keeps its grace period: pkg/kubelet/kubelet.go SyncTerminatingPod runs KillPod on context.TODO() (TODO(#113606); kubernetes#127339)`,
+		"The action right after a force DeleteRequested must be PodRemoved, at the same time, and every StopSignal of a kill that the termination begins with the force delete's grace period must have the floor timeout (minimumGracePeriodSeconds, 2 s), or 1 s where the floor is lower: the pod worker gives KillPod 1 s, nothing more. A kill that was in progress before the force delete (a termination with a longer grace period, a probe kill) goes on with its own grace period, as upstream's pod worker cannot cancel it (kubernetes#127339). A force-deleted pod that lingers in the API, or containers given their full grace period, break it.",
 		func(t *tracker) rule { return &forceDeleteRule{t: t} })
 }
 
@@ -125,10 +127,26 @@ func (r *forceDeleteRule) before(_ int, a *model.Action) string {
 			return sprintf("force delete at %v was followed by %s at %v, not by PodRemoved at once", r.at, a.Kind, a.At)
 		}
 	}
-	if hi := max64(r.t.pi.minGrace, 1); a.Kind == model.ActStopSignal && r.t.forced && (a.Timeout < r.t.pi.minGrace || a.Timeout > hi) {
+	if hi := max64(r.t.pi.minGrace, 1); a.Kind == model.ActStopSignal && r.t.forced && r.forcedKill() && (a.Timeout < r.t.pi.minGrace || a.Timeout > hi) {
 		return sprintf("stop signal to %s#%d at %v after a force delete has timeout %ds; want the floor %ds (at most %ds: the node's 1 s)", a.Container, a.Attempt, a.At, a.Timeout, r.t.pi.minGrace, hi)
 	}
 	return ""
+}
+
+// forcedKill reports whether the current action's container is (or now
+// begins to be) killed by a termination that began with a force delete's
+// grace period.
+func (r *forceDeleteRule) forcedKill() bool {
+	t := r.t
+	i := t.ci
+	if i < 0 {
+		return false
+	}
+	c := &t.c[i]
+	if c.killing {
+		return c.reason == killDelete && !c.ks.unsure && t.termGrace == 0
+	}
+	return t.killReason(i) == killDelete && t.grace == 0
 }
 
 func (r *forceDeleteRule) after(_ int, a *model.Action) string {
@@ -174,8 +192,8 @@ func (r *stopFloorRule) before(_ int, a *model.Action) string {
 func stopTimeoutExact() Property {
 	return def("stop-timeout-exact",
 		"the stop timeout is the grace left after preStop and sidecar waits, in whole seconds, floored",
-		`SEMANTICS.md §7: "Measured on the real code (StopContainer timeout): grace 30, no hook → 30; grace 30, hook 1.5 s → 29; grace 3, hook 2.5 s → 2; grace 3, hook 5 s → 2 (hook abandoned at 3 s); grace 0 → 2."`,
-		"The checker replays killContainer's stages from the trace: the kill's grace (a delete's, or for other kills the probe's terminationGracePeriodSeconds or the pod's, whichever the trace allows), minus the whole seconds the preStop hook used, minus the whole seconds an ordered sidecar waited for its turn, floored at minimumGracePeriodSeconds; a later shorter delete restarts the stage with its grace. The first StopSignal of an instance must carry that timeout; a further StopSignal is allowed only when a shorter delete brings SIGKILL forward, with max(grace, floor).",
+		`SEMANTICS.md §7: "Measured on the real code (StopContainer timeout): grace 30, no hook → 30; grace 30, hook 1.5 s → 29; grace 3, hook 2.5 s → 2; grace 3, hook 5 s → 2 (hook abandoned at 3 s); grace 0 → 2."; a kill keeps the grace it started with (pkg/kubelet/kubelet.go SyncTerminatingPod, TODO(#113606); kubernetes#127339)`,
+		"The checker replays killContainer's stages from the trace: the grace period the kill started with (for the pod's termination the delete's in force when it began, at least 1 s; for other kills the probe's terminationGracePeriodSeconds or the pod's, whichever the trace allows), minus the whole seconds the preStop hook used, minus the whole seconds an ordered sidecar waited for its turn, floored at minimumGracePeriodSeconds. A later, shorter delete changes nothing in a kill in progress: SyncTerminatingPod (pkg/kubelet/kubelet.go) runs KillPod on context.TODO(), so the pod worker's cancellation never reaches it (kubernetes#127339). The first StopSignal of an instance must carry that timeout, and there is no second one.",
 		func(t *tracker) rule { return &stopExactRule{t: t} })
 }
 
@@ -194,8 +212,8 @@ func (r *stopExactRule) before(_ int, a *model.Action) string {
 		return ""
 	}
 	c := &t.c[i]
-	if c.stopped && !c.ks.unsure && !(c.ks.restop && c.ks.restopAt == a.At) {
-		return sprintf("second stop signal to %s#%d at %v (timeout %ds) with no shorter delete to call for it (first at %v, timeout %ds)", a.Container, a.Attempt, a.At, a.Timeout, c.stopAt, c.stopT)
+	if c.stopped && !c.ks.unsure {
+		return sprintf("second stop signal to %s#%d at %v (timeout %ds; first at %v, timeout %ds): a kill sends one, and a later delete does not restart it", a.Container, a.Attempt, a.At, a.Timeout, c.stopAt, c.stopT)
 	}
 	vals, n, ok := t.expectedStop(i, a.At)
 	if !ok || n == 0 {
@@ -303,12 +321,16 @@ func (r *sigkillEarlyRule) before(_ int, a *model.Action) string {
 }
 
 // sigkillByGracePlus2s encodes SEMANTICS.md §7: "every container is gone by
-// t0 + g + 2 s (the "one-off 2 second extension")."
+// t0 + g + 2 s (the "one-off 2 second extension")", measured, as the code
+// does, from the start of the kill with the grace period it started with: a
+// later, shorter delete does not shorten a kill in progress, and a delete
+// that comes while a sync is in progress waits for it (kubernetes#127339;
+// TODO(#113606) in pkg/kubelet/kubelet.go).
 func sigkillByGracePlus2s() Property {
 	return def("sigkill-by-grace-plus-2s",
-		"after a delete, every container is gone by the grace deadline + 2 s",
-		`SEMANTICS.md §7: "every container is gone by t0 + g + 2 s (the \"one-off 2 second extension\"). A regression once gave preStop a second full grace period (termination took 2 × g; issues #115817, #117373): a conformance suite must catch that."`,
-		"After the first delete, with D = min over deletes of (time + max(grace, 1 s)) (grace only shrinks; the kubelet always gives at least 1 s), every container must have exited by D + max(minimumGracePeriodSeconds, 1 s). An ordered sidecar's bound is its own wait deadline (the preStop's deadline plus the fraction of a second the kubelet's truncation leaves, possibly shortened by later deletes) + the same margin. Termination that takes twice the grace period (kubernetes#115817) breaks it; the check concludes only what the trace up to its end proves.",
+		"after a delete, every container is gone by its kill's grace deadline + 2 s",
+		`SEMANTICS.md §7: "every container is gone by t0 + g + 2 s (the \"one-off 2 second extension\"). A regression once gave preStop a second full grace period (termination took 2 × g; issues #115817, #117373): a conformance suite must catch that." The deadline is the kill's: pkg/kubelet/kubelet.go SyncTerminatingPod runs KillPod on context.TODO() and Kubelet.SyncPod the runtime's SyncPod on context.WithoutCancel (TODO(#113606)), so a later, shorter delete does not shorten a kill in progress (kubernetes#127339) and the termination begins when the sync in progress ends`,
+		"After the first delete, every container must be gone by the deadline of its kill + max(minimumGracePeriodSeconds, 1 s). The pod's termination begins at the delete, or, if the pod worker was in a sync then (a postStart hook or a kill running), once the trace shows that sync over (an instant that ends with no hook or kill running); its deadline is its start + max(g, 1 s), with g the grace period in force when it began (grace only shrinks; the kubelet always gives at least 1 s); later deletes do not move it, as upstream (kubernetes#127339). A kill begun before the termination (a probe or a failed postStart, or the pod's own end) keeps its own deadline: its start + the largest grace period it may use. An ordered sidecar's bound is its own wait deadline (the preStop's deadline plus the fraction of a second the kubelet's truncation leaves) + the same margin. Termination that takes twice the grace period (kubernetes#115817) breaks it; the check concludes only what the trace up to its end proves.",
 		func(t *tracker) rule { return &sigkillLateRule{t: t} })
 }
 
@@ -317,21 +339,55 @@ type sigkillLateRule struct {
 	t *tracker
 }
 
-func (r *sigkillLateRule) bound(i int) time.Duration {
+// bound returns when container i must be gone, if the trace says yet.
+func (r *sigkillLateRule) bound(i int) (time.Duration, bool) {
 	t := r.t
 	margin := sec(max64(t.pi.minGrace, 1))
-	ks := &t.c[i].ks
-	if ks.ordered || (t.pi.kinds[i] == kindSidecar && (ks.unsure || t.c[i].reason == killPod || !t.c[i].killing)) {
-		if ks.ordered && !ks.unsure && ks.waitDl > 0 && (ks.stage == ksWait || ks.stage == ksStop || ks.stage == ksPending) {
-			dl := ks.waitDl
-			if dl > t.nodeDl+time.Second {
-				dl = t.nodeDl + time.Second
+	c := &t.c[i]
+	ks := &c.ks
+	var dl time.Duration
+	switch {
+	case c.killing && c.reason == killPod:
+		// The pod's own KillPod, with the pod's grace period.
+		dl = c.killAt + sec(max64(t.pi.tgps, 1))
+		if ks.unsure {
+			// A sidecar killed unseen: the KillPod began at the earliest
+			// when the trace shows it due and at the latest at the delete,
+			// or else the termination after the delete kills it.
+			dl = t.delAt + sec(max64(t.pi.tgps, 1))
+			if td := t.termAt + sec(max64(t.termGrace, 1)); t.termBegun && td > dl {
+				dl = td
 			}
-			return dl + margin
 		}
-		return t.nodeDl + time.Second + margin
+	case c.killing && c.reason != killDelete:
+		g, n := t.graceCandidates(i, c.reason)
+		gmax := g[0]
+		if n > 1 && g[1] > gmax {
+			gmax = g[1]
+		}
+		if ks.unsure && t.deleted && c.killAt >= t.delAt && t.firstGrace > gmax {
+			// A probe kill after the delete may be the termination's, with
+			// the delete's grace (at most the first delete's).
+			gmax = t.firstGrace
+		}
+		dl = c.killAt + sec(max64(gmax, 1))
+	case t.termBegun:
+		dl = t.termAt + sec(max64(t.termGrace, 1))
+	default:
+		// The sync in progress at the delete still runs.
+		return 0, false
 	}
-	return t.nodeDl + margin
+	if ks.ordered || (t.pi.kinds[i] == kindSidecar && (ks.unsure || c.reason == killPod || !c.killing)) {
+		if ks.ordered && !ks.unsure && ks.waitDl > 0 && (ks.stage == ksWait || ks.stage == ksStop || ks.stage == ksPending) {
+			w := ks.waitDl
+			if w > dl+time.Second {
+				w = dl + time.Second
+			}
+			return w + margin, true
+		}
+		return dl + time.Second + margin, true
+	}
+	return dl + margin, true
 }
 
 func (r *sigkillLateRule) late(now time.Duration) string {
@@ -343,8 +399,16 @@ func (r *sigkillLateRule) late(now time.Duration) string {
 		if !t.c[i].running {
 			continue
 		}
-		if b := r.bound(i); now > b {
-			return sprintf("%s#%d still runs at %v; after the delete at %v (grace %ds, deadline %v) it had to be gone by %v", t.pi.names[i], t.c[i].starts-1, now, t.delAt, t.firstGrace, t.deadline, b)
+		if b, ok := r.bound(i); ok && now > b {
+			c := &t.c[i]
+			from, g := t.termAt, t.termGrace
+			if c.killing && c.reason != killDelete {
+				from, g = c.killAt, -1
+			}
+			if g < 0 {
+				return sprintf("%s#%d still runs at %v; its kill began at %v, before the pod's termination (delete at %v, grace %ds), and had to be over by %v", t.pi.names[i], c.starts-1, now, from, t.delAt, t.firstGrace, b)
+			}
+			return sprintf("%s#%d still runs at %v; the termination after the delete at %v began at %v with grace %ds, so it had to be gone by %v", t.pi.names[i], c.starts-1, now, t.delAt, from, g, b)
 		}
 	}
 	return ""
@@ -445,13 +509,17 @@ func (r *sidecarOrderRule) before(_ int, a *model.Action) string {
 	switch {
 	case (c.killing && c.reason == killPod) || (!t.deleted && !c.killing && !t.killExplained(i) && t.ending):
 		// The pod's own termination (KillPod), which began no later than
-		// the trace shows it due; a later delete may only shorten it.
+		// the trace shows it due. A delete does not shorten it, but the
+		// trace cannot always tell whether it had begun before the delete
+		// or the delete's termination is the one that orders the sidecar.
 		dl = t.endingAt + sec(t.pi.tgps)
 		if t.deleted && t.deadline < dl {
 			dl = t.deadline
 		}
 	case c.ks.ordered:
-		dl = t.deadline
+		// The termination's budget, from its start with the grace in force
+		// then: a later delete does not shorten it.
+		dl = t.termAt + sec(t.termGrace)
 	default:
 		return ""
 	}

@@ -294,9 +294,6 @@ type killSim struct {
 	sigkillAt time.Duration
 	preDl     time.Duration // the preStop stage's deadline when it ended (latest candidate)
 	waitDl    time.Duration // an ordered sidecar's wait deadline, once known
-	restop    bool          // a tightening delete calls for a new StopSignal now
-	restopAt  time.Duration
-	restopT   int64
 }
 
 // bo is the crash-loop back-off entry of one container as the trace shows
@@ -388,7 +385,17 @@ type tracker struct {
 	firstGrace int64
 	grace      int64         // effective grace after the last delete
 	deadline   time.Duration // min over deletes of At + Grace
-	nodeDl     time.Duration // the same with the kubelet's 1 s minimum
+	// The pod worker's termination of the deleted pod (SyncTerminatingPod's
+	// KillPod). It begins at the first delete, unless a sync was in progress
+	// then (deferred: the worker blocked in a postStart hook or a kill),
+	// which runs to its end first (syncFlight); it gets the grace period in
+	// force when it begins, which later deletes do not change
+	// (kubernetes#127339).
+	deferred   bool
+	syncFlight inFlight
+	termBegun  bool
+	termAt     time.Duration
+	termGrace  int64
 	forced     bool
 	removed    bool
 	sandboxUp  bool
@@ -472,11 +479,13 @@ func (t *tracker) gatedApps() bool {
 	return l >= 0 && t.pi.kinds[l] == kindSidecar && !t.anyAppRunning() && !t.started(l)
 }
 
-// killReason classifies a kill of container i beginning now.
+// killReason classifies a kill of container i beginning now. Before the
+// termination of a deleted pod begins, a kill may still come from the sync
+// in progress at the delete (a failed postStart, a planned probe kill).
 func (t *tracker) killReason(i int) uint8 {
 	c := &t.c[i]
 	switch {
-	case t.deleted:
+	case t.termBegun:
 		return killDelete
 	case c.psFailed:
 		return killPostStart
@@ -484,8 +493,19 @@ func (t *tracker) killReason(i int) uint8 {
 		return killLiveness
 	case c.due[pStartup]:
 		return killStartup
+	case t.deleted:
+		return killDelete
 	}
 	return killPod
+}
+
+// inSyncProbeKill reports whether a probe kill (reason r) beginning now may
+// as well be the termination's: the pod is deleted, its termination has not
+// begun, and the sync in progress may or may not have planned the kill (a
+// probe that reached its threshold during that sync is left to the
+// termination). The trace cannot tell which grace period it gets.
+func (t *tracker) inSyncProbeKill(r uint8) bool {
+	return t.deleted && !t.termBegun && (r == killLiveness || r == killStartup)
 }
 
 // graceCandidates returns the grace periods a kill of container i for
@@ -560,8 +580,8 @@ func (t *tracker) graceSurelyPositive(i int) (bool, bool) {
 		return false, false
 	}
 	if c.reason == killDelete {
-		// Every delete kill begins at the first delete, with its grace.
-		return t.firstGrace > 0, true
+		// Every delete kill begins with the termination, with its grace.
+		return t.termGrace > 0, true
 	}
 	g, n := t.graceCandidates(i, c.reason)
 	for k := 0; k < n; k++ {
@@ -583,8 +603,9 @@ func (t *tracker) beginKill(i int, ordered bool) {
 	c.reason = t.killReason(i)
 	ks := &c.ks
 	ks.ordered = ordered
-	if t.silentKillPod(i, c.reason) {
-		// A KillPod orders sidecars, but its start is not in the trace.
+	if t.silentKillPod(i, c.reason) || t.inSyncProbeKill(c.reason) {
+		// A KillPod orders sidecars, but its start is not in the trace; or
+		// the kill may be the sync's or the termination's.
 		ks.unsure = true
 	}
 	ks.g, ks.ng = t.graceCandidates(i, c.reason)
@@ -607,7 +628,7 @@ func (t *tracker) expectedStop(i int, at time.Duration) (vals [2]int64, n int, k
 	if !c.killing {
 		// The kill begins with this StopSignal.
 		r := t.killReason(i)
-		if t.silentKillPod(i, r) {
+		if t.silentKillPod(i, r) || t.inSyncProbeKill(r) {
 			return vals, 0, false
 		}
 		g, n := t.graceCandidates(i, r)
@@ -620,9 +641,6 @@ func (t *tracker) expectedStop(i int, at time.Duration) (vals [2]int64, n int, k
 		return vals, 0, false
 	}
 	if ks.stage == ksStop {
-		if ks.restop && ks.restopAt == at {
-			return [2]int64{ks.restopT}, 1, true
-		}
 		return vals, 0, false
 	}
 	used := wholeSec(at - ks.ss)
@@ -630,36 +648,6 @@ func (t *tracker) expectedStop(i int, at time.Duration) (vals [2]int64, n int, k
 		vals[k] = max64(t.pi.minGrace, ks.g[k]-used)
 	}
 	return vals, ks.ng, true
-}
-
-// tighten applies a shorter grace period (a later delete) to the kill of
-// container i in progress, as the kubelet re-runs killContainer.
-func (t *tracker) tighten(i int, g int64) {
-	// The pod worker gives KillPod at least 1 s (pod_workers.go).
-	g = max64(g, 1)
-	c := &t.c[i]
-	ks := &c.ks
-	ks.restop = false
-	switch ks.stage {
-	case ksPre, ksWait:
-		if ks.ng > 1 {
-			ks.unsure = true
-			return
-		}
-		if t.now+sec(g) < ks.ss+sec(ks.g[0]) {
-			ks.ss, ks.g[0] = t.now, g
-			if ks.stage == ksWait {
-				ks.waitDl = t.now + sec(g)
-			}
-		}
-	case ksStop:
-		gg := max64(g, t.pi.minGrace)
-		if t.now+sec(gg) < ks.sigkillAt {
-			ks.restop, ks.restopAt, ks.restopT = true, t.now, gg
-		}
-	default:
-		ks.unsure = true
-	}
 }
 
 func (t *tracker) resetInstance(c *cst) {
@@ -677,8 +665,10 @@ func (t *tracker) resetInstance(c *cst) {
 	c.boSeen = false
 }
 
-// prepare looks up what every rule needs about action a, once.
+// prepare looks up what every rule needs about action a, once. It first
+// brings the termination up to a.At (catchUp).
 func (t *tracker) prepare(a *model.Action) {
+	t.catchUp(a.At)
 	t.kb = kindBit(a.Kind)
 	t.ci = -1
 	if t.kb&kContainer != 0 {
@@ -740,42 +730,54 @@ func (t *tracker) update(a *model.Action) {
 func (t *tracker) onDelete(a *model.Action) {
 	g := a.Grace
 	dl := a.At + sec(g)
-	ndl := a.At + sec(max64(g, 1))
 	first := !t.deleted
-	shrink := first || g < t.grace
 	if first {
 		t.deleted, t.delAt, t.firstGrace = true, a.At, g
-		t.deadline, t.nodeDl = dl, ndl
+		t.deadline, t.grace = dl, g
 	} else {
 		if dl < t.deadline {
 			t.deadline = dl
 		}
-		if ndl < t.nodeDl {
-			t.nodeDl = ndl
+		if g < t.grace {
+			t.grace = g
 		}
 	}
 	if a.Force {
 		t.forced = true
 	}
-	if !shrink {
+	if !first {
+		// A later delete changes nothing in a kill in progress
+		// (SyncTerminatingPod runs KillPod on context.TODO(),
+		// kubernetes#127339); a termination that has not begun yet gets
+		// the shorter grace period.
 		return
 	}
-	t.grace = g
+	if t.busy() && !t.ending {
+		// The pod worker is in a sync (a postStart hook, a kill): the
+		// delete does not cancel it (TODO(#113606) in kubelet.go), and the
+		// termination begins when it ends.
+		t.deferred = true
+		return
+	}
+	for i := range t.c {
+		c := &t.c[i]
+		if c.running && c.killing && c.reason != killDelete && t.ending && t.pi.kinds[i] == kindSidecar && !c.stopped && c.ks.stage == ksPending {
+			c.ks.unsure = true
+		}
+	}
+	t.beginTermination()
+}
+
+// beginTermination records that the pod worker's termination of the deleted
+// pod begins now: every running container not already being killed is
+// killed, sidecars in order, with the grace period in force now.
+func (t *tracker) beginTermination() {
+	t.termBegun, t.termAt, t.termGrace = true, t.now, t.grace
 	hasSidecar := len(t.pi.sidecars) > 0
 	for i := range t.c {
 		c := &t.c[i]
-		if !c.running {
-			continue
-		}
-		// Liveness and startup probes stop; a due probe kill is moot.
-		if c.killing {
-			if c.reason != killDelete && t.ending && t.pi.kinds[i] == kindSidecar && !c.stopped && c.ks.stage == ksPending {
-				c.ks.unsure = true
-			}
-			t.tighten(i, g)
-			continue
-		}
-		if !first {
+		if !c.running || c.killing {
+			// A kill in progress goes on with its own grace period.
 			continue
 		}
 		if t.ending && t.pi.kinds[i] == kindSidecar && !(t.pi.hasPreStop(i) && t.pi.tgps > 0) {
@@ -787,6 +789,30 @@ func (t *tracker) onDelete(a *model.Action) {
 		}
 		t.beginKill(i, hasSidecar && t.pi.kinds[i] == kindSidecar)
 	}
+}
+
+// syncInFlight reports whether the sync in progress at the first delete may
+// still act (the termination has not begun).
+func (t *tracker) syncInFlight() bool { return t.deferred && !t.termBegun }
+
+// catchUp begins a deferred termination once the trace shows the sync in
+// progress at the delete over: an instant before at ended with the pod
+// worker free, and the termination began then (t.now is that instant).
+func (t *tracker) catchUp(at time.Duration) {
+	if t.deferred && !t.termBegun && !t.syncFlight.on(at) {
+		t.beginTermination()
+	}
+}
+
+// killStart begins the kill of container i that its first kill action
+// (preStop or stop signal) shows: the sync's, or the termination's, which
+// kills every running container at once.
+func (t *tracker) killStart(i int) {
+	if t.deleted && !t.termBegun && t.killReason(i) == killDelete {
+		t.beginTermination()
+		return
+	}
+	t.beginKill(i, false)
 }
 
 func (t *tracker) onContainer(i int, a *model.Action) {
@@ -802,7 +828,7 @@ func (t *tracker) onContainer(i int, a *model.Action) {
 		case model.HookPreStop:
 			c.preOpen, c.preRan, c.preAt = true, true, a.At
 			if !c.killing {
-				t.beginKill(i, false)
+				t.killStart(i)
 			}
 			ks := &c.ks
 			if ks.stage != ksPre && ks.stage != ksStop {
@@ -810,7 +836,7 @@ func (t *tracker) onContainer(i int, a *model.Action) {
 				// kubelet still gives 1 s): bound it by the node's grace.
 				ks.stage, ks.ss = ksPre, a.At
 				if c.reason == killDelete {
-					ks.g, ks.ng = [2]int64{max64(t.grace, 1)}, 1
+					ks.g, ks.ng = [2]int64{max64(t.termGrace, 1)}, 1
 				}
 			}
 		}
@@ -847,11 +873,11 @@ func (t *tracker) onContainer(i int, a *model.Action) {
 		t.onProbe(i, a)
 	case model.ActStopSignal:
 		if !c.killing {
-			t.beginKill(i, false)
+			t.killStart(i)
 		}
 		c.stopped, c.stopAt, c.stopT = true, a.At, a.Timeout
 		ks := &c.ks
-		ks.stage, ks.restop = ksStop, false
+		ks.stage = ksStop
 		ks.sigkillAt = a.At + sec(a.Timeout)
 	case model.ActContainerExited:
 		if pi.kinds[i] == kindSidecar && t.started(i) {
@@ -969,6 +995,9 @@ func (t *tracker) afterEach() {
 			t.endingAt = t.now
 		}
 		t.ending = e
+	}
+	if t.deferred && !t.termBegun {
+		t.syncFlight.after(t.now, isBusy())
 	}
 }
 

@@ -25,9 +25,10 @@
 //     decides when to call SyncPod and KillPod: on admission, on every
 //     container event, when a back-off ends, when a probe result changes,
 //     and every minute; the effective grace period of a delete
-//     (calculateEffectiveGracePeriod's rules); the API server's part of a
-//     delete; and the container runtime, which is the CRI fake of
-//     k8s.io/cri-api with a recorder around it.
+//     (calculateEffectiveGracePeriod's rules), which, as in kubelet.go
+//     (TODO(#113606)), never cancels the SyncPod or KillPod in progress;
+//     the API server's part of a delete; and the container runtime, which
+//     is the CRI fake of k8s.io/cri-api with a recorder around it.
 //
 // Hook and probe handlers (but tcpSocket hooks, which the kubelet fails
 // itself) are run as exec handlers, so that the world decides their

@@ -78,8 +78,6 @@ type sim struct {
 	removed     bool
 	terminating bool
 	terminated  bool
-	killCancel  context.CancelFunc
-	syncCancel  context.CancelFunc // the SyncPod in progress
 	boNoted     map[string]time.Time
 	crashErr    error
 	ended       bool
@@ -483,15 +481,11 @@ func (s *sim) delete(in model.Input) {
 	}
 	s.pod.DeletionGracePeriodSeconds = ptr.To(grace)
 	terminated := s.terminated
-	// pod_workers.go: becoming terminating cancels the sync in progress;
-	// a shorter grace period cancels the termination in progress, which
-	// starts again with it.
-	if first && s.syncCancel != nil {
-		s.syncCancel()
-	}
-	if s.killCancel != nil && s.effectiveGraceLocked() != s.killGrace {
-		s.killCancel()
-	}
+	// UpdatePod (pod_workers.go) cancels the sync in progress when the pod
+	// becomes terminating or its grace period is shortened, but the
+	// cancellation never reaches the runtime (see syncOnce and terminate):
+	// the sync or the kill in progress runs to its end, and the pod worker
+	// terminates the pod after it, with the grace period in force then.
 	s.mu.Unlock()
 	s.emit(model.Action{Kind: model.ActDeleteRequested, Grace: grace, Force: force})
 	if force || terminated {
@@ -646,6 +640,13 @@ func (s *sim) syncOnce(ctx context.Context) {
 		return
 	}
 	deleting := s.deleting
+	// The pod object this sync works on: the pod worker's update carries
+	// its own copy (the kubelet's config hands out a deep copy per update,
+	// pkg/kubelet/config/config.go), so a delete during the sync does not
+	// reach it: a kill inside this SyncPod after the delete (a failed
+	// postStart hook) still gets setTerminationGracePeriod's grace from a
+	// pod with no deletion grace period.
+	pod := s.pod.DeepCopy()
 	s.mu.Unlock()
 	ps, err := s.podStatus(ctx)
 	if err != nil {
@@ -658,16 +659,10 @@ func (s *sim) syncOnce(ctx context.Context) {
 		s.terminate(ctx, ps)
 		return
 	}
-	// pod_workers.go: a termination request cancels the sync in progress.
-	sctx, cancel := context.WithCancel(ctx)
-	s.mu.Lock()
-	s.syncCancel = cancel
-	s.mu.Unlock()
-	result := s.mgr.SyncPod(sctx, s.pod, ps, nil, s.backOff, false)
-	s.mu.Lock()
-	s.syncCancel = nil
-	s.mu.Unlock()
-	cancel()
+	// Kubelet.SyncPod (kubelet.go) hands the runtime's SyncPod
+	// context.WithoutCancel(ctx) (TODO(#113606)): a delete does not cancel
+	// the sync in progress (a postStart hook, a kill, the starts after it).
+	result := s.mgr.SyncPod(context.WithoutCancel(ctx), pod, ps, nil, s.backOff, false)
 	s.status.reasons.Update(s.pod.UID, result)
 	for _, r := range result.SyncResults {
 		var be *kubecontainer.BackoffError
@@ -718,8 +713,12 @@ func (s *sim) backedOff(name string, until time.Time) {
 }
 
 // terminate is SyncTerminatingPod: stop everything with the effective
-// grace period (restarted if a shorter one arrives), then the pod is
-// terminated (SyncTerminatedPod) and, if deleted, removed.
+// grace period, then the pod is terminated (SyncTerminatedPod) and, if
+// deleted, removed. SyncTerminatingPod (kubelet.go) replaces the pod
+// worker's context with context.TODO() (TODO(#113606)): a later, shorter
+// grace period changes nothing in the KillPod in progress (kubernetes#127339).
+// A KillPod that fails is run again, as the pod worker retries a sync that
+// returned an error.
 func (s *sim) terminate(ctx context.Context, ps *kubecontainer.PodStatus) {
 	for {
 		s.mu.Lock()
@@ -731,31 +730,22 @@ func (s *sim) terminate(ctx context.Context, ps *kubecontainer.PodStatus) {
 		}
 		grace := s.effectiveGraceLocked()
 		s.killGrace = grace
-		kctx, cancel := context.WithCancel(ctx)
-		s.killCancel = cancel
 		s.mu.Unlock()
 		running := kubecontainer.ConvertPodStatusToRunningPod(s.mgr.Type(), ps)
-		err := s.mgr.KillPod(kctx, s.pod, running, &grace)
-		cancelled := kctx.Err() != nil
-		cancel()
-		s.mu.Lock()
-		s.killCancel = nil
-		s.mu.Unlock()
+		err := s.mgr.KillPod(context.WithoutCancel(ctx), s.pod, running, &grace)
 		select {
 		case <-s.quit:
 			return
 		default:
 		}
-		if cancelled || err != nil {
-			// A shorter grace period arrived: start again with it.
-			var gerr error
-			ps, gerr = s.podStatus(ctx)
-			if gerr != nil {
-				return
-			}
-			continue
+		if err == nil {
+			break
 		}
-		break
+		var gerr error
+		ps, gerr = s.podStatus(ctx)
+		if gerr != nil {
+			return
+		}
 	}
 	// SyncTerminatingPod: the prober's workers go (RemovePod) before the
 	// final status is generated.
