@@ -85,7 +85,10 @@ type Checker struct {
 	hist    []statusAt // the model's statuses, oldest first, trimmed
 	lastObs string     // key of the last observed status
 	sawObs  bool
-	div     *Divergence
+	// endOK holds, once the pod is force-deleted, the statuses the
+	// implementation may end with (see End); nil before.
+	endOK map[string]bool
+	div   *Divergence
 }
 
 // New prepares a check of scenario s.
@@ -128,9 +131,16 @@ func (c *Checker) take(acts []model.Action) {
 		a := acts[i]
 		if a.Kind == model.ActStatus {
 			if c.obs&properties.ObsStatus != 0 {
-				c.hist = append(c.hist, statusAt{a.At, c.key(a.Status)})
+				k := c.key(a.Status)
+				c.hist = append(c.hist, statusAt{a.At, k})
+				if c.endOK != nil {
+					c.endOK[k] = true
+				}
 			}
 			continue
+		}
+		if a.Kind == model.ActDeleteRequested && a.Force && c.endOK == nil {
+			c.forceDeleted(a.At)
 		}
 		if c.compared(a.Kind) {
 			a.Status = nil
@@ -332,16 +342,34 @@ func (c *Checker) Sync(t time.Duration) *Divergence {
 	return nil
 }
 
+// forceDeleted notes a force delete at t. The API object is gone at once,
+// so a status the kubelet generates in that instant may or may not reach
+// the API server before it (the status manager writes asynchronously): the
+// run may end with the status in force just before t (within the
+// tolerance) or with any the model published from then on.
+func (c *Checker) forceDeleted(t time.Duration) {
+	c.endOK = map[string]bool{}
+	from := t - c.tol
+	for i := len(c.hist) - 1; i >= 0; i-- {
+		c.endOK[c.hist[i].key] = true
+		if c.hist[i].at < from {
+			break
+		}
+	}
+}
+
 // End finishes the check: the implementation reported everything up to
 // until. complete says both sides are done (nothing more can happen); the
-// last reported status must then be the model's last.
+// last reported status must then be the model's last (or, for a
+// force-deleted pod, one that was in force when the API object went; see
+// forceDeleted).
 func (c *Checker) End(until time.Duration, complete bool) *Divergence {
 	if d := c.Sync(until); d != nil {
 		return d
 	}
 	if complete && c.sawObs && len(c.hist) > 0 {
 		last := c.hist[len(c.hist)-1]
-		if last.key != c.lastObs {
+		if last.key != c.lastObs && !c.endOK[c.lastObs] {
 			return c.fail(&Divergence{Kind: Status, At: until,
 				Message: fmt.Sprintf("the last reported status is %s; the model ends with %s", c.lastObs, last.key)})
 		}
