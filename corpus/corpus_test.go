@@ -1780,4 +1780,87 @@ var facts = map[string][]fact{
 			},
 		},
 	},
+	"upstream/tcpsocket-hooks-fail.yaml": {
+		{
+			what:   "a tcpSocket postStart fails the instant it starts (the script's 20s success is unused): FailedPostStartHook stops web with the pod's 30s in the same sync, before worker starts; Always restarts it at once, then after 10s and 20s",
+			source: "pkg/kubelet/lifecycle/handlers.go handlerRunner.Run (default case: \"invalid handler\"); k8s.io/api core/v1 LifecycleHandler.TCPSocket (\"lifecycle hooks will fail at runtime when it is specified\"); kuberuntime_container.go startContainer (FailedPostStartHook, killContainer); checked against the upstream kubelet adapter",
+			check: func(t tb, r *run) {
+				if got, want := r.restartGaps("web"), secs(0, 10, 20); !equalSeq(got, want) {
+					t.Errorf("web restart delays %v, want %v", got, want)
+				}
+				started := r.of(model.ActHookStarted, "web")
+				ended := r.of(model.ActHookEnded, "web")
+				stops := r.of(model.ActStopSignal, "web")
+				if len(started) != 4 || len(ended) != 4 || len(stops) != 4 {
+					t.Fatalf("web: %d hooks started, %d ended, %d stop signals; want 4 of each (instances at 0s, 0s, 10s, 30s)", len(started), len(ended), len(stops))
+				}
+				for k := range started {
+					hs, he, st := started[k], ended[k], stops[k]
+					if hs.Hook != model.HookPostStart || he.Hook != model.HookPostStart || he.Attempt != hs.Attempt || he.At != hs.At || he.Result != model.ResultFailed {
+						t.Errorf("web#%d: %s hook started at %v, %s ended at %v (%s); want postStart failed in the same instant", hs.Attempt, hs.Hook, hs.At, he.Hook, he.At, he.Result)
+					}
+					if st.Attempt != hs.Attempt || st.At != hs.At || st.Timeout != 30 {
+						t.Errorf("web#%d: stop signal at %v timeout %d, want at %v timeout 30 (the pod's grace)", st.Attempt, st.At, st.Timeout, hs.At)
+					}
+				}
+				if ws, we := r.index(model.ActContainerStarted, "worker"), r.index(model.ActContainerExited, "web"); ws < we {
+					t.Errorf("worker started (action %d) before web#0 exited (action %d): the kill is part of web's start", ws, we)
+				}
+				for _, a := range r.statuses() {
+					cs := cstatus(t, a.Status, "web")
+					if cs.State.Running != nil || isTrue(cs.Started) || cs.Ready {
+						t.Errorf("at %v web is %s started=%v ready=%v; its postStart never succeeds", a.At, stateString(cs.State), isTrue(cs.Started), cs.Ready)
+					}
+				}
+				st := r.statusAt(t, 44*time.Second)
+				if cs := cstatus(t, st, "web"); waitingReason(cs) != "CrashLoopBackOff" || cs.RestartCount != 3 {
+					t.Errorf("at 44s web is %s with %d restarts, want Waiting (CrashLoopBackOff) with 3", stateString(cs.State), cs.RestartCount)
+				}
+				seen := false
+				for _, a := range r.statuses() {
+					if cs := cstatus(t, a.Status, "web"); a.At == 0 && waitingReason(cs) == "PostStartHookError" && cs.RestartCount == 0 {
+						seen = true
+					}
+				}
+				if !seen {
+					t.Errorf("no status at 0s shows web#0 Waiting (PostStartHookError): the reason cache holds it until the next start attempt")
+				}
+			},
+		},
+		{
+			what:   "a tcpSocket preStop fails at the delete (45s), the script's 20s unused: the stop signal follows at once with the whole 30s; the status at the delete shows web Terminated, not CrashLoopBackOff; the pod is gone at 50s",
+			source: "pkg/kubelet/lifecycle/handlers.go handlerRunner.Run; kuberuntime_container.go executePreStopHook (FailedPreStopHook; returns the seconds used) and killContainer; kubelet_pods.go convertToAPIContainerStatuses (ShouldContainerBeRestarted is false once the pod has a deletion timestamp); checked against the upstream kubelet adapter",
+			check: func(t tb, r *run) {
+				t0, g := r.deletion(t)
+				if t0 != 45*time.Second || g != 30 {
+					t.Fatalf("delete at %v grace %d, want 45s grace 30", t0, g)
+				}
+				hs, he := r.first(t, model.ActHookStarted, "worker"), r.first(t, model.ActHookEnded, "worker")
+				if hs.Hook != model.HookPreStop || hs.At != t0 || he.Hook != model.HookPreStop || he.At != t0 || he.Result != model.ResultFailed {
+					t.Errorf("worker: %s started at %v, %s ended at %v (%s); want preStop started and failed at %v", hs.Hook, hs.At, he.Hook, he.At, he.Result, t0)
+				}
+				stops := r.of(model.ActStopSignal, "worker")
+				if len(stops) != 1 || stops[0].At != t0 || stops[0].Timeout != 30 {
+					t.Errorf("worker stop signals %v, want one at %v with timeout 30 (the hook used no time)", stops, t0)
+				}
+				if ex := r.first(t, model.ActContainerExited, "worker"); ex.At != 50*time.Second || ex.ExitCode != 0 {
+					t.Errorf("worker exit %d at %v, want 0 at 50s", ex.ExitCode, ex.At)
+				}
+				if n := len(r.of(model.ActSIGKILL, "")); n != 0 {
+					t.Errorf("%d SIGKILLs, want none", n)
+				}
+				if starts := r.of(model.ActContainerStarted, "web"); starts[len(starts)-1].At > t0 {
+					t.Errorf("web started at %v, after the delete", starts[len(starts)-1].At)
+				}
+				st := r.statusAt(t, t0)
+				wantPhase(t, st, v1.PodRunning)
+				wantTerminated(t, cstatus(t, st, "web"), 0, "Completed")
+				if removed := r.first(t, model.ActPodRemoved, ""); removed.At != 50*time.Second {
+					t.Errorf("pod removed at %v, want 50s", removed.At)
+				}
+				wantPhase(t, r.final(t), v1.PodSucceeded)
+				terminationBound(t, r)
+			},
+		},
+	},
 }

@@ -1155,6 +1155,15 @@ func (m *Model) start(o op) bool {
 		if !m.mut(MutPostStartNonBlocking) {
 			m.block, m.blockC = blockPostStart, o.c
 		}
+		if hookFailsAtOnce(c.spec.Lifecycle.PostStart) {
+			// handlerRunner.Run (pkg/kubelet/lifecycle/handlers.go) fails
+			// it at once ("invalid handler"): FailedPostStartHook, and
+			// startContainer kills the container in the same sync.
+			c.inPostStart = false
+			h := m.emitC(ActHookEnded, c)
+			h.Hook, h.Result = HookPostStart, ResultFailed
+			m.postStartEnded(o.c, false)
+		}
 		return true
 	}
 	c.visible = true // no postStart: the kubelet reports it running
@@ -1298,9 +1307,29 @@ func (m *Model) startKill(i int, grace int64, ordered bool, prereqs []int) {
 		k.stage, k.grace, k.stageStart = stPreStop, grace, m.now
 		k.deadline = m.now + time.Duration(grace)*time.Second
 		m.emitC(ActHookStarted, c).Hook = HookPreStop
+		if hookFailsAtOnce(c.spec.Lifecycle.PreStop) {
+			// handlerRunner.Run (pkg/kubelet/lifecycle/handlers.go) fails
+			// it at once ("invalid handler"): executePreStopHook records
+			// FailedPreStopHook and the kill goes on with the whole grace.
+			k.hookDone = true
+			h := m.emitC(ActHookEnded, c)
+			h.Hook, h.Result = HookPreStop, ResultFailed
+			m.afterPreStop(i, grace)
+		}
 		return
 	}
 	m.afterPreStop(i, grace)
+}
+
+// hookFailsAtOnce reports whether the kubelet fails lifecycle hook h the
+// moment it starts it, whatever the container does: handlerRunner.Run
+// (pkg/kubelet/lifecycle/handlers.go) runs exec, httpGet and sleep
+// handlers, and any other (tcpSocket, which the API accepts but documents
+// as "NOT supported as a LifecycleHandler") falls to its default case,
+// "invalid handler". The behaviour script's entry for such a hook is not
+// used.
+func hookFailsAtOnce(h *v1.LifecycleHandler) bool {
+	return h != nil && h.Exec == nil && h.HTTPGet == nil && h.Sleep == nil
 }
 
 // afterPreStop continues a kill with g seconds left: wait for its turn if

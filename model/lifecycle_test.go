@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 	v1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/intstr"
 
 	"github.com/podconform/podconform/model"
 )
@@ -235,4 +236,77 @@ func TestReadinessDuringTermination(t *testing.T) {
 	// 11, 12, 13, 14 and 15: it exits at 15, and at equal times the model's
 	// own timers (the probe) come before the world's moves (the exit).
 	require.Equal(t, 5, ready)
+}
+
+// handlerRunner.Run (pkg/kubelet/lifecycle/handlers.go) runs exec, httpGet
+// and sleep handlers only; a tcpSocket hook falls to its default case and
+// fails at once ("invalid handler"), whatever the script says.
+func TestTCPSocketHooksFailAtOnce(t *testing.T) {
+	tcp := &v1.LifecycleHandler{TCPSocket: &v1.TCPSocketAction{Port: intstr.FromInt32(8080)}}
+	slowOK := &model.HookScript{Duration: dur(20 * time.Second)}
+	a, b := ctr("a"), ctr("b")
+	a.Lifecycle = &v1.Lifecycle{PostStart: tcp}
+	b.Lifecycle = &v1.Lifecycle{PreStop: tcp}
+	p := pod("tcp", nil, a, b)
+	p.Spec.RestartPolicy = v1.RestartPolicyNever
+	s := &model.Scenario{Pod: p,
+		Behaviour: behaviours(
+			"a", model.ContainerBehaviour{Conduct: model.Conduct{PostStart: slowOK}},
+			"b", model.ContainerBehaviour{Conduct: model.Conduct{PreStop: slowOK, OnStopSignal: &model.StopScript{ExitAfter: dur(5 * time.Second)}}}),
+		Events: []model.Event{{At: metav1.Duration{Duration: time.Minute}, Type: model.EventDelete}}}
+	acts := run(t, s, 10*time.Minute)
+
+	// postStart: fails as it starts; FailedPostStartHook kills the container
+	// in the same sync, and b starts after it.
+	hs, he := of(acts, model.ActHookStarted, "a"), of(acts, model.ActHookEnded, "a")
+	require.Len(t, hs, 1)
+	require.Len(t, he, 1)
+	require.Equal(t, model.HookPostStart, he[0].Hook)
+	require.Equal(t, time.Duration(0), he[0].At)
+	require.Equal(t, model.ResultFailed, he[0].Result)
+	stop := of(acts, model.ActStopSignal, "a")
+	require.Len(t, stop, 1)
+	require.Equal(t, time.Duration(0), stop[0].At)
+	require.Equal(t, int64(30), stop[0].Timeout)
+	require.Equal(t, []time.Duration{0}, starts(acts, "a"), "Never: no restart")
+	require.Equal(t, []time.Duration{0}, starts(acts, "b"))
+
+	// preStop: fails at the delete; the kill goes on with the whole grace.
+	hs, he = of(acts, model.ActHookStarted, "b"), of(acts, model.ActHookEnded, "b")
+	require.Len(t, hs, 1)
+	require.Len(t, he, 1)
+	require.Equal(t, model.HookPreStop, he[0].Hook)
+	require.Equal(t, time.Minute, he[0].At)
+	require.Equal(t, model.ResultFailed, he[0].Result)
+	stop = of(acts, model.ActStopSignal, "b")
+	require.Len(t, stop, 1)
+	require.Equal(t, time.Minute, stop[0].At)
+	require.Equal(t, int64(30), stop[0].Timeout)
+	require.Equal(t, time.Minute+5*time.Second, of(acts, model.ActPodRemoved, "")[0].At)
+}
+
+// convertToAPIContainerStatuses (kubelet_pods.go) shows the reason cache's
+// CrashLoopBackOff only while ShouldContainerBeRestarted holds, never once
+// the pod has a deletion timestamp: the status generated at the delete
+// shows the backed-off container terminated.
+func TestDeleteDuringBackOffShowsTerminated(t *testing.T) {
+	a, b := ctr("a"), ctr("b")
+	s := &model.Scenario{Pod: pod("bo", nil, a, b),
+		Behaviour: behaviours(
+			"a", model.ContainerBehaviour{Attempts: []model.Attempt{{ExitAfter: dur(0), ExitCode: 1}}},
+			"b", model.ContainerBehaviour{Conduct: model.Conduct{OnStopSignal: &model.StopScript{ExitAfter: dur(5 * time.Second)}}}),
+		Events: []model.Event{{At: metav1.Duration{Duration: 45 * time.Second}, Type: model.EventDelete}}}
+	acts := run(t, s, 10*time.Minute)
+	var at45 *v1.PodStatus
+	for _, x := range of(acts, model.ActStatus, "") {
+		if x.At == 45*time.Second {
+			at45 = x.Status
+		}
+	}
+	require.NotNil(t, at45, "a status at the delete (b exits 5s later)")
+	cs := at45.ContainerStatuses[0]
+	require.Equal(t, "a", cs.Name)
+	require.Nil(t, cs.State.Waiting)
+	require.NotNil(t, cs.State.Terminated)
+	require.Equal(t, int32(1), cs.State.Terminated.ExitCode)
 }

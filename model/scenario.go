@@ -95,7 +95,8 @@ func (p Profile) WithDefaults() Profile {
 // init container exits 0 after DefaultInitRunTime; sidecars and app
 // containers run until killed; probes succeed; hooks return at once (a
 // sleep hook takes its own seconds); on the stop signal a container exits
-// at once with code 0.
+// at once with code 0. A tcpSocket hook fails as it starts, whatever the
+// script says: the kubelet cannot run it (see HookScript).
 type Behaviour struct {
 	Containers map[string]ContainerBehaviour `json:"containers,omitempty"`
 }
@@ -168,7 +169,10 @@ const (
 
 // HookScript says how long a hook takes and whether it fails. With no
 // duration, the hook takes its default: a sleep hook its seconds, any other
-// hook no time.
+// hook no time. A tcpSocket hook ignores it: the kubelet's handlerRunner.Run
+// (pkg/kubelet/lifecycle/handlers.go) runs only exec, httpGet and sleep
+// handlers and fails any other at once ("invalid handler"), so the hook
+// fails in the instant it starts.
 type HookScript struct {
 	Duration *metav1.Duration `json:"duration,omitempty"`
 	Fail     bool             `json:"fail,omitempty"`

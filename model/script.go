@@ -155,6 +155,11 @@ func (w *Script) Observe(acts []Action) {
 					h = sc.spec.Lifecycle.PreStop
 				}
 			}
+			if hookFailsAtOnce(h) {
+				// The kubelet fails it as it starts (a tcpSocket hook, see
+				// hookFailsAtOnce): the script's entry is not used.
+				continue
+			}
 			d, ok := time.Duration(0), true
 			if h != nil && h.Sleep != nil {
 				d = time.Duration(h.Sleep.Seconds) * time.Second

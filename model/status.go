@@ -80,7 +80,9 @@ func (m *Model) fingerprintChanged() bool {
 		f[i] = uint64(c.instances)<<32 | uint64(uint32(c.boDelay/time.Millisecond))<<8 |
 			b(c.running, 0) | b(c.visible, 1) | b(c.crashLoop, 2) | b(c.cur.set, 3) | b(c.started(), 4) | b(c.ready(), 5) | b(c.psErr, 6)
 	}
-	f[len(m.ctrs)] = b(m.sandbox, 0) | b(m.terminated, 1) | b(m.terminalPhase != "", 2)
+	// deleting: the waiting reasons (CrashLoopBackOff, PostStartHookError)
+	// show only while the pod has no deletion timestamp.
+	f[len(m.ctrs)] = b(m.sandbox, 0) | b(m.terminated, 1) | b(m.terminalPhase != "", 2) | b(m.deleting, 3)
 	changed := false
 	old := m.fp[:len(m.ctrs)+1]
 	for i := range f {

@@ -107,6 +107,8 @@
 //	        duration: 2s                 # how long the hook takes; >= 0 (default: a sleep hook's seconds, else 0s)
 //	        fail: false                  # whether the hook fails
 //	      preStop: {duration: 5s}        # only if it has lifecycle.preStop
+//	                                     # (a tcpSocket hook ignores its entry:
+//	                                     # the kubelet fails it at once)
 //	      onStopSignal:                  # what it does on SIGTERM/STOPSIGNAL
 //	        exitAfter: 3s                # exits this long after the signal; >= 0
 //	        exitCode: 0                  # 0..255
@@ -132,7 +134,10 @@
 //   - probes succeed (before its first step, and with no steps, a probe
 //     answers success at once);
 //   - hooks return at once and succeed, except a sleep hook, which takes
-//     its seconds;
+//     its seconds, and a tcpSocket hook, which the kubelet cannot run: it
+//     fails in the instant it starts (handlerRunner.Run in
+//     pkg/kubelet/lifecycle/handlers.go), whatever its postStart or
+//     preStop entry says;
 //   - on the stop signal a container exits at once with code 0.
 //
 // With attempts, the last attempt is repeated for every later instance; a
@@ -164,8 +169,9 @@
 //     terminationGracePeriodSeconds, if set, is > 0, and a readiness probe
 //     may not set it;
 //   - a lifecycle hook (postStart, preStop) has exactly one handler (exec,
-//     httpGet, tcpSocket (deprecated but accepted), sleep); sleep.seconds is
-//     between 0 and the pod's terminationGracePeriodSeconds;
+//     httpGet, tcpSocket (deprecated but accepted; the kubelet fails it at
+//     runtime), sleep); sleep.seconds is between 0 and the pod's
+//     terminationGracePeriodSeconds;
 //   - an app container's restartPolicy and restartPolicyRules
 //     (ContainerRestartRules, KEP-5307) are allowed only when
 //     profile.containerRestartRules is true (the default); then the policy
