@@ -1780,6 +1780,28 @@ var facts = map[string][]fact{
 			},
 		},
 	},
+	"upstream/sidecar-exit-zero-shows-terminated.yaml": {
+		{
+			what:   "a sidecar that exits 0 is backed off (0s, 10s, 20s, ...) but shows Terminated (Completed, 0) while it waits, never CrashLoopBackOff",
+			source: "pkg/kubelet/kubelet_pods.go convertToAPIContainerStatuses (init containers that exited 0 skip the reason cache); checked against the upstream kubelet adapter",
+			check: func(t tb, r *run) {
+				// (The last scripted attempt repeats: the loop goes on.)
+				if got, want := r.restartGaps("proxy"), secs(0, 10, 20); len(got) < 3 || !equalSeq(got[:3], want) {
+					t.Errorf("proxy restart delays %v, want them to begin %v", got, want)
+				}
+				// Second exit at 10s, back-off until 20s.
+				cs := cstatus(t, r.statusAt(t, 15*time.Second), "proxy")
+				wantTerminated(t, cs, 0, "Completed")
+				for _, a := range r.of(model.ActStatus, "") {
+					for _, c := range a.Status.InitContainerStatuses {
+						if w := c.State.Waiting; w != nil && w.Reason == model.ReasonCrashLoopBackOff {
+							t.Errorf("at %v: %s shows CrashLoopBackOff", a.At, c.Name)
+						}
+					}
+				}
+			},
+		},
+	},
 	"upstream/tcpsocket-hooks-fail.yaml": {
 		{
 			what:   "a tcpSocket postStart fails the instant it starts (the script's 20s success is unused): FailedPostStartHook stops web with the pod's 30s in the same sync, before worker starts; Always restarts it at once, then after 10s and 20s",

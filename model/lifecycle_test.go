@@ -310,3 +310,70 @@ func TestDeleteDuringBackOffShowsTerminated(t *testing.T) {
 	require.NotNil(t, cs.State.Terminated)
 	require.Equal(t, int32(1), cs.State.Terminated.ExitCode)
 }
+
+// convertToAPIContainerStatuses (kubelet_pods.go) skips the reason cache
+// for an init container whose last instance exited 0, sidecars included:
+// a sidecar that exits 0 and is backed off shows Terminated, not
+// CrashLoopBackOff. An app container that exits 0 under Always does show
+// CrashLoopBackOff.
+func TestInitContainerExitedZeroShowsTerminated(t *testing.T) {
+	always := v1.ContainerRestartPolicyAlways
+	exit0 := model.ContainerBehaviour{Attempts: []model.Attempt{{ExitAfter: dur(0)}, {ExitAfter: dur(0)}, {ExitAfter: dur(0)}}}
+	loops := func(init []v1.Container, apps ...v1.Container) (backedOff, shown bool) {
+		name := apps[0].Name
+		if len(init) > 0 {
+			name = init[0].Name
+		}
+		acts := run(t, &model.Scenario{Pod: pod("z", init, apps...), Behaviour: behaviours(name, exit0)}, time.Minute)
+		for _, x := range of(acts, model.ActStatus, "") {
+			for _, cs := range append(x.Status.InitContainerStatuses, x.Status.ContainerStatuses...) {
+				if w := cs.State.Waiting; cs.Name == name && w != nil && w.Reason == model.ReasonCrashLoopBackOff {
+					shown = true
+				}
+			}
+		}
+		return len(of(acts, model.ActBackOff, name)) > 0, shown
+	}
+	side := ctr("side")
+	side.RestartPolicy = &always
+	backedOff, shown := loops([]v1.Container{side}, ctr("app"))
+	require.True(t, backedOff, "the sidecar is backed off")
+	require.False(t, shown, "a sidecar that exited 0 never shows CrashLoopBackOff")
+	backedOff, shown = loops(nil, ctr("app"))
+	require.True(t, backedOff, "the app container is backed off")
+	require.True(t, shown, "an app container that exited 0 shows CrashLoopBackOff")
+}
+
+// While a postStart hook runs the kubelet has not reported the instance:
+// its status is the one generated at the sync's start, with the default
+// waiting reason, PodInitializing in a pod with init containers. (The
+// statuses published meanwhile carry the prober's readiness updates: here
+// the sidecar's, which turns ready during the hook.)
+func TestPostStartShowsTheDefaultWaitingReason(t *testing.T) {
+	always := v1.ContainerRestartPolicyAlways
+	side := ctr("side")
+	side.RestartPolicy = &always
+	side.ReadinessProbe = &v1.Probe{ProbeHandler: v1.ProbeHandler{Exec: &v1.ExecAction{Command: []string{"true"}}},
+		PeriodSeconds: 1, SuccessThreshold: 1, FailureThreshold: 3, TimeoutSeconds: 1}
+	app := ctr("app")
+	app.Lifecycle = &v1.Lifecycle{PostStart: &v1.LifecycleHandler{Exec: &v1.ExecAction{Command: []string{"true"}}}}
+	s := &model.Scenario{Pod: pod("ps", []v1.Container{side}, app),
+		Behaviour: behaviours(
+			"side", model.ContainerBehaviour{Conduct: model.Conduct{Probes: &model.ProbeScripts{Readiness: []model.ProbeStep{
+				{After: metav1.Duration{}, Result: model.ProbeFailure},
+				{After: metav1.Duration{Duration: 3 * time.Second}, Result: model.ProbeSuccess}}}}},
+			"app", model.ContainerBehaviour{Conduct: model.Conduct{PostStart: &model.HookScript{Duration: dur(10 * time.Second)}}})}
+	acts := run(t, s, time.Minute)
+	require.Len(t, of(acts, model.ActHookEnded, "app"), 1)
+	hookEnd := of(acts, model.ActHookEnded, "app")[0].At
+	seen := false
+	for _, x := range of(acts, model.ActStatus, "") {
+		if x.At > 0 && x.At < hookEnd {
+			w := x.Status.ContainerStatuses[0].State.Waiting
+			require.NotNil(t, w, "at %v", x.At)
+			require.Equal(t, model.ReasonPodInitializing, w.Reason, "at %v", x.At)
+			seen = true
+		}
+	}
+	require.True(t, seen, "a status during the hook")
+}

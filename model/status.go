@@ -130,8 +130,14 @@ func (m *Model) containerStatus(c *cstate, defaultReason string, sl *slab) v1.Co
 	switch {
 	case c.instances == 0:
 		cs.State.Waiting = sl.wait(defaultReason, "")
+	case c.running && !c.visible && !c.prev.set:
+		// Inside SyncPod's postStart: the kubelet has not reported it
+		// yet. Its status is still the one generated at the sync's start,
+		// which had no instance: the default waiting reason
+		// (convertToAPIContainerStatuses: PodInitializing in a pod with
+		// init containers).
+		cs.State.Waiting = sl.wait(defaultReason, "")
 	case c.running && !c.visible:
-		// Inside SyncPod's postStart: the kubelet has not reported it yet.
 		cs.State.Waiting = sl.wait(ReasonContainerCreating, "")
 		cs.LastTerminationState = m.termState(&c.prev, sl)
 		cs.ContainerID, cs.ImageID = c.prev.id, ""
@@ -141,6 +147,12 @@ func (m *Model) containerStatus(c *cstate, defaultReason string, sl *slab) v1.Co
 	case c.running:
 		sl.running = append(sl.running, v1.ContainerStateRunning{StartedAt: m.epochAt(c.startedAt)})
 		cs.State.Running = &sl.running[len(sl.running)-1]
+		cs.LastTerminationState = m.termState(&c.prev, sl)
+	case c.kind != kindApp && c.cur.set && c.cur.exitCode == 0:
+		// convertToAPIContainerStatuses skips the reason cache for an init
+		// container (a sidecar too) whose last instance exited 0: "it won't
+		// be restarted" (kubelet_pods.go), even when it will.
+		cs.State = m.termState(&c.cur, sl)
 		cs.LastTerminationState = m.termState(&c.prev, sl)
 	case c.crashLoop && !m.deleting:
 		// The reason cache's CrashLoopBackOff, for a container that will

@@ -57,12 +57,13 @@ func (r *recorder) note(obj runtime.Object, reason string) {
 	if h == nil || h.Exec != nil {
 		return // run through ExecSync, where it is recorded
 	}
-	in := r.sim.rt.instanceOf(name)
-	if in == nil {
-		return
+	// A hook in a container that is not running fails without running
+	// (runHook does the same for exec hooks, unrecorded): killContainer
+	// runs preStop even for an instance that already exited.
+	if in := r.sim.rt.runningInstance(name); in != nil {
+		r.sim.emit(model.Action{Kind: model.ActHookStarted, Container: name, Attempt: in.attempt, Hook: hook})
+		r.sim.emit(model.Action{Kind: model.ActHookEnded, Container: name, Attempt: in.attempt, Hook: hook, Result: model.ResultFailed})
 	}
-	r.sim.emit(model.Action{Kind: model.ActHookStarted, Container: name, Attempt: in.attempt, Hook: hook})
-	r.sim.emit(model.Action{Kind: model.ActHookEnded, Container: name, Attempt: in.attempt, Hook: hook, Result: model.ResultFailed})
 }
 
 // containerOfFieldPath returns NAME of "spec.containers{NAME}" or

@@ -357,3 +357,13 @@ func (r *criRuntime) instanceOf(name string) *instance {
 	defer r.mu.Unlock()
 	return r.current[name]
 }
+
+// runningInstance returns the current instance of name if it is running.
+func (r *criRuntime) runningInstance(name string) *instance {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if in := r.current[name]; in != nil && in.running {
+		return in
+	}
+	return nil
+}
