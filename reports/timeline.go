@@ -356,7 +356,7 @@ func tlDeletePoint(a *model.Action) tlPoint {
 // status records the phase and the conditions of one status update.
 func (s *tlTraceScan) status(at time.Duration, st *v1.PodStatus) {
 	phase := string(st.Phase)
-	s.phase.set(at, phase, tlInterval{class: "tl-phase " + tlPhaseClass(phase), kind: phase, head: "phase " + tlOrNone(phase)})
+	s.phase.set(at, phase, tlInterval{class: "tl-phase " + tlPhaseClass(phase), kind: phase, head: "phase " + orNone(phase, "(none)")})
 	seen := map[*tlCondTrack]bool{}
 	for _, c := range st.Conditions {
 		t := s.condBy[c.Type]
@@ -436,7 +436,7 @@ type tlCondTrack struct {
 
 func (t *tlCondTrack) set(at time.Duration, c v1.PodCondition) {
 	st := string(c.Status)
-	iv := tlInterval{class: "tl-cond " + tlCondClass(c.Status), kind: st, head: t.typ + " " + tlOrNone(st)}
+	iv := tlInterval{class: "tl-cond " + tlCondClass(c.Status), kind: st, head: t.typ + " " + orNone(st, "(none)")}
 	if c.Reason != "" {
 		iv.tail = ": " + c.Reason
 	}
@@ -459,13 +459,6 @@ func tlCondClass(s v1.ConditionStatus) string {
 		return "tl-cond-false"
 	}
 	return "tl-cond-unknown"
-}
-
-func tlOrNone(s string) string {
-	if s == "" {
-		return "(none)"
-	}
-	return s
 }
 
 // tlLaneBuilder follows one container through the trace.
@@ -576,7 +569,7 @@ func (l *tlLaneBuilder) hook(a *model.Action, id string) {
 		return
 	}
 	delete(l.openHooks, a.Hook)
-	iv.to, iv.tail = a.At, ": "+tlOrNone(a.Result)
+	iv.to, iv.tail = a.At, ": "+orNone(a.Result, "(none)")
 	if a.Result != model.ResultOK {
 		iv.class += " tl-hook-failed"
 	}
@@ -591,7 +584,7 @@ func (l *tlLaneBuilder) probe(a *model.Action, id string) {
 		l.probeOrder = append(l.probeOrder, a.Probe)
 	}
 	p := tlPoint{at: a.At, class: "tl-probe tl-probe-ok", kind: a.Result, who: tlWho(a.Attempt),
-		title: fmt.Sprintf("%s %s %s at %s", id, a.Probe, tlOrNone(a.Result), tlFmtDur(a.At))}
+		title: fmt.Sprintf("%s %s %s at %s", id, a.Probe, orNone(a.Result, "(none)"), tlFmtDur(a.At))}
 	if a.Result != model.ResultSuccess {
 		p.class, p.severity = "tl-probe tl-probe-fail", 1
 	}
@@ -798,7 +791,7 @@ func tlSummarise(ivs []tlInterval) (class, summary string) {
 		if a.d > best.d {
 			best = a
 		}
-		parts = append(parts, fmt.Sprintf("%s ×%d (%s)", tlOrNone(a.kind), a.n, tlFmtDur(a.d)))
+		parts = append(parts, fmt.Sprintf("%s ×%d (%s)", orNone(a.kind, "(none)"), a.n, tlFmtDur(a.d)))
 	}
 	return best.class, strings.Join(parts, ", ")
 }
@@ -892,7 +885,7 @@ func tlMarkGroupRect(pts []tlPoint, sc tlScale, row tlMarkRow) Rect {
 	}
 	parts := make([]string, len(kinds))
 	for i, k := range kinds {
-		parts[i] = fmt.Sprintf("%s ×%d", tlOrNone(k), counts[k])
+		parts[i] = fmt.Sprintf("%s ×%d", orNone(k, "(none)"), counts[k])
 	}
 	title := fmt.Sprintf("%s %s–%s: %s", tlRowTitle(row.name, row.what, first.who, last.who),
 		tlFmtDur(first.at), tlFmtDur(last.at), strings.Join(parts, ", "))
