@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -55,18 +54,8 @@ func execServer(args []string, stdout, stderr io.Writer) int {
 	observes := fs.String("observes", "all", "comma-separated observables to report ("+strings.Join(properties.ObservableNames(), ", ")+", or all)")
 	autonomous := fs.Bool("autonomous", false, "serve in autonomous mode: answer run requests with whole traces (docs/adapter-protocol.md)")
 	fs.Usage = func() { fmt.Fprint(fs.Output(), execServerHelp); fs.PrintDefaults() }
-	if wantsHelp(args) {
-		fs.SetOutput(stdout)
-		fs.Usage()
-		return 0
-	}
-	if err := fs.Parse(interspersed(fs, args)); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fs.SetOutput(stdout)
-			fs.Usage()
-			return 0
-		}
-		return 2
+	if code, done := parseArgs(fs, args, stdout); done {
+		return code
 	}
 	if fs.NArg() != 0 {
 		fmt.Fprintf(stderr, "podconform exec-server: unexpected argument %q\n", fs.Arg(0))

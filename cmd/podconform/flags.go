@@ -1,7 +1,9 @@
 package main
 
 import (
+	"errors"
 	"flag"
+	"io"
 	"strings"
 )
 
@@ -56,4 +58,24 @@ func flagSet(fs *flag.FlagSet, name string) bool {
 	set := false
 	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
 	return set
+}
+
+// parseArgs parses a subcommand's arguments, flags anywhere (interspersed).
+// Asked for help, it prints the usage to stdout: done, exit 0. A bad flag
+// (the flag package has printed why to the flag set's output): done, exit
+// 2. Otherwise not done: the command goes on.
+func parseArgs(fs *flag.FlagSet, args []string, stdout io.Writer) (code int, done bool) {
+	help := wantsHelp(args)
+	if !help {
+		err := fs.Parse(interspersed(fs, args))
+		if err == nil {
+			return 0, false
+		}
+		if !errors.Is(err, flag.ErrHelp) {
+			return 2, true
+		}
+	}
+	fs.SetOutput(stdout)
+	fs.Usage()
+	return 0, true
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -27,18 +26,8 @@ func listProperties(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	short := fs.Bool("short", false, "one line per property: ID and title")
 	fs.Usage = func() { fmt.Fprint(fs.Output(), propertiesHelp); fs.PrintDefaults() }
-	if wantsHelp(args) {
-		fs.SetOutput(stdout)
-		fs.Usage()
-		return 0
-	}
-	if err := fs.Parse(interspersed(fs, args)); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fs.SetOutput(stdout)
-			fs.Usage()
-			return 0
-		}
-		return 2
+	if code, done := parseArgs(fs, args, stdout); done {
+		return code
 	}
 	props := properties.All()
 	if fs.NArg() > 0 {

@@ -104,18 +104,8 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 	fixedProfile := fs.Bool("fixed-profile", false, "keep every scenario on the default profile: generated ones do not vary it, corpus files that set another are skipped (default true with --adapter kubelet, whose constants are the kubelet's)")
 	maxFailures := fs.Int("max-failures", 0, "stop starting scenarios after this many failures (0: no limit; with --parallel above 1 the summary then depends on timing)")
 	fs.Usage = func() { fmt.Fprint(fs.Output(), runHelp); fs.PrintDefaults() }
-	if wantsHelp(args) {
-		fs.SetOutput(stdout)
-		fs.Usage()
-		return 0
-	}
-	if err := fs.Parse(interspersed(fs, args)); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fs.SetOutput(stdout)
-			fs.Usage()
-			return 0
-		}
-		return 2
+	if code, done := parseArgs(fs, args, stdout); done {
+		return code
 	}
 	usageErr := func(format string, a ...any) int {
 		fmt.Fprintf(stderr, "podconform run: "+format+"\n", a...)

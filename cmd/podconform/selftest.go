@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -51,18 +50,8 @@ func selftest(args []string, stdout, stderr io.Writer) int {
 	shrinkBudget := fs.Int("shrink-steps", 2000, "most candidate scenarios the shrinker may run per counterexample")
 	list := fs.Bool("list", false, "print the mutants' names, one per line, and exit")
 	fs.Usage = func() { fmt.Fprint(fs.Output(), selftestHelp); fs.PrintDefaults() }
-	if wantsHelp(args) {
-		fs.SetOutput(stdout)
-		fs.Usage()
-		return 0
-	}
-	if err := fs.Parse(interspersed(fs, args)); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fs.SetOutput(stdout)
-			fs.Usage()
-			return 0
-		}
-		return 2
+	if code, done := parseArgs(fs, args, stdout); done {
+		return code
 	}
 	if fs.NArg() != 0 {
 		fmt.Fprintf(stderr, "podconform selftest: unexpected argument %q\n", fs.Arg(0))

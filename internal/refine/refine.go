@@ -270,20 +270,7 @@ func (c *Checker) Allows(a *model.Action) bool {
 		if c.obs&properties.ObsStatus == 0 || a.Status == nil {
 			return true
 		}
-		key := c.key(a.Status)
-		from := a.At - c.tol
-		start := 0
-		for i := range c.hist {
-			if c.hist[i].at < from {
-				start = i
-			}
-		}
-		for i := start; i < len(c.hist) && c.hist[i].at <= a.At; i++ {
-			if c.hist[i].key == key {
-				return true
-			}
-		}
-		return false
+		return c.hadStatus(c.key(a.Status), a.At)
 	}
 	if !c.compared(a.Kind) {
 		return true
@@ -390,24 +377,33 @@ func (c *Checker) trim(t time.Duration) {
 	}
 }
 
-func (c *Checker) observeStatus(a *model.Action) *Divergence {
-	if c.obs&properties.ObsStatus == 0 || a.Status == nil {
-		return nil
-	}
-	key := c.key(a.Status)
-	c.lastObs, c.sawObs = key, true
-	from := a.At - c.tol
-	// The level at the window's start, and every status published in it.
+// hadStatus reports whether the model's status was key at some moment of
+// the window [t-tolerance, t]: the level at the window's start, or one
+// published in it.
+func (c *Checker) hadStatus(key string, t time.Duration) bool {
+	from := t - c.tol
 	start := 0
 	for i := range c.hist {
 		if c.hist[i].at < from {
 			start = i
 		}
 	}
-	for i := start; i < len(c.hist) && c.hist[i].at <= a.At; i++ {
+	for i := start; i < len(c.hist) && c.hist[i].at <= t; i++ {
 		if c.hist[i].key == key {
-			return nil
+			return true
 		}
+	}
+	return false
+}
+
+func (c *Checker) observeStatus(a *model.Action) *Divergence {
+	if c.obs&properties.ObsStatus == 0 || a.Status == nil {
+		return nil
+	}
+	key := c.key(a.Status)
+	c.lastObs, c.sawObs = key, true
+	if c.hadStatus(key, a.At) {
+		return nil
 	}
 	want := c.hist[len(c.hist)-1].key
 	for i := len(c.hist) - 1; i >= 0; i-- {
