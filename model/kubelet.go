@@ -122,6 +122,14 @@ type cstate struct {
 	// holds PostStartHookError until the next start attempt.
 	psErr bool
 	curID string // the current instance's container ID
+	// shownStarted: the last published status (the status manager's
+	// copy) shows this container with started=true. With the deprecated
+	// ChangeContainerStatusOnKubeletRestart gate off (its default since
+	// 1.35), convertToAPIContainerStatuses copies that flag onto the
+	// container's next running status, whatever the instance, and
+	// isContainerStarted believes it while the startup worker holds no
+	// result for the new instance.
+	shownStarted bool
 }
 
 func (c *cstate) exited() bool { return c.instances > 0 && !c.running }
@@ -186,18 +194,23 @@ type Model struct {
 
 	returned bool // m.out was handed out and may be cleared
 
-	fp, fpNew     []uint64      // status fingerprints (see publish)
-	mutation      Mutation      // non-zero only in the self-test's mutants
-	seq, pubSeq   uint64        // actions emitted, and as of the last publish
-	proberChanged bool          // a readiness or startup result changed since the last publish
-	shown         []shownState  // what the last published status shows (prober.go)
-	resyncAt      time.Duration // the pod worker's next periodic sync
-	appOrder      []int         // app containers' indices in m.ctrs, sorted by name
-	startTime     *metav1.Time
-	status        v1.PodStatus
-	hasStatus     bool
-	condTimes     [5]time.Duration
-	condState     [5]v1.ConditionStatus
+	fp, fpNew     []uint64 // status fingerprints (see publish)
+	mutation      Mutation // non-zero only in the self-test's mutants
+	seq, pubSeq   uint64   // actions emitted, and as of the last publish
+	proberChanged bool     // a readiness or startup result changed since the last publish
+	// patches: readiness and startup results the status manager writes
+	// into its copy of the status while the pod worker is busy; patched:
+	// the last published status is such a copy, not a generation.
+	patches   []resultPatch
+	patched   bool
+	shown     []shownState  // what the last published status shows (prober.go)
+	resyncAt  time.Duration // the pod worker's next periodic sync
+	appOrder  []int         // app containers' indices in m.ctrs, sorted by name
+	startTime *metav1.Time
+	status    v1.PodStatus
+	hasStatus bool
+	condTimes [5]time.Duration
+	condState [5]v1.ConditionStatus
 }
 
 // ErrFinished is returned by Step once the pod is gone from the node.
@@ -797,9 +810,12 @@ func (m *Model) settle() {
 			m.publish()
 		}
 	}
-	if m.idle() || m.proberChanged {
+	if m.idle() {
 		m.proberChanged = false
 		m.publish()
+	} else if m.proberChanged {
+		m.proberChanged = false
+		m.patchStatus()
 	}
 }
 

@@ -66,9 +66,10 @@ func (c *cstate) hasResult(p int, r int8) bool {
 }
 
 // started mirrors prober_manager isContainerStarted: running, and the
-// startup result is Success; with no result, started unless a startup
-// worker exists. A container still in postStart is not yet reported
-// running.
+// startup result is Success; with no result, started if the status it
+// amends carries started=true (copied from the last status, see
+// shownStarted), else unless a startup worker exists. A container still
+// in postStart is not yet reported running.
 func (c *cstate) started() bool {
 	if !c.running || !c.visible {
 		return false
@@ -76,7 +77,7 @@ func (c *cstate) started() bool {
 	if r, ok := c.result(pStartup); ok {
 		return r == resSuccess
 	}
-	return !c.probes[pStartup].alive
+	return c.shownStarted || !c.probes[pStartup].alive
 }
 
 // ready mirrors prober_manager UpdatePodStatus: started, and the readiness
@@ -163,7 +164,78 @@ func (m *Model) setResult(i, p int, res int8) {
 	default:
 		m.proberChanged = true
 		m.dirty = true
+		m.patches = append(m.patches, resultPatch{i: i, p: p, inst: ps.seen, ok: res == resSuccess})
 	}
+}
+
+// resultPatch is a readiness or startup result as the kubelet's sync loop
+// hands it to the status manager (SetContainerReadiness,
+// SetContainerStartup), for the container ID of instance inst.
+type resultPatch struct {
+	i, p, inst int
+	ok         bool
+}
+
+// patchStatus is the status manager's SetContainerStartup and
+// SetContainerReadiness while the pod worker is busy (in a postStart hook
+// or a kill), so that no generation follows at once: the copy of the last
+// status that shows the result's container ID gets the new started or
+// ready flag, and with a ready flag the Ready and ContainersReady
+// conditions are generated again; nothing else changes, the Initialized
+// condition included (status_manager.go).
+func (m *Model) patchStatus() {
+	patches := m.patches
+	m.patches = m.patches[:0]
+	if !m.hasStatus || m.removed {
+		return
+	}
+	var st *v1.PodStatus
+	changed := false
+	for _, pt := range patches {
+		if pt.inst < 0 || m.shown[pt.i].inst != pt.inst {
+			continue // findContainerStatus finds no status with that ID
+		}
+		if st == nil {
+			st = m.status.DeepCopy()
+		}
+		cs := m.statusOf(st, pt.i)
+		if pt.p == pStartup {
+			if isTrue(cs.Started) == pt.ok {
+				continue
+			}
+			cs.Started = boolp(pt.ok)
+			m.shown[pt.i].started = pt.ok
+			m.ctrs[pt.i].shownStarted = pt.ok
+			changed = true
+			continue
+		}
+		if cs.Ready == pt.ok {
+			continue
+		}
+		cs.Ready = pt.ok
+		cr := ContainersReadyCondition(m.pod, st.InitContainerStatuses, st.ContainerStatuses, st.Phase)
+		st.Conditions[3] = m.condAt(3, cr)
+		st.Conditions[2] = m.condAt(2, ReadyCondition(m.pod, st.Conditions[3], st.Conditions))
+		changed = true
+	}
+	if !changed || StatusEqual(st, &m.status) {
+		return // (a startup result set twice: no change in the end)
+	}
+	m.status, m.patched = *st, true
+	m.emit(Action{Kind: ActStatus, Status: st})
+}
+
+// statusOf returns container i's status in st.
+func (m *Model) statusOf(st *v1.PodStatus, i int) *v1.ContainerStatus {
+	if i < m.nInit {
+		return &st.InitContainerStatuses[i]
+	}
+	for k, j := range m.appOrder {
+		if j == i {
+			return &st.ContainerStatuses[k]
+		}
+	}
+	panic("model: no status for container " + m.ctrs[i].name)
 }
 
 // record notes what a status just published shows of each container.
@@ -193,7 +265,15 @@ func (m *Model) record() {
 		}
 		m.shown[i] = s
 	}
+	for i := range m.status.InitContainerStatuses {
+		m.ctrs[i].shownStarted = isTrue(m.status.InitContainerStatuses[i].Started)
+	}
+	for k, i := range m.appOrder {
+		m.ctrs[i].shownStarted = isTrue(m.status.ContainerStatuses[k].Started)
+	}
 }
+
+func isTrue(b *bool) bool { return b != nil && *b }
 
 // proberTick handles the ticks due now, in container order.
 func (m *Model) proberTick() {

@@ -37,15 +37,18 @@ func (m *Model) publish() {
 	// Every change a status can show comes with an emitted action (or a
 	// finished termination), so with none since the last publish there is
 	// nothing to do.
-	if m.hasStatus && m.seq == m.pubSeq {
+	// A generation reads the prober's results itself.
+	m.patches = m.patches[:0]
+	if m.hasStatus && m.seq == m.pubSeq && !m.patched {
 		m.maybeRemove()
 		return
 	}
 	m.pubSeq = m.seq
-	if m.hasStatus && !m.fingerprintChanged() {
+	if fp := m.fingerprintChanged(); m.hasStatus && !fp && !m.patched {
 		m.maybeRemove()
 		return
 	}
+	m.patched = false
 	// The fingerprint covers everything buildStatus reads, so a changed
 	// fingerprint means a changed status (TestNoDuplicateStatus checks it).
 	st := m.buildStatus()
@@ -154,10 +157,12 @@ func (m *Model) containerStatus(c *cstate, defaultReason string, sl *slab) v1.Co
 		// be restarted" (kubelet_pods.go), even when it will.
 		cs.State = m.termState(&c.cur, sl)
 		cs.LastTerminationState = m.termState(&c.prev, sl)
-	case c.crashLoop && !m.deleting:
-		// The reason cache's CrashLoopBackOff, for a container that will
-		// start again: not once the pod has a deletion timestamp
-		// (ShouldContainerBeRestarted).
+	case c.crashLoop && !m.deleting && m.restartsAfter(c, c.cur.exitCode):
+		// The reason cache's CrashLoopBackOff, for a container that
+		// ShouldContainerBeRestarted says will start again: not once the
+		// pod has a deletion timestamp, and not after an exit its restart
+		// policy does not restart, even though SyncPod restarts an
+		// instance it killed for its liveness probe (computePodActions).
 		cs.State.Waiting = sl.wait(ReasonCrashLoopBackOff, c.boMsg)
 		cs.LastTerminationState = m.termState(&c.cur, sl)
 	case c.psErr && m.restartsAfter(c, c.cur.exitCode) && !m.deleting:
@@ -282,15 +287,25 @@ func (m *Model) buildStatus() *v1.PodStatus {
 	conds[2] = ReadyCondition(m.pod, conds[3], conds[:])
 	st.Conditions = blk.conds[:]
 	for k := range conds {
-		if !m.hasStatus || conds[k].Status != m.condState[k] {
+		if !m.hasStatus {
 			m.condState[k] = conds[k].Status
 			m.condTimes[k] = m.now
 		}
-		conds[k].LastTransitionTime = m.epochAt(m.condTimes[k])
-		st.Conditions[k] = conds[k]
+		st.Conditions[k] = m.condAt(k, conds[k])
 	}
 	st.StartTime = m.startTime // shared: statuses are read-only
 	return st
+}
+
+// condAt returns condition k with its last transition time: now if its
+// status changed, else when it last did.
+func (m *Model) condAt(k int, c v1.PodCondition) v1.PodCondition {
+	if c.Status != m.condState[k] {
+		m.condState[k] = c.Status
+		m.condTimes[k] = m.now
+	}
+	c.LastTransitionTime = m.epochAt(m.condTimes[k])
+	return c
 }
 
 // terminatePod mirrors the status manager's TerminatePod: once the pod has
@@ -303,14 +318,11 @@ func (m *Model) terminatePod(st *v1.PodStatus) {
 		if cs.State.Terminated != nil {
 			return
 		}
-		if cs.State.Running == nil && cs.State.Waiting != nil && cs.State.Waiting.Reason != "" && cs.LastTerminationState.Terminated != nil {
-			cs.LastTerminationState = v1.ContainerState{}
-		}
+		// Only the state changes: the last state, ready and started
+		// stay as the status being terminated had them.
 		cs.State = v1.ContainerState{Terminated: &v1.ContainerStateTerminated{
 			Reason: ReasonStatusUnknown, Message: messageStatusUnknown, ExitCode: 137,
 		}}
-		cs.Ready = false
-		cs.Started = boolp(false)
 	}
 	// hasPodInitialized reads the pod object's status: the API server's
 	// copy, the status published before this one.

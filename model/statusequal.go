@@ -58,10 +58,11 @@ func containerStatusEqual(a, b *v1.ContainerStatus) bool {
 			return false
 		}
 	}
-	return stateEqual(&a.State, &b.State) && stateEqual(&a.LastTerminationState, &b.LastTerminationState)
+	return StateEqual(&a.State, &b.State) && StateEqual(&a.LastTerminationState, &b.LastTerminationState)
 }
 
-func stateEqual(a, b *v1.ContainerState) bool {
+// StateEqual compares two container states as StatusEqual does.
+func StateEqual(a, b *v1.ContainerState) bool {
 	switch {
 	case (a.Waiting == nil) != (b.Waiting == nil), (a.Running == nil) != (b.Running == nil), (a.Terminated == nil) != (b.Terminated == nil):
 		return false

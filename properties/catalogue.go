@@ -84,7 +84,7 @@ var catalogue = []Property{
 	probePeriod().needs(ObsActions | ObsProbes),
 	noProbeAfterExit().needs(ObsActions | ObsProbes),
 	// The startup success is per instance (actions).
-	startupGatesLivenessReadiness().needs(ObsActions | ObsProbes | ObsRequests),
+	startupGatesLivenessReadiness().needs(ObsActions | ObsProbes | ObsRequests | ObsContainerStatuses),
 	// About deletion (requests); a kill seen only at its stop signal
 	// (without hooks) is seen late, which is lenient.
 	probesStopOnTermination().needs(ObsActions | ObsProbes | ObsRequests),

@@ -54,7 +54,7 @@ func (r *kubectlRule) initDone(i int, st *v1.ContainerStatus) bool {
 }
 
 func (r *kubectlRule) after(_ int, a *model.Action) string {
-	if a.Kind != model.ActStatus || a.Status == nil {
+	if a.Kind != model.ActStatus || a.Status == nil || r.t.kb == kPatch {
 		return ""
 	}
 	t := r.t
@@ -154,7 +154,7 @@ func (r *kubectlRule) after(_ int, a *model.Action) string {
 // in the trace.
 func (r *kubectlRule) crashLoop(a *model.Action) string {
 	r.at = a.At
-	return r.t.forStatuses(a.Status, r)
+	return r.t.forStatuses(a.Status, r, 0)
 }
 
 func (r *kubectlRule) check(i int, cs *v1.ContainerStatus) string {

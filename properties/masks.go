@@ -21,6 +21,7 @@ const (
 	kSandboxStopped
 	kPodRemoved
 	kStatus
+	kPatch // a Status that is a patch of the previous one (patch.go)
 	kOther
 
 	kAll       = ^kmask(0)
@@ -75,7 +76,7 @@ func masksOf(r rule) (kmask, kmask) {
 }
 
 func (*exitAfterStartRule) masks() (kmask, kmask)  { return kContainer, kNone }
-func (*statusChangesRule) masks() (kmask, kmask)   { return kStatus, kNone }
+func (*statusChangesRule) masks() (kmask, kmask)   { return kStatus | kPatch, kNone }
 func (*timeMonotoneRule) masks() (kmask, kmask)    { return kAll, kNone }
 func (*initStrictOrderRule) masks() (kmask, kmask) { return kContainerStarted, kNone }
 func (*appAfterInitRule) masks() (kmask, kmask)    { return kContainerStarted, kNone }
@@ -97,7 +98,7 @@ func (*noProbeAfterExitRule) masks() (kmask, kmask) {
 }
 func (*startupGatesRule) masks() (kmask, kmask)   { return kProbeResult, kNone }
 func (*probesStopRule) masks() (kmask, kmask)     { return kProbeResult, kNone }
-func (*readinessRule) masks() (kmask, kmask)      { return kNone, kStatus }
+func (*readinessRule) masks() (kmask, kmask)      { return kNone, kStatus | kPatch }
 func (*hookBracketingRule) masks() (kmask, kmask) { return kAll, kContainerExited }
 func (*preStopFirstRule) masks() (kmask, kmask)   { return kStopSignal, kNone }
 func (*preStopGraceRule) masks() (kmask, kmask)   { return kHookEnded | kStopSignal, kNone }
@@ -109,19 +110,21 @@ func (*sigkillEarlyRule) masks() (kmask, kmask)   { return kSIGKILL, kNone }
 func (*sidecarOrderRule) masks() (kmask, kmask) {
 	return kAll, kContainerExited | kHookEnded | kDeleteRequested
 }
-func (*podRemovedRule) masks() (kmask, kmask) { return kPodRemoved | kStatus, kNone }
+func (*podRemovedRule) masks() (kmask, kmask) { return kPodRemoved | kStatus | kPatch, kNone }
 func (*sandboxRule) masks() (kmask, kmask) {
 	return kContainerCreated | kContainerStarted | kSandboxCreated | kSandboxStopped, kNone
 }
 func (*terminalRule) masks() (kmask, kmask)        { return kAll, kAll }
 func (*succeededRule) masks() (kmask, kmask)       { return kNone, kStatus }
-func (*restartMonotoneRule) masks() (kmask, kmask) { return kNone, kStatus }
+func (*restartMonotoneRule) masks() (kmask, kmask) { return kNone, kStatus | kPatch }
 func (*restartMatchesRule) masks() (kmask, kmask)  { return kNone, kStatus }
-func (*readyStartedRule) masks() (kmask, kmask)    { return kNone, kStatus }
-func (*readyRunningRule) masks() (kmask, kmask)    { return kNone, kStatus }
-func (*startedFlagRule) masks() (kmask, kmask)     { return kNone, kStatus }
-func (*initializedRule) masks() (kmask, kmask)     { return kStatus, kNone }
-func (*containersReadyRule) masks() (kmask, kmask) { return kNone, kStatus }
+func (*readyStartedRule) masks() (kmask, kmask)    { return kNone, kStatus | kPatch }
+func (*readyRunningRule) masks() (kmask, kmask)    { return kNone, kStatus | kPatch }
+func (*startedFlagRule) masks() (kmask, kmask)     { return kNone, kStatus | kPatch }
+func (*initializedRule) masks() (kmask, kmask) {
+	return kStatus, kStatus | kPatch | kContainerStarted | kContainerExited | kHookEnded | kProbeResult | kStopSignal | kHookStarted | kDeleteRequested
+}
+func (*containersReadyRule) masks() (kmask, kmask) { return kNone, kStatus | kPatch }
 func (*kubectlRule) masks() (kmask, kmask)         { return kNone, kStatus }
 func (*stopHonouredRule) masks() (kmask, kmask)    { return kAll, kNone }
 func (*sigkillLateRule) masks() (kmask, kmask)     { return kAll, kNone }

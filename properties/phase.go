@@ -73,7 +73,7 @@ type succeededRule struct {
 }
 
 func (r *succeededRule) after(_ int, a *model.Action) string {
-	if a.Kind != model.ActStatus || a.Status == nil || a.Status.Phase != v1.PodSucceeded {
+	if a.Kind != model.ActStatus || a.Status == nil || a.Status.Phase != v1.PodSucceeded || r.t.kb == kPatch {
 		return ""
 	}
 	t := r.t

@@ -125,7 +125,7 @@ func (r *startupGatesRule) before(_ int, a *model.Action) string {
 	c := &t.c[i]
 	switch a.Probe {
 	case model.Liveness, model.Readiness:
-		if !c.startupOK && !t.deleted && !t.ending {
+		if !c.startupOK && !t.deleted && !t.ending && !t.mayBeCarried(i, probeSlot(a.Probe), a.At) {
 			return sprintf("%s probe of %s#%d at %v before its startup probe succeeded", a.Probe, a.Container, a.Attempt, a.At)
 		}
 	case model.Startup:
@@ -251,7 +251,12 @@ func (r *probeKillRule) flush(now time.Duration) string {
 				continue
 			}
 			c := &t.c[d.i]
-			if c.running && c.starts-1 == d.attempt && !c.killing && !d.busy && !t.deleted && !t.ending {
+			// A sidecar whose startup probe has not succeeded is not
+			// restarted for its liveness failure (computeInitContainerActions
+			// waits for the startup result first); its liveness probe runs
+			// then only on a started flag carried over (cst.carried).
+			held := r.p == pLiveness && t.pi.kinds[d.i] == kindSidecar && t.pi.probes[d.i][pStartup] != nil && !c.startupOK
+			if c.running && c.starts-1 == d.attempt && !c.killing && !d.busy && !t.deleted && !t.ending && !held {
 				r.due = r.due[:0]
 				return sprintf("%s#%d reached %d consecutive %s failures at %v but was not killed then", t.pi.names[d.i], d.attempt, failureThreshold(t.pi.probes[d.i][r.p]), probeNames[r.p], d.at)
 			}
@@ -365,7 +370,7 @@ func (r *readinessRule) check(a *model.Action, sts []v1.ContainerStatus, base in
 	for k := range sts {
 		cs := &sts[k]
 		i := t.statusIdx(a.Status, base+k)
-		if i < 0 || t.pi.kinds[i] == kindInit {
+		if i < 0 || t.pi.kinds[i] == kindInit || !t.checks(a.Status, i, patchReady) {
 			continue
 		}
 		want := t.ready(i)

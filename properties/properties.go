@@ -254,7 +254,7 @@ type Suite struct {
 	done          *Violation
 }
 
-const kindCount = 15
+const kindCount = 16
 
 // NewSuite returns a suite of the given properties (all of them if none are
 // given), sharing one view of the trace.

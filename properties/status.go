@@ -70,25 +70,32 @@ type statusCheck interface {
 }
 
 // forStatuses calls f.check for every container status of st with its
-// position in the spec (statuses naming no container are skipped); it stops
-// at the first message. (An interface, not a func value: no allocation.)
-func (t *tracker) forStatuses(st *v1.PodStatus, f statusCheck) string {
+// position in the spec (statuses naming no container are skipped; of a
+// patch, those whose flags in patch it did not change); it stops at the
+// first message. (An interface, not a func value: no allocation.)
+func (t *tracker) forStatuses(st *v1.PodStatus, f statusCheck, patch uint8) string {
 	n := len(st.InitContainerStatuses)
 	for k := range st.InitContainerStatuses {
-		if i := t.statusIdx(st, k); i >= 0 {
+		if i := t.statusIdx(st, k); i >= 0 && t.checks(st, i, patch) {
 			if msg := f.check(i, &st.InitContainerStatuses[k]); msg != "" {
 				return msg
 			}
 		}
 	}
 	for k := range st.ContainerStatuses {
-		if i := t.statusIdx(st, n+k); i >= 0 {
+		if i := t.statusIdx(st, n+k); i >= 0 && t.checks(st, i, patch) {
 			if msg := f.check(i, &st.ContainerStatuses[k]); msg != "" {
 				return msg
 			}
 		}
 	}
 	return ""
+}
+
+// checks reports whether container i's status in st is to be checked:
+// of a patch, only the statuses whose flags in patch it changed are.
+func (t *tracker) checks(st *v1.PodStatus, i int, patch uint8) bool {
+	return t.kb != kPatch || st != t.stFor || t.patched[i]&patch != 0
 }
 
 // restartCountMonotone encodes SEMANTICS.md §10: "liveness restarts with
@@ -113,7 +120,7 @@ func (r *restartMonotoneRule) after(_ int, a *model.Action) string {
 		return ""
 	}
 	r.at = a.At
-	return r.t.forStatuses(a.Status, r)
+	return r.t.forStatuses(a.Status, r, 0)
 }
 
 func (r *restartMonotoneRule) check(i int, cs *v1.ContainerStatus) string {
@@ -142,11 +149,11 @@ type restartMatchesRule struct {
 }
 
 func (r *restartMatchesRule) after(_ int, a *model.Action) string {
-	if a.Kind != model.ActStatus || a.Status == nil {
+	if a.Kind != model.ActStatus || a.Status == nil || r.t.kb == kPatch {
 		return ""
 	}
 	r.at = a.At
-	return r.t.forStatuses(a.Status, r)
+	return r.t.forStatuses(a.Status, r, 0)
 }
 
 func (r *restartMatchesRule) check(i int, cs *v1.ContainerStatus) string {
@@ -181,7 +188,7 @@ func (r *readyStartedRule) after(_ int, a *model.Action) string {
 		return ""
 	}
 	r.at = a.At
-	return r.t.forStatuses(a.Status, r)
+	return r.t.forStatuses(a.Status, r, patchReady)
 }
 
 func (r *readyStartedRule) check(i int, cs *v1.ContainerStatus) string {
@@ -213,7 +220,7 @@ func (r *readyRunningRule) after(_ int, a *model.Action) string {
 		return ""
 	}
 	r.at = a.At
-	return r.t.forStatuses(a.Status, r)
+	return r.t.forStatuses(a.Status, r, patchReady)
 }
 
 func (r *readyRunningRule) check(i int, cs *v1.ContainerStatus) string {
@@ -255,12 +262,24 @@ func (r *startedFlagRule) after(_ int, a *model.Action) string {
 		return ""
 	}
 	r.at = a.At
-	return r.t.forStatuses(a.Status, r)
+	return r.t.forStatuses(a.Status, r, patchStarted)
 }
 
 func (r *startedFlagRule) check(i int, cs *v1.ContainerStatus) string {
 	got := cs.Started != nil && *cs.Started
-	if want := r.t.started(i); got != want && !r.t.startedUnsure(i) {
+	t := r.t
+	if t.kb == kPatch {
+		// A patch's started flag is a startup result, which the worker
+		// set from the status as it was (possibly showing an instance
+		// running that has exited since): Success once the instance's
+		// probe succeeded or the pod is deleted (doProbe), anything else
+		// before.
+		if got && !t.c[i].startupOK && !t.deleted {
+			return sprintf("status at %v: %s started=true was written without a generation, but its startup probe has not succeeded and the pod is not deleted", r.at, cs.Name)
+		}
+		return ""
+	}
+	if want := t.started(i); got != want && !t.startedUnsure(i) {
 		c := &r.t.c[i]
 		return sprintf("status at %v: %s started=%v, but the trace shows running=%v, postStart done=%v, startup success=%v", r.at, cs.Name, got, c.running, c.psDone, c.startupOK)
 	}
@@ -292,6 +311,63 @@ type initializedRule struct {
 	nop
 	t    *tracker
 	memo condMemo
+	// seen: at some moment since the last Status (its own included) the
+	// trace showed the pod initialized. The status manager writes only the
+	// newest status, so a generation that saw it may not be in the trace,
+	// and with RestartAllContainersOnContainerExits on (the default in
+	// 1.36) GeneratePodInitializedCondition keeps an old True.
+	seen bool
+}
+
+// initializedNow reports whether the trace shows the pod initialized: an
+// app container started, or every regular init container completed and
+// every sidecar started.
+func (r *initializedRule) initializedNow() bool {
+	t := r.t
+	if t.appStarted {
+		return true
+	}
+	for j := 0; j < t.pi.nInit; j++ {
+		switch t.pi.kinds[j] {
+		case kindInit:
+			if !t.completed(j) {
+				return false
+			}
+		case kindSidecar:
+			if !t.started(j) && !t.startedUnsure(j) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func (r *initializedRule) after(_ int, a *model.Action) string {
+	if a.Kind == model.ActStatus {
+		r.seen = r.initializedNow()
+	} else if !r.seen {
+		r.seen = r.initializedNow()
+	}
+	return ""
+}
+
+// unmarked returns sts with the statuses TerminatePod marked as
+// terminated (ContainerStatusUnknown) waiting again, as the generation
+// whose conditions it kept saw them.
+func unmarked(sts []v1.ContainerStatus) []v1.ContainerStatus {
+	var out []v1.ContainerStatus
+	for k := range sts {
+		if t := sts[k].State.Terminated; t != nil && t.Reason == model.ReasonStatusUnknown {
+			if out == nil {
+				out = append([]v1.ContainerStatus(nil), sts...)
+			}
+			out[k].State = v1.ContainerState{Waiting: &v1.ContainerStateWaiting{}}
+		}
+	}
+	if out == nil {
+		return sts
+	}
+	return out
 }
 
 // condMemo remembers the inputs and the verdict of the last call of a
@@ -348,7 +424,8 @@ func (t *tracker) statusBits(st *v1.PodStatus) (present, ready, started, ran uin
 }
 
 func (r *initializedRule) before(_ int, a *model.Action) string {
-	if a.Kind != model.ActStatus || a.Status == nil {
+	// A patch leaves Initialized as the last generation made it.
+	if a.Kind != model.ActStatus || a.Status == nil || r.t.kb == kPatch {
 		return ""
 	}
 	t := r.t
@@ -374,6 +451,15 @@ func (r *initializedRule) before(_ int, a *model.Action) string {
 		want := model.InitializedCondition(t.pi.pod, st.InitContainerStatuses, st.ContainerStatuses, st.Phase, prev)
 		if got.Status != want.Status || got.Reason != want.Reason {
 			r.memo.ok = false
+			if got.Status == v1.ConditionTrue && r.seen {
+				return "" // kept from a generation the trace does not show
+			}
+			if st.Phase == v1.PodFailed {
+				w := model.InitializedCondition(t.pi.pod, unmarked(st.InitContainerStatuses), unmarked(st.ContainerStatuses), st.Phase, prev)
+				if got.Status == w.Status && got.Reason == w.Reason {
+					return "" // TerminatePod's status, with the last generation's conditions
+				}
+			}
 			return sprintf("status at %v: Initialized is %s (%s), but its container statuses give %s (%s)", a.At, got.Status, got.Reason, want.Status, want.Reason)
 		}
 		if ok && len(t.pi.names) <= 60 {
@@ -425,9 +511,13 @@ type containersReadyRule struct {
 // its own, except in the status the status manager's TerminatePod writes,
 // which turns a Pending or Running phase into Failed and leaves the
 // conditions of the last generation as they were (status_manager.go).
+// prev is the phase of the status before, "" if none.
 func generatedPhase(st *v1.PodStatus, prev v1.PodPhase) (v1.PodPhase, bool) {
-	if st.Phase == v1.PodFailed && (prev == v1.PodPending || prev == v1.PodRunning) {
-		return prev, true
+	if st.Phase == v1.PodFailed && prev != v1.PodFailed && prev != v1.PodSucceeded {
+		// Pending and Running give the same conditions; with no status
+		// before (a pod that ends in the instant it starts), the last
+		// generation was not published either.
+		return v1.PodPending, true
 	}
 	return st.Phase, false
 }
@@ -470,7 +560,8 @@ func (r *containersReadyRule) after(_ int, a *model.Action) string {
 	if rd.Status != wantReady.Status {
 		return sprintf("status at %v: Ready is %s, but ContainersReady %s gives %s", a.At, rd.Status, cr.Status, wantReady.Status)
 	}
-	if cr.Status == v1.ConditionTrue {
+	if cr.Status == v1.ConditionTrue && t.kb != kPatch {
+		// (A patch's other ready flags are as old as the last generation.)
 		for i := range t.c {
 			if t.pi.kinds[i] != kindInit && !t.ready(i) && !t.readyUnsure(i) {
 				return sprintf("status at %v: ContainersReady is True, but %s is not ready by its trace (started=%v)", a.At, t.pi.names[i], t.started(i))

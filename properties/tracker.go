@@ -238,6 +238,14 @@ func failureThreshold(p *v1.Probe) int32 {
 	return p.FailureThreshold
 }
 
+// probeTimeout is how long after its start a probe may answer.
+func probeTimeout(p *v1.Probe) time.Duration {
+	if p.TimeoutSeconds <= 0 {
+		return time.Second
+	}
+	return sec(int64(p.TimeoutSeconds))
+}
+
 func successThreshold(p *v1.Probe) int32 {
 	if p.SuccessThreshold <= 0 {
 		return 1
@@ -363,7 +371,22 @@ type cst struct {
 	ks             killSim
 	bo             bo
 	wasStarted     bool // started at some time (sidecar gating)
-	lossBusy       bool // the worker was busy since it stopped being started
+	// shownStarted: the last Status shows the container started=true.
+	// carried: the current instance started while it did, and its startup
+	// worker has not yet shown that it follows the new instance. With the
+	// ChangeContainerStatusOnKubeletRestart gate off (the default since
+	// 1.35), convertToAPIContainerStatuses copies the old status's started
+	// flag onto the new instance, and isContainerStarted believes it until
+	// the startup worker, on a tick the trace does not show, sets a result
+	// for the new container ID; until then the prober's other workers see
+	// the instance as started too.
+	shownStarted, carried bool
+	// wasCarried: the current instance was carried until carryEnd; a
+	// probe its worker began before then may answer up to its timeout
+	// later.
+	wasCarried bool
+	carryEnd   time.Duration
+	lossBusy   bool // the worker was busy since it stopped being started
 }
 
 // tracker is the shared view of a trace: per container state indexed by
@@ -378,8 +401,11 @@ type tracker struct {
 	kb  kmask // the current action's kind bit (set by prepare)
 	// for a Status action (set by prepare): the spec position of each init
 	// container status, then of each container status (-1: no such container)
-	stIdx      []int
-	stFor      *v1.PodStatus
+	stIdx []int
+	stFor *v1.PodStatus
+	// patched: for a patch (kb is kPatch), the spec positions whose ready
+	// or started flag it changed
+	patched    []uint8
 	deleted    bool
 	delAt      time.Duration // first delete
 	firstGrace int64
@@ -424,14 +450,15 @@ func (t *tracker) started(i int) bool {
 }
 
 // startedUnsure reports whether the started flag of container i may be
-// either value: once the pod terminates, the prober stops the startup
+// either value: while it may be carried over from the last instance (see
+// cst.carried); once the pod terminates, the prober stops the startup
 // workers (StopLivenessAndStartup, or a sidecar's worker on its next tick
 // after the deletion), and with no worker and no result the kubelet
 // counts a running container as started (prober_manager.go
 // isContainerStarted). The tick is not in the trace.
 func (t *tracker) startedUnsure(i int) bool {
 	c := &t.c[i]
-	return c.running && c.psDone && t.pi.probes[i][pStartup] != nil && !c.startupOK && (t.deleted || t.ending)
+	return c.running && c.psDone && t.pi.probes[i][pStartup] != nil && !c.startupOK && (t.deleted || t.ending || c.carried)
 }
 
 // readyUnsure reports whether the ready flag of container i may be either
@@ -682,6 +709,10 @@ func (t *tracker) prepare(a *model.Action) {
 		for k := range a.Status.ContainerStatuses {
 			t.stIdx = append(t.stIdx, t.pi.idx(a.Status.ContainerStatuses[k].Name))
 		}
+		var patch bool
+		if t.patched, patch = t.patchOf(t.status, a.Status, t.patched); patch {
+			t.kb = kPatch
+		}
 	}
 }
 
@@ -712,6 +743,7 @@ func (t *tracker) update(a *model.Action) {
 	case model.ActStatus:
 		if a.Status != nil {
 			t.status = a.Status
+			t.noteStarted(a.Status)
 			if a.Status.Phase == v1.PodSucceeded || a.Status.Phase == v1.PodFailed {
 				t.terminal = true
 			}
@@ -725,6 +757,44 @@ func (t *tracker) update(a *model.Action) {
 		}
 	}
 	t.afterEach()
+}
+
+// noteStarted records the started flag st shows for each container. A
+// carried instance shown not started has lost its carried flag for good:
+// its startup worker has set a result for it.
+func (t *tracker) noteStarted(st *v1.PodStatus) {
+	note := func(base int, sts []v1.ContainerStatus) {
+		for k := range sts {
+			i := t.statusIdx(st, base+k)
+			if i < 0 {
+				continue
+			}
+			c := &t.c[i]
+			c.shownStarted = sts[k].Started != nil && *sts[k].Started
+			if !c.shownStarted && sts[k].State.Running != nil {
+				t.endCarry(c)
+			}
+		}
+	}
+	note(0, st.InitContainerStatuses)
+	note(len(st.InitContainerStatuses), st.ContainerStatuses)
+}
+
+func (t *tracker) endCarry(c *cst) {
+	if c.carried {
+		c.carried, c.carryEnd = false, t.now
+	}
+}
+
+// mayBeCarried reports whether a probe of kind p answering at may have
+// been begun while container i's instance was carried.
+func (t *tracker) mayBeCarried(i, p int, at time.Duration) bool {
+	c := &t.c[i]
+	if c.carried {
+		return true
+	}
+	spec := t.pi.probes[i][p]
+	return c.wasCarried && spec != nil && at <= c.carryEnd+probeTimeout(spec)
 }
 
 func (t *tracker) onDelete(a *model.Action) {
@@ -911,6 +981,8 @@ func (t *tracker) onStart(i int, a *model.Action) {
 	c.starts++
 	c.running, c.startedAt = true, a.At
 	t.resetInstance(c)
+	c.carried = c.shownStarted && t.pi.probes[i][pStartup] != nil
+	c.wasCarried = c.carried
 	if t.pi.kinds[i] == kindApp {
 		t.appStarted = true
 	}
@@ -928,6 +1000,10 @@ func (t *tracker) onProbe(i int, a *model.Action) {
 	ok := a.Result == model.ResultSuccess
 	switch p {
 	case pStartup, pLiveness:
+		if p == pStartup {
+			// The startup worker probes: it follows this instance.
+			t.endCarry(c)
+		}
 		if ok {
 			c.fails[p] = 0
 			if p == pStartup {

@@ -488,11 +488,21 @@ func (s *sim) delete(in model.Input) {
 	// terminates the pod after it, with the grace period in force then.
 	s.mu.Unlock()
 	s.emit(model.Action{Kind: model.ActDeleteRequested, Grace: grace, Force: force})
-	if force || terminated {
+	switch {
+	case force || terminated && s.status.publishedTerminal():
+		// The API server deletes at once a pod whose phase it already
+		// holds as terminal (CheckGracefulDelete).
 		s.mu.Lock()
 		s.removed = true
 		s.mu.Unlock()
 		s.emit(model.Action{Kind: model.ActPodRemoved})
+	case terminated:
+		// The terminal status the kubelet wrote is not published yet: the
+		// status manager writes it, then deletes the pod (canBeDeleted);
+		// the driver removes it after the flush.
+		s.mu.Lock()
+		s.removePending = true
+		s.mu.Unlock()
 	}
 	s.kick()
 }
