@@ -164,6 +164,10 @@ func (m *Model) setResult(i, p int, res int8) {
 	default:
 		m.proberChanged = true
 		m.dirty = true
+		// A result can change the status with no action in the trace (a
+		// worker that follows a new instance sets its initial value, which
+		// ends a carried started flag): publish must not skip it.
+		m.seq++
 		m.patches = append(m.patches, resultPatch{i: i, p: p, inst: ps.seen, ok: res == resSuccess})
 	}
 }

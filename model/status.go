@@ -256,7 +256,12 @@ func (m *Model) buildStatus() *v1.PodStatus {
 	if m.terminalPhase != "" {
 		condPhase = m.terminalPhase
 	}
+	// The conditions come from the generation, before TerminatePod marks
+	// what was not terminated.
+	condInit, condApp := st.InitContainerStatuses, st.ContainerStatuses
 	if m.terminated {
+		condInit = append([]v1.ContainerStatus(nil), condInit...)
+		condApp = append([]v1.ContainerStatus(nil), condApp...)
 		m.terminatePod(st)
 	}
 	if m.mut(MutNeverRestartsInit) && st.Phase == v1.PodFailed && !m.terminated && m.initFailed() {
@@ -281,8 +286,8 @@ func (m *Model) buildStatus() *v1.PodStatus {
 	if m.sandbox {
 		conds[0].Status = v1.ConditionTrue
 	}
-	conds[1] = InitializedCondition(m.pod, st.InitContainerStatuses, st.ContainerStatuses, condPhase, m.status.Conditions)
-	conds[3] = ContainersReadyCondition(m.pod, st.InitContainerStatuses, st.ContainerStatuses, condPhase)
+	conds[1] = InitializedCondition(m.pod, condInit, condApp, condPhase, m.status.Conditions)
+	conds[3] = ContainersReadyCondition(m.pod, condInit, condApp, condPhase)
 	conds[4] = v1.PodCondition{Type: v1.PodScheduled, Status: v1.ConditionTrue}
 	conds[2] = ReadyCondition(m.pod, conds[3], conds[:])
 	st.Conditions = blk.conds[:]

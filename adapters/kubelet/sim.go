@@ -79,8 +79,12 @@ type sim struct {
 	terminating bool
 	terminated  bool
 	boNoted     map[string]time.Time
-	crashErr    error
-	ended       bool
+	// boWake: the back-off end the pod worker's queue holds for each
+	// container; a later refusal replaces it (basicWorkQueue.Enqueue
+	// keeps one time per pod).
+	boWake   map[string]time.Time
+	crashErr error
+	ended    bool
 	// removePending: the pod is terminated and deleted; the driver
 	// removes it after publishing its final status.
 	removePending bool
@@ -110,6 +114,7 @@ func newSim(scn *model.Scenario, pod *v1.Pod, until time.Duration, root string) 
 		activity: make(chan struct{}, 1),
 		kickCh:   make(chan struct{}, 1),
 		boNoted:  map[string]time.Time{},
+		boWake:   map[string]time.Time{},
 	}
 	s.epoch = scn.Pod.CreationTimestamp.Time
 	if s.epoch.IsZero() {
@@ -711,12 +716,20 @@ func (s *sim) backedOff(name string, until time.Time) {
 	}
 	d := max(time.Until(until), 0)
 	s.emit(model.Action{Kind: model.ActBackOff, Container: name, Attempt: attempt, Wait: d, Delay: delay})
+	s.mu.Lock()
+	s.boWake[name] = until
+	s.mu.Unlock()
 	s.goRun(func() {
 		t := time.NewTimer(d)
 		defer t.Stop()
 		select {
 		case <-t.C:
-			s.kick()
+			s.mu.Lock()
+			current := s.boWake[name].Equal(until)
+			s.mu.Unlock()
+			if current {
+				s.kick()
+			}
 		case <-s.quit:
 		}
 	})
