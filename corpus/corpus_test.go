@@ -406,7 +406,7 @@ var invariants = []invariant{
 	},
 	{
 		name:   "Initialized never goes back from True; while False, app containers wait in PodInitializing, never restarted",
-		source: "init_container.go containerInitInvariant and initContainersInvariants; SEMANTICS.md section 2",
+		source: "init_container.go containerInitInvariant and initContainersInvariants; SEMANTICS.md section 2; status_manager.go TerminatePod (marks them ContainerStatusUnknown in a terminal pod, conditions unchanged)",
 		check: func(t tb, r *run) {
 			was := false
 			for _, a := range r.statuses() {
@@ -418,8 +418,12 @@ var invariants = []invariant{
 				if was {
 					t.Errorf("Initialized %s at %v after being True", c.Status, a.At)
 				}
+				terminal := a.Status.Phase == v1.PodSucceeded || a.Status.Phase == v1.PodFailed
 				for i := range a.Status.ContainerStatuses {
 					cs := &a.Status.ContainerStatuses[i]
+					if terminal && cs.RestartCount == 0 && terminatedByTerminatePod(cs) {
+						continue
+					}
 					if waitingReason(cs) != "PodInitializing" || cs.RestartCount != 0 {
 						t.Errorf("at %v, not initialized, app container %s is %s with %d restarts", a.At, cs.Name, stateString(cs.State), cs.RestartCount)
 					}
@@ -682,6 +686,13 @@ func stateString(s v1.ContainerState) string {
 }
 
 func isTrue(b *bool) bool { return b != nil && *b }
+
+// terminatedByTerminatePod says cs shows the state the status manager's
+// TerminatePod gives a container that was not terminated.
+func terminatedByTerminatePod(cs *v1.ContainerStatus) bool {
+	tt := cs.State.Terminated
+	return tt != nil && tt.ExitCode == 137 && tt.Reason == model.ReasonStatusUnknown
+}
 
 func equalSeq[T comparable](a, b []T) bool {
 	if len(a) != len(b) {
@@ -1882,6 +1893,185 @@ var facts = map[string][]fact{
 				}
 				wantPhase(t, r.final(t), v1.PodSucceeded)
 				terminationBound(t, r)
+			},
+		},
+	},
+	"upstream/restart-keeps-started-flag.yaml": {
+		{
+			what:   "app#1, restarted in the sync that killed app#0 at 14s, shows started=true and ready=true at 14s; the startup worker's tick at 20s, with no action, turns it started=false, ready=false; its startup probe succeeds at 30s",
+			source: "pkg/kubelet/kubelet_pods.go convertToAPIContainerStatuses (copies the old Started flag while ChangeContainerStatusOnKubeletRestart is off); pkg/kubelet/prober/prober_manager.go isContainerStarted; pkg/kubelet/prober/worker.go doProbe (a new container ID gets the initial value); checked against the upstream kubelet adapter",
+			check: func(t tb, r *run) {
+				if a := r.first(t, model.ActProbeResult, "app"); a.Probe != model.Startup || a.At != 10*time.Second || a.Result != model.ResultSuccess {
+					t.Errorf("first probe result %s %s at %v, want startup success at 10s", a.Probe, a.Result, a.At)
+				}
+				stop := r.first(t, model.ActStopSignal, "app")
+				if stop.At != 14*time.Second || stop.Attempt != 0 {
+					t.Errorf("stop signal of app#%d at %v, want app#0 at 14s (liveness failure)", stop.Attempt, stop.At)
+				}
+				starts := r.of(model.ActContainerStarted, "app")
+				if len(starts) != 2 || starts[1].At != 14*time.Second {
+					t.Fatalf("app started %d times (%v), want twice, the second at 14s", len(starts), starts)
+				}
+				for _, w := range []struct {
+					at             time.Duration
+					started, ready bool
+					podReady       v1.ConditionStatus
+				}{
+					{14 * time.Second, true, true, v1.ConditionTrue},
+					{20 * time.Second, false, false, v1.ConditionFalse},
+					{30 * time.Second, true, true, v1.ConditionTrue},
+				} {
+					var st *v1.PodStatus
+					for _, a := range r.statuses() {
+						if a.At == w.at {
+							st = a.Status
+						}
+					}
+					if st == nil {
+						t.Errorf("no status at %v", w.at)
+						continue
+					}
+					cs := cstatus(t, st, "app")
+					if cs.State.Running == nil || cs.RestartCount != 1 || isTrue(cs.Started) != w.started || cs.Ready != w.ready {
+						t.Errorf("at %v app is %s, %d restarts, started=%v ready=%v; want Running, 1 restart, started=%v ready=%v", w.at, stateString(cs.State), cs.RestartCount, isTrue(cs.Started), cs.Ready, w.started, w.ready)
+					}
+					wantCond(t, st, v1.PodReady, w.podReady, "-")
+				}
+				for _, a := range r.acts {
+					if a.At > 14*time.Second && a.At < 30*time.Second && a.Kind != model.ActStatus {
+						t.Errorf("%s of %s at %v: between the restart and the startup success only statuses change (no probe runs: app#1 shows not started from 20s)", a.Kind, a.Container, a.At)
+					}
+				}
+				if a := r.statusAt(t, 29*time.Second); isTrue(cstatus(t, a, "app").Started) {
+					t.Errorf("app started at 29s, want not started from 20s until 30s")
+				}
+				for _, a := range r.of(model.ActProbeResult, "app") {
+					if a.Probe == model.Startup && a.Attempt == 1 && (a.At != 30*time.Second || a.Result != model.ResultSuccess) {
+						t.Errorf("app#1 startup %s at %v, want one success at 30s", a.Result, a.At)
+					}
+				}
+			},
+		},
+	},
+	"upstream/startup-result-while-busy-patches-status.yaml": {
+		{
+			what:   "side-b's startup Success at 20s, while side-a's preStop keeps the pod worker busy, changes only side-b's started flag in the last status: side-b still running (it exited at 10s), started=true, ready=false, Initialized still False",
+			source: "pkg/kubelet/status/status_manager.go SetContainerStartup; pkg/kubelet/prober/worker.go doProbe (Success once the pod has a deletion timestamp); checked against the upstream kubelet adapter",
+			check: func(t tb, r *run) {
+				t0, g := r.deletion(t)
+				if t0 != 10*time.Second || g != 30 {
+					t.Fatalf("delete at %v grace %d, want 10s grace 30", t0, g)
+				}
+				if hs := r.first(t, model.ActHookStarted, "side-a"); hs.Hook != model.HookPreStop || hs.At != t0 {
+					t.Errorf("side-a %s hook at %v, want preStop at 10s", hs.Hook, hs.At)
+				}
+				if he := r.first(t, model.ActHookEnded, "side-a"); he.At != 40*time.Second {
+					t.Errorf("side-a preStop ended at %v, want 40s: the pod worker is busy until then", he.At)
+				}
+				if ex := r.first(t, model.ActContainerExited, "side-b"); ex.At != t0 || ex.ExitCode != 0 {
+					t.Errorf("side-b exit %d at %v, want 0 at 10s", ex.ExitCode, ex.At)
+				}
+				before := r.statusAt(t, 19*time.Second)
+				if cs := cstatus(t, before, "side-b"); cs.State.Running == nil || isTrue(cs.Started) {
+					t.Errorf("before 20s side-b is %s started=%v, want Running, not started", stateString(cs.State), isTrue(cs.Started))
+				}
+				var at20 *v1.PodStatus
+				for _, a := range r.statuses() {
+					if a.At > 10*time.Second && a.At < 40*time.Second {
+						if a.At != 20*time.Second || at20 != nil {
+							t.Errorf("status at %v, want one status between the delete and the end, at 20s", a.At)
+						}
+						at20 = a.Status
+					}
+				}
+				if at20 == nil {
+					t.Fatalf("no status at 20s")
+				}
+				cs := cstatus(t, at20, "side-b")
+				if cs.State.Running == nil || !isTrue(cs.Started) || cs.Ready {
+					t.Errorf("at 20s side-b is %s started=%v ready=%v, want Running, started, not ready (a generation would show it Terminated)", stateString(cs.State), isTrue(cs.Started), cs.Ready)
+				}
+				wantCond(t, at20, v1.PodInitialized, v1.ConditionFalse, model.ReasonContainersNotInitialized)
+				want := before.DeepCopy()
+				started := true
+				cstatus(t, want, "side-b").Started = &started
+				if !equality.Semantic.DeepEqual(want, at20) {
+					t.Errorf("the status at 20s is not the one before it with only side-b's started flag set:\nbefore: %+v\nat 20s: %+v", before, at20)
+				}
+			},
+		},
+	},
+	"upstream/terminate-pod-keeps-last-state.yaml": {
+		{
+			what:   "proxy, in CrashLoopBackOff when app's exit at 30s ends the pod, ends Terminated (137, ContainerStatusUnknown) with lastState still Terminated (1, Error, finished at 25s) and 2 restarts",
+			source: "pkg/kubelet/status/status_manager.go TerminatePod (replaces the state of containers that are not terminated, nothing else); checked against the upstream kubelet adapter",
+			check: func(t tb, r *run) {
+				if got, want := r.restartGaps("proxy"), secs(0, 10); !equalSeq(got, want) {
+					t.Errorf("proxy restart delays %v, want %v", got, want)
+				}
+				bo := r.of(model.ActBackOff, "proxy")
+				if len(bo) == 0 || bo[len(bo)-1].At != 25*time.Second || bo[len(bo)-1].Delay != 20*time.Second {
+					t.Errorf("proxy back-offs %v, want the last at 25s with delay 20s", bo)
+				}
+				cs := cstatus(t, r.statusAt(t, 29*time.Second), "proxy")
+				wantWaiting(t, cs, model.ReasonCrashLoopBackOff)
+				if ex := r.first(t, model.ActContainerExited, "app"); ex.At != 30*time.Second || ex.ExitCode != 1 {
+					t.Errorf("app exit %d at %v, want 1 at 30s", ex.ExitCode, ex.At)
+				}
+				st := r.final(t)
+				wantPhase(t, st, v1.PodFailed)
+				cs = cstatus(t, st, "proxy")
+				wantTerminated(t, cs, 137, model.ReasonStatusUnknown)
+				lt := cs.LastTerminationState.Terminated
+				if lt == nil || lt.ExitCode != 1 || lt.Reason != "Error" || r.sinceEpoch(lt.FinishedAt.Time) != 25*time.Second {
+					t.Errorf("proxy lastState %+v, want Terminated (1, Error) finished at 25s", cs.LastTerminationState)
+				}
+				if cs.RestartCount != 2 {
+					t.Errorf("proxy restartCount %d, want 2", cs.RestartCount)
+				}
+				wantTerminated(t, cstatus(t, st, "app"), 1, "Error")
+			},
+		},
+	},
+	"upstream/liveness-restart-exit-zero-shows-terminated.yaml": {
+		{
+			what:   "under OnFailure, app killed by liveness (exit 0) is restarted at once four times; the back-off refuses the fifth at 1m41s and the status shows it Terminated (0, Completed), never CrashLoopBackOff; the pod Succeeds",
+			source: "pkg/kubelet/kuberuntime/kuberuntime_manager.go computePodActions (restarts a liveness kill unless Never); pkg/kubelet/kubelet_pods.go convertToAPIContainerStatuses; pkg/kubelet/container/helpers.go ShouldContainerBeRestarted (no for exit 0 under OnFailure); checked against the upstream kubelet adapter",
+			check: func(t tb, r *run) {
+				stops := r.of(model.ActStopSignal, "app")
+				exits := r.of(model.ActContainerExited, "app")
+				if len(stops) != 5 || len(exits) != 5 {
+					t.Fatalf("%d stop signals, %d exits of app; want 5 of each", len(stops), len(exits))
+				}
+				for k := range stops {
+					at := time.Duration(20*(k+1)) * time.Second
+					if stops[k].At != at || stops[k].Timeout != 30 {
+						t.Errorf("stop signal %d at %v timeout %d, want %v timeout 30", k, stops[k].At, stops[k].Timeout, at)
+					}
+					if exits[k].At != at+time.Second || exits[k].ExitCode != 0 {
+						t.Errorf("exit %d: %d at %v, want 0 at %v", k, exits[k].ExitCode, exits[k].At, at+time.Second)
+					}
+				}
+				if got, want := r.restartGaps("app"), secs(0, 0, 0, 0); !equalSeq(got, want) {
+					t.Errorf("app restart delays %v, want %v", got, want)
+				}
+				bo := r.of(model.ActBackOff, "app")
+				if len(bo) != 1 || bo[0].At != 101*time.Second || bo[0].Delay != 40*time.Second || bo[0].Wait != 20*time.Second {
+					t.Fatalf("back-offs %v, want one at 1m41s with delay 40s, wait 20s", bo)
+				}
+				for _, a := range r.statuses() {
+					if cs := cstatus(t, a.Status, "app"); waitingReason(cs) == model.ReasonCrashLoopBackOff {
+						t.Errorf("at %v app shows CrashLoopBackOff", a.At)
+					}
+				}
+				st := r.statusAt(t, bo[0].At)
+				cs := cstatus(t, st, "app")
+				wantTerminated(t, cs, 0, "Completed")
+				if cs.RestartCount != 4 {
+					t.Errorf("app restartCount %d at 1m41s, want 4", cs.RestartCount)
+				}
+				wantPhase(t, st, v1.PodSucceeded)
+				wantPhase(t, r.final(t), v1.PodSucceeded)
 			},
 		},
 	},
