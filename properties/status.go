@@ -320,32 +320,32 @@ type initializedRule struct {
 }
 
 // initializedNow reports whether the trace shows the pod initialized: an
-// app container started, or every regular init container completed and
-// every sidecar started.
+// app container started, or every init container done.
 func (r *initializedRule) initializedNow() bool {
-	t := r.t
-	if t.appStarted {
-		return true
-	}
+	_, pending := r.t.initPending()
+	return r.t.appStarted || !pending
+}
+
+// initPending returns the first init container the trace does not show
+// done (a regular one completed, a sidecar started), if any.
+func (t *tracker) initPending() (int, bool) {
 	for j := 0; j < t.pi.nInit; j++ {
 		switch t.pi.kinds[j] {
 		case kindInit:
 			if !t.completed(j) {
-				return false
+				return j, true
 			}
 		case kindSidecar:
 			if !t.started(j) && !t.startedUnsure(j) {
-				return false
+				return j, true
 			}
 		}
 	}
-	return true
+	return 0, false
 }
 
 func (r *initializedRule) after(_ int, a *model.Action) string {
-	if a.Kind == model.ActStatus {
-		r.seen = r.initializedNow()
-	} else if !r.seen {
+	if a.Kind == model.ActStatus || !r.seen {
 		r.seen = r.initializedNow()
 	}
 	return ""
@@ -474,17 +474,11 @@ func (r *initializedRule) before(_ int, a *model.Action) string {
 	if p := findCond(prev, v1.PodInitialized); p != nil && p.Status == v1.ConditionTrue {
 		return ""
 	}
-	for j := 0; j < t.pi.nInit; j++ {
-		switch t.pi.kinds[j] {
-		case kindInit:
-			if !t.completed(j) {
-				return sprintf("status at %v: Initialized is True, but no app container has started and init container %s has not completed", a.At, t.pi.names[j])
-			}
-		case kindSidecar:
-			if !t.started(j) && !t.startedUnsure(j) {
-				return sprintf("status at %v: Initialized is True, but no app container has started and sidecar %s is not started", a.At, t.pi.names[j])
-			}
+	if j, pending := t.initPending(); pending {
+		if t.pi.kinds[j] == kindInit {
+			return sprintf("status at %v: Initialized is True, but no app container has started and init container %s has not completed", a.At, t.pi.names[j])
 		}
+		return sprintf("status at %v: Initialized is True, but no app container has started and sidecar %s is not started", a.At, t.pi.names[j])
 	}
 	return ""
 }
