@@ -17,13 +17,12 @@ import (
 // a status shows it.
 
 // shownState is what the last published status says of a container, as a
-// prober worker reads it.
+// prober worker reads it (its started flag is cstate.shownStarted).
 type shownState struct {
 	inst       int // instance whose container ID the status carries, -1 none
 	running    bool
 	terminated bool
 	exitCode   int32
-	started    bool
 	startedAt  time.Duration
 }
 
@@ -208,7 +207,6 @@ func (m *Model) patchStatus() {
 				continue
 			}
 			cs.Started = boolp(pt.ok)
-			m.shown[pt.i].started = pt.ok
 			m.ctrs[pt.i].shownStarted = pt.ok
 			changed = true
 			continue
@@ -249,7 +247,7 @@ func (m *Model) record() {
 	}
 	for i := range m.ctrs {
 		c := &m.ctrs[i]
-		s := shownState{inst: c.instances - 1, startedAt: c.startedAt, started: c.started()}
+		s := shownState{inst: c.instances - 1, startedAt: c.startedAt}
 		switch {
 		case c.instances == 0:
 		case c.running && !c.visible:
@@ -363,7 +361,7 @@ func (m *Model) doProbe(i, p int) {
 	if int32((m.now - sh.startedAt).Seconds()) < ps.spec.InitialDelaySeconds {
 		return
 	}
-	if sh.started == (p == pStartup) && !(p == pReadiness && m.mut(MutReadinessBeforeStartup)) {
+	if c.shownStarted == (p == pStartup) && !(p == pReadiness && m.mut(MutReadinessBeforeStartup)) {
 		return // startup runs until started; the others only after
 	}
 	if !c.running || c.instances-1 != sh.inst {

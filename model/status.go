@@ -39,7 +39,7 @@ func (m *Model) publish() {
 	// nothing to do.
 	// A generation reads the prober's results itself.
 	m.patches = m.patches[:0]
-	if m.hasStatus && m.seq == m.pubSeq && !m.patched {
+	if m.hasStatus && m.seq == m.pubSeq {
 		m.maybeRemove()
 		return
 	}
