@@ -2033,6 +2033,91 @@ var facts = map[string][]fact{
 			},
 		},
 	},
+	"upstream/back-off-reported-when-refused.yaml": {
+		{
+			what:   "the sync at 4.5s refuses a's restart (BackOff at 4.5s, delay 10s, until 12s) before it starts b#1 and runs b's postStart hook until 6.5s; a restarts at 12s",
+			source: "pkg/kubelet/kuberuntime/kuberuntime_manager.go doBackOff (the refusal and its BackOffStartContainer event happen in the middle of SyncPod) and SyncPod (startContainer runs postStart synchronously); checked against the upstream kubelet adapter",
+			check: func(t tb, r *run) {
+				bo := r.of(model.ActBackOff, "a")
+				if len(bo) == 0 || bo[0].At != 4500*time.Millisecond || bo[0].Delay != 10*time.Second || bo[0].Wait != 7500*time.Millisecond {
+					t.Errorf("a's back-offs %v, want the first at 4.5s with delay 10s and wait 7.5s", bo)
+				}
+				if st := r.of(model.ActContainerStarted, "b"); len(st) != 2 || st[1].At != 4500*time.Millisecond {
+					t.Errorf("b starts %v, want the second at 4.5s", st)
+				}
+				if st := r.of(model.ActContainerStarted, "a"); len(st) < 3 || st[2].At != 12*time.Second {
+					t.Errorf("a starts %v, want the third at 12s", st)
+				}
+			},
+		},
+	},
+	"upstream/terminated-pod-status-final.yaml": {
+		{
+			what:   "after the final status at 30s (proxy Terminated (137, ContainerStatusUnknown)) no status follows: the delete at 60s only removes the pod",
+			source: "pkg/kubelet/kubelet.go SyncTerminatedPod (the last status generation); pkg/kubelet/pod_workers.go (no sync of a terminated pod); checked against the upstream kubelet adapter",
+			check: func(t tb, r *run) {
+				ss := r.statuses()
+				if len(ss) == 0 || ss[len(ss)-1].At != 30*time.Second {
+					t.Fatalf("the last status is not at 30s: %d statuses", len(ss))
+				}
+				st := r.final(t)
+				wantPhase(t, st, v1.PodFailed)
+				wantTerminated(t, cstatus(t, st, "proxy"), 137, model.ReasonStatusUnknown)
+				if rm := r.first(t, model.ActPodRemoved, ""); rm.At != 60*time.Second {
+					t.Errorf("pod removed at %v, want 60s", rm.At)
+				}
+			},
+		},
+	},
+	"upstream/pruned-init-container-last-state.yaml": {
+		{
+			what:   "setup, pruned to its second instance, shows CrashLoopBackOff with lastState setup#1 at 2s; after the delete at 5s it ends Terminated (1, Error) of setup#1 with lastState setup#1 again, not setup#0",
+			source: "pkg/kubelet/kuberuntime/kuberuntime_container.go pruneInitContainersBeforeStart; pkg/kubelet/kubelet_pods.go convertToAPIContainerStatuses (lastState from the old status when the runtime has one instance); checked against the upstream kubelet adapter",
+			check: func(t tb, r *run) {
+				cs := cstatus(t, r.statusAt(t, 4*time.Second), "setup")
+				wantWaiting(t, cs, model.ReasonCrashLoopBackOff)
+				id := cs.ContainerID
+				st := r.final(t)
+				cs = cstatus(t, st, "setup")
+				wantTerminated(t, cs, 1, "Error")
+				lt := cs.LastTerminationState.Terminated
+				if cs.ContainerID != id || lt == nil || lt.ContainerID != id || lt.ExitCode != 1 {
+					t.Errorf("setup ends as %s with lastState %+v; want lastState the same instance %s (exit 1)", cs.ContainerID, cs.LastTerminationState, id)
+				}
+			},
+		},
+	},
+	"upstream/initial-delay-from-whole-second-start.yaml": {
+		{
+			what:   "app starts at 0.5s; its first liveness probe (initialDelaySeconds 5, periodSeconds 1) is at 5s, not 6s",
+			source: "pkg/kubelet/prober/worker.go doProbe (the initial delay from the status's startedAt); pkg/kubelet/status/status_manager.go normalizeStatus (timestamps in whole seconds); checked against the upstream kubelet adapter",
+			check: func(t tb, r *run) {
+				if st := r.first(t, model.ActContainerStarted, "app"); st.At != 500*time.Millisecond {
+					t.Errorf("app started at %v, want 500ms", st.At)
+				}
+				if p := r.first(t, model.ActProbeResult, "app"); p.At != 5*time.Second {
+					t.Errorf("app's first probe at %v, want 5s", p.At)
+				}
+				wantPhase(t, r.final(t), v1.PodSucceeded)
+			},
+		},
+	},
+	"upstream/zero-grace-pod-ends-without-prestop.yaml": {
+		{
+			what:   "with terminationGracePeriodSeconds 0, app's exit at 10s ends the pod: proxy gets a stop signal with timeout 2 at 10s and no preStop hook; the pod Succeeds",
+			source: "pkg/kubelet/pod_workers.go completeSync (replays the last sync's update: no grace override); pkg/kubelet/kuberuntime/kuberuntime_container.go killContainer (preStop only if the grace is above 0, the 2 s floor); checked against the upstream kubelet adapter",
+			check: func(t tb, r *run) {
+				if hs := r.of(model.ActHookStarted, "proxy"); len(hs) != 0 {
+					t.Errorf("proxy hooks %v, want none: a grace period of 0 runs no preStop", hs)
+				}
+				stops := r.of(model.ActStopSignal, "proxy")
+				if len(stops) != 1 || stops[0].At != 10*time.Second || stops[0].Timeout != 2 {
+					t.Errorf("proxy stop signals %v, want one at 10s with timeout 2", stops)
+				}
+				wantPhase(t, r.final(t), v1.PodSucceeded)
+			},
+		},
+	},
 	"upstream/liveness-restart-exit-zero-shows-terminated.yaml": {
 		{
 			what:   "under OnFailure, app killed by liveness (exit 0) is restarted at once four times; the back-off refuses the fifth at 1m41s and the status shows it Terminated (0, Completed), never CrashLoopBackOff; the pod Succeeds",

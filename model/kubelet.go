@@ -103,6 +103,10 @@ type cstate struct {
 	startedAt   time.Duration
 	cur         termination // the current instance's end, once it exited
 	prev        termination // the previous instance's end (lastState)
+	// pruned: a SyncPod's pruneInitContainersBeforeStart removed every
+	// exited instance of this init container but the current one, so
+	// the runtime no longer has prev (see lastState).
+	pruned bool
 
 	probes [nProbes]probeState
 	kill   killProc
@@ -209,6 +213,13 @@ type Model struct {
 	startTime *metav1.Time
 	status    v1.PodStatus
 	hasStatus bool
+	statusAt  time.Duration // when status was set
+	// apiStatus: the last status set before statusAt's instant (see
+	// podObjectStatus).
+	apiStatus v1.PodStatus
+	// final: SyncTerminatedPod's status has been generated; the pod
+	// worker generates none after it.
+	final     bool
 	condTimes [5]time.Duration
 	condState [5]v1.ConditionStatus
 }
@@ -857,12 +868,25 @@ func (m *Model) sync() {
 		// gap).
 		return
 	}
+	m.pruneInitContainers()
 	m.plan = m.computePodActions()
 	if m.plan == nil {
 		m.plan = []op{} // in progress until runPlan ends it
 	}
 	m.planPos, m.planDid = 0, false
 	m.runPlan()
+}
+
+// pruneInitContainers is SyncPod's pruneInitContainersBeforeStart
+// (kuberuntime_container.go): of each init container's (a sidecar's too)
+// instances that have exited when the sync starts, the runtime keeps only
+// the newest.
+func (m *Model) pruneInitContainers() {
+	for i := 0; i < m.nInit; i++ {
+		if c := &m.ctrs[i]; c.instances > 1 && !c.running {
+			c.pruned = true
+		}
+	}
 }
 
 func (m *Model) anyRunning() bool {
@@ -1097,8 +1121,13 @@ func (m *Model) graceFor(c *cstate, r killReason) int64 {
 		// for a KillPod that has not started yet.
 		return max(m.deleteGrace, 1)
 	case reasonKillPod:
-		// The same floor for a pod that ended by itself.
-		return max(m.tgps, 1)
+		// A pod that ended by itself is killed with no grace override:
+		// SyncPod's own KillPod passes nil, and so does the
+		// SyncTerminatingPod that completeSync queues (it replays the last
+		// sync's update, whose KillPodOptions are nil). killContainer then
+		// takes the pod's terminationGracePeriodSeconds with no 1 s floor:
+		// at 0, no preStop hook, no ordering wait, StopContainer at 2 s.
+		return m.tgps
 	case reasonLiveness:
 		if p := c.spec.LivenessProbe; p != nil && p.TerminationGracePeriodSeconds != nil {
 			return *p.TerminationGracePeriodSeconds
@@ -1159,6 +1188,7 @@ func (m *Model) start(o op) bool {
 		c.prev = c.cur
 	}
 	c.cur = termination{}
+	c.pruned = false // the runtime has the new instance and the one before
 	c.instances++
 	c.curID = "podconform://" + c.name + "/" + strconv.Itoa(c.instances-1)
 	c.running, c.visible, c.startedAt = true, false, m.now

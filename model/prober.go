@@ -223,7 +223,8 @@ func (m *Model) patchStatus() {
 	if !changed || StatusEqual(st, &m.status) {
 		return // (a startup result set twice: no change in the end)
 	}
-	m.status, m.patched = *st, true
+	m.setStatus(st)
+	m.patched = true
 	m.emit(Action{Kind: ActStatus, Status: st})
 }
 
@@ -358,7 +359,9 @@ func (m *Model) doProbe(i, p int) {
 		m.stopWorker(i, p)
 		return
 	}
-	if int32((m.now - sh.startedAt).Seconds()) < ps.spec.InitialDelaySeconds {
+	// The status manager's copy has the start in whole seconds
+	// (normalizeStatus in status_manager.go truncates its timestamps).
+	if int32((m.now - sh.startedAt.Truncate(time.Second)).Seconds()) < ps.spec.InitialDelaySeconds {
 		return
 	}
 	if c.shownStarted == (p == pStartup) && !(p == pReadiness && m.mut(MutReadinessBeforeStartup)) {

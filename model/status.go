@@ -39,7 +39,10 @@ func (m *Model) publish() {
 	// nothing to do.
 	// A generation reads the prober's results itself.
 	m.patches = m.patches[:0]
-	if m.hasStatus && m.seq == m.pubSeq {
+	if m.final || m.hasStatus && m.seq == m.pubSeq {
+		// After SyncTerminatedPod's generation the pod worker is done
+		// with the pod: a later delete changes no status
+		// (pod_workers.go: a terminated pod gets no more syncs).
 		m.maybeRemove()
 		return
 	}
@@ -49,6 +52,7 @@ func (m *Model) publish() {
 		return
 	}
 	m.patched = false
+	m.final = m.terminated
 	// The fingerprint covers everything buildStatus reads, so a changed
 	// fingerprint means a changed status (TestNoDuplicateStatus checks it).
 	st := m.buildStatus()
@@ -56,7 +60,7 @@ func (m *Model) publish() {
 		m.maybeRemove()
 		return
 	}
-	m.status, m.hasStatus = *st, true
+	m.setStatus(st)
 	m.record()
 	if !m.removed {
 		m.emit(Action{Kind: ActStatus, Status: st})
@@ -81,7 +85,7 @@ func (m *Model) fingerprintChanged() bool {
 	for i := range m.ctrs {
 		c := &m.ctrs[i]
 		f[i] = uint64(c.instances)<<32 | uint64(uint32(c.boDelay/time.Millisecond))<<8 |
-			b(c.running, 0) | b(c.visible, 1) | b(c.crashLoop, 2) | b(c.cur.set, 3) | b(c.started(), 4) | b(c.ready(), 5) | b(c.psErr, 6)
+			b(c.running, 0) | b(c.visible, 1) | b(c.crashLoop, 2) | b(c.cur.set, 3) | b(c.started(), 4) | b(c.ready(), 5) | b(c.psErr, 6) | b(c.pruned, 7)
 	}
 	// deleting: the waiting reasons (CrashLoopBackOff, PostStartHookError)
 	// show only while the pod has no deletion timestamp.
@@ -156,7 +160,7 @@ func (m *Model) containerStatus(c *cstate, defaultReason string, sl *slab) v1.Co
 		// container (a sidecar too) whose last instance exited 0: "it won't
 		// be restarted" (kubelet_pods.go), even when it will.
 		cs.State = m.termState(&c.cur, sl)
-		cs.LastTerminationState = m.termState(&c.prev, sl)
+		cs.LastTerminationState = m.lastState(c, sl)
 	case c.crashLoop && !m.deleting && m.restartsAfter(c, c.cur.exitCode):
 		// The reason cache's CrashLoopBackOff, for a container that
 		// ShouldContainerBeRestarted says will start again: not once the
@@ -172,7 +176,7 @@ func (m *Model) containerStatus(c *cstate, defaultReason string, sl *slab) v1.Co
 		cs.LastTerminationState = m.termState(&c.cur, sl)
 	default:
 		cs.State = m.termState(&c.cur, sl)
-		cs.LastTerminationState = m.termState(&c.prev, sl)
+		cs.LastTerminationState = m.lastState(c, sl)
 	}
 	started := c.started()
 	if c.kind == kindInit {
@@ -182,6 +186,49 @@ func (m *Model) containerStatus(c *cstate, defaultReason string, sl *slab) v1.Co
 	}
 	cs.Started = boolp(started)
 	return cs
+}
+
+// lastState is the lastState of an exited container's status. The runtime
+// reports the instance before the current one, unless pruning removed it;
+// then convertContainerStatus (kubelet_pods.go, with
+// RestartAllContainersOnContainerExits on) takes it from the last status
+// generated: that status's state if it showed another instance terminated,
+// else its lastState. After a CrashLoopBackOff status, whose lastState is
+// the current instance, that is the current instance's end again.
+func (m *Model) lastState(c *cstate, sl *slab) v1.ContainerState {
+	if !c.pruned {
+		return m.termState(&c.prev, sl)
+	}
+	old := m.oldStatus(c)
+	if old == nil {
+		return v1.ContainerState{}
+	}
+	t := old.LastTerminationState.Terminated
+	if old.ContainerID != c.curID && old.State.Terminated != nil {
+		t = old.State.Terminated
+	}
+	if t == nil {
+		return v1.ContainerState{}
+	}
+	sl.terminated = append(sl.terminated, *t)
+	return v1.ContainerState{Terminated: &sl.terminated[len(sl.terminated)-1]}
+}
+
+// oldStatus returns c's status in the last status generated, if any.
+func (m *Model) oldStatus(c *cstate) *v1.ContainerStatus {
+	if !m.hasStatus {
+		return nil
+	}
+	list := m.status.ContainerStatuses
+	if c.kind != kindApp {
+		list = m.status.InitContainerStatuses
+	}
+	for k := range list {
+		if list[k].Name == c.name {
+			return &list[k]
+		}
+	}
+	return nil
 }
 
 func (m *Model) termState(t *termination, sl *slab) v1.ContainerState {
@@ -331,7 +378,7 @@ func (m *Model) terminatePod(st *v1.PodStatus) {
 	}
 	// hasPodInitialized reads the pod object's status: the API server's
 	// copy, the status published before this one.
-	if m.hasPodInitialized(&m.status) {
+	if m.hasPodInitialized(m.podObjectStatus()) {
 		for i := range st.ContainerStatuses {
 			unknown(&st.ContainerStatuses[i])
 		}
@@ -355,10 +402,33 @@ func (m *Model) terminatePod(st *v1.PodStatus) {
 	}
 }
 
+// setStatus records st as the status manager's status, set now.
+func (m *Model) setStatus(st *v1.PodStatus) {
+	if m.hasStatus && m.statusAt < m.now {
+		m.apiStatus = m.status
+	}
+	m.status, m.hasStatus, m.statusAt = *st, true, m.now
+}
+
+// podObjectStatus is the status of the pod object the kubelet holds now:
+// the API server's copy, which a status set in this instant has not
+// reached yet (the status manager writes it, the pod informer brings it
+// back). TerminatePod's hasPodInitialized reads it there
+// (status_manager.go), not in the status manager's own copy.
+func (m *Model) podObjectStatus() *v1.PodStatus {
+	if m.hasStatus && m.statusAt < m.now {
+		return &m.status
+	}
+	return &m.apiStatus
+}
+
 // hasPodInitialized mirrors the status manager's helper of that name.
 func (m *Model) hasPodInitialized(st *v1.PodStatus) bool {
 	if m.nInit == 0 {
 		return true
+	}
+	if len(st.InitContainerStatuses) < m.nInit {
+		return false // no status yet
 	}
 	for i := range st.ContainerStatuses {
 		cs := &st.ContainerStatuses[i]

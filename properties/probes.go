@@ -16,7 +16,7 @@ func probePeriod() Property {
 	return def("probe-period",
 		"probes run only if declared, first after initialDelaySeconds, then at least periodSeconds apart",
 		`SEMANTICS.md §5: "Parameters and defaults: initialDelaySeconds 0, periodSeconds 10 (min 1), timeoutSeconds 1, successThreshold 1 (must be 1 for liveness and startup), failureThreshold 3."`,
-		"A ProbeResult must be for a probe the container declares (regular init containers have none). For one instance and one probe, the first result must come at least initialDelaySeconds after the instance started, and consecutive results at least periodSeconds apart (default 10 s), except readiness results while the container is not ready: every status generation asks the readiness worker of a started container that is not ready for a manual run (prober_manager.go UpdatePodStatus). A prober that ignores the initial delay or probes a ready or live container too often breaks it.",
+		"A ProbeResult must be for a probe the container declares (regular init containers have none). For one instance and one probe, the first result must come at least initialDelaySeconds after the instance started, counted from its start time in whole seconds (the worker reads it from the status manager's copy, whose normalizeStatus truncates timestamps to the second: worker.go, status_manager.go), and consecutive results at least periodSeconds apart (default 10 s), except readiness results while the container is not ready: every status generation asks the readiness worker of a started container that is not ready for a manual run (prober_manager.go UpdatePodStatus). A prober that ignores the initial delay or probes a ready or live container too often breaks it.",
 		func(t *tracker) rule { return &probePeriodRule{t: t} })
 }
 
@@ -47,8 +47,9 @@ func (r *probePeriodRule) before(_ int, a *model.Action) string {
 		return ""
 	}
 	if c.probeN[p] == 0 {
-		if first := c.startedAt + sec(int64(spec.InitialDelaySeconds)); a.At < first {
-			return sprintf("first %s probe of %s#%d at %v, before initialDelaySeconds (%ds) after its start at %v", a.Probe, a.Container, a.Attempt, a.At, spec.InitialDelaySeconds, c.startedAt)
+		// The worker sees the start in whole seconds.
+		if first := c.startedAt.Truncate(time.Second) + sec(int64(spec.InitialDelaySeconds)); a.At < first {
+			return sprintf("first %s probe of %s#%d at %v, before initialDelaySeconds (%ds) after its start at %v (%v in whole seconds)", a.Probe, a.Container, a.Attempt, a.At, spec.InitialDelaySeconds, c.startedAt, c.startedAt.Truncate(time.Second))
 		}
 		return ""
 	}
@@ -142,7 +143,7 @@ func probesStopOnTermination() Property {
 	return def("probes-stop-on-termination",
 		"no liveness or startup probe once the pod is deleted or the instance is being killed",
 		`SEMANTICS.md §5: "During termination liveness and startup probes stop; readiness keeps running (a regression that stopped it was fixed upstream)."`,
-		"After a DeleteRequested, and after the kill of an instance began (its preStop or stop signal), no liveness or startup ProbeResult may come for it: a liveness failure during termination must not start a second kill. Readiness results may continue. One exception follows the code: while a sidecar of a pod that was not deleted is killed, its liveness and startup probes go on (StopLivenessAndStartup stops only the app containers' workers).",
+		"After a DeleteRequested, and after the kill of an instance began (its preStop or stop signal), no liveness or startup ProbeResult may come for it: a liveness failure during termination must not start a second kill. Readiness results may continue, and so may the other probe of a probe kill within a sync (a startup probe during a liveness kill, a liveness probe during a startup kill): only the pod's termination stops workers (StopLivenessAndStartup), and only the worker whose failure caused the kill holds until the next instance (worker.go). One exception follows the code: while a sidecar of a pod that was not deleted is killed, its liveness and startup probes go on (StopLivenessAndStartup stops only the app containers' workers).",
 		func(t *tracker) rule { return &probesStopRule{t: t} })
 }
 
@@ -163,13 +164,25 @@ func (r *probesStopRule) before(_ int, a *model.Action) string {
 	if t.deleted {
 		return sprintf("%s probe of %s#%d at %v after the pod was deleted at %v", a.Probe, a.Container, a.Attempt, a.At, t.delAt)
 	}
-	if c := &t.c[i]; c.killing && t.pi.kinds[i] != kindSidecar {
+	if c := &t.c[i]; c.killing && t.pi.kinds[i] != kindSidecar && !otherProbeGoesOn(c.reason, a.Probe) {
 		// A sidecar's liveness and startup workers go on while it is
 		// killed, unless the pod was deleted: StopLivenessAndStartup stops
 		// only the app containers' (prober_manager.go).
 		return sprintf("%s probe of %s#%d at %v after its kill began at %v", a.Probe, a.Container, a.Attempt, a.At, c.killAt)
 	}
 	return ""
+}
+
+// otherProbeGoesOn reports whether a probe of kind p may still run while
+// its instance is killed for reason r: a probe kill within a sync stops no
+// worker (only the pod's termination does, StopLivenessAndStartup), and
+// only the worker whose failure caused it holds until the next instance
+// (worker.go doProbe: onHold). A startup worker may run during a liveness
+// kill, when the started flag it waits for was carried from the previous
+// instance (kubelet_pods.go convertToAPIContainerStatuses), and a liveness
+// worker during a startup kill.
+func otherProbeGoesOn(r uint8, p model.ProbeType) bool {
+	return r == killLiveness && p == model.Startup || r == killStartup && p == model.Liveness
 }
 
 // killExplained reports whether a kill of container i beginning now, outside

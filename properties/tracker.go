@@ -482,7 +482,10 @@ func (t *tracker) ready(i int) bool {
 func (t *tracker) busy() bool {
 	for i := range t.c {
 		c := &t.c[i]
-		if c.running && (c.psOpen || c.preOpen || c.stopped) {
+		// A hook holds the pod worker until it returns, even once its
+		// container has exited (a postStart hook then fails, a preStop
+		// hook is abandoned).
+		if c.psOpen || c.preOpen || c.running && c.stopped {
 			return true
 		}
 	}

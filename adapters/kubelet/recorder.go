@@ -13,9 +13,11 @@ import (
 )
 
 // recorder is the kubelet's event recorder. Events are not part of the
-// trace, with one exception: a hook whose handler the adapter leaves to
+// trace, with two exceptions: a hook whose handler the adapter leaves to
 // the kubelet (tcpSocket, which the kubelet fails at once) shows only as
-// its FailedPostStartHook or FailedPreStopHook event.
+// its FailedPostStartHook or FailedPreStopHook event, and doBackOff's
+// refusal is reported from its BackOffStartContainer event, when it
+// happens.
 type recorder struct{ sim *sim }
 
 var _ record.EventRecorderLogger = (*recorder)(nil)
@@ -34,6 +36,11 @@ func (r *recorder) WithLogger(klog.Logger) record.EventRecorderLogger { return r
 func (r *recorder) note(obj runtime.Object, reason string) {
 	var hook string
 	switch reason {
+	case events.BackOffStartContainer:
+		if ref, ok := obj.(*v1.ObjectReference); ok {
+			r.sim.backedOff(containerOfFieldPath(ref.FieldPath))
+		}
+		return
 	case events.FailedPostStartHook:
 		hook = model.HookPostStart
 	case events.FailedPreStopHook:

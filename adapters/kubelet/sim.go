@@ -79,6 +79,9 @@ type sim struct {
 	terminating bool
 	terminated  bool
 	boNoted     map[string]time.Time
+	// syncStatus: the runtime's pod status the SyncPod in progress works
+	// on (doBackOff reads its exited instances).
+	syncStatus *kubecontainer.PodStatus
 	// boWake: the back-off end the pod worker's queue holds for each
 	// container; a later refusal replaces it (basicWorkQueue.Enqueue
 	// keeps one time per pod).
@@ -494,17 +497,19 @@ func (s *sim) delete(in model.Input) {
 	s.mu.Unlock()
 	s.emit(model.Action{Kind: model.ActDeleteRequested, Grace: grace, Force: force})
 	switch {
-	case force || terminated && s.status.publishedTerminal():
-		// The API server deletes at once a pod whose phase it already
-		// holds as terminal (CheckGracefulDelete).
+	case force:
 		s.mu.Lock()
 		s.removed = true
 		s.mu.Unlock()
 		s.emit(model.Action{Kind: model.ActPodRemoved})
 	case terminated:
-		// The terminal status the kubelet wrote is not published yet: the
-		// status manager writes it, then deletes the pod (canBeDeleted);
-		// the driver removes it after the flush.
+		// The API server deletes at once a pod whose phase it holds as
+		// terminal (CheckGracefulDelete); if the kubelet's terminal status
+		// is not published yet, the status manager writes it, then
+		// deletes the pod (canBeDeleted). Either way the status written in
+		// this instant goes first, as every status the kubelet wrote
+		// before the world moved: the driver removes the pod after the
+		// flush.
 		s.mu.Lock()
 		s.removePending = true
 		s.mu.Unlock()
@@ -677,15 +682,11 @@ func (s *sim) syncOnce(ctx context.Context) {
 	// Kubelet.SyncPod (kubelet.go) hands the runtime's SyncPod
 	// context.WithoutCancel(ctx) (TODO(#113606)): a delete does not cancel
 	// the sync in progress (a postStart hook, a kill, the starts after it).
+	s.mu.Lock()
+	s.syncStatus = ps
+	s.mu.Unlock()
 	result := s.mgr.SyncPod(context.WithoutCancel(ctx), pod, ps, nil, s.backOff, false)
 	s.status.reasons.Update(s.pod.UID, result)
-	for _, r := range result.SyncResults {
-		var be *kubecontainer.BackoffError
-		if errors.As(r.Error, &be) && be.Error() == kubecontainer.ErrCrashLoopBackOff.Error() {
-			name, _ := r.Target.(string)
-			s.backedOff(name, be.BackoffTime())
-		}
-	}
 	// The sync's end, when everything else is still: the prober's
 	// workers have taken the readiness runs the sync asked for.
 	s.turn("sync-end")
@@ -694,25 +695,44 @@ func (s *sim) syncOnce(ctx context.Context) {
 	}
 }
 
-// backedOff reports a refused restart (once per exit) and, as the pod
-// worker does with the error's back-off time (MinBackoffExpiration),
-// syncs again when it ends.
-func (s *sim) backedOff(name string, until time.Time) {
+// backedOff reports a refused restart (once per exit) when doBackOff
+// refuses it, from its BackOffStartContainer event: SyncPod goes on after
+// the refusal (a postStart hook of a later container may run in the same
+// sync), so its result comes too late. As the pod worker does with the
+// refusal's back-off time (MinBackoffExpiration), it syncs again when the
+// back-off ends. That time is doBackOff's: the finishedAt of the newest
+// exited instance in the pod status the sync started with (an instance the
+// sync itself killed is not in it), plus the delay.
+func (s *sim) backedOff(name string) {
 	c := containerSpec(s.pod, name)
-	if c == nil {
+	s.mu.Lock()
+	ps := s.syncStatus
+	s.mu.Unlock()
+	if c == nil || ps == nil {
+		return
+	}
+	var exited *kubecontainer.Status
+	for _, cs := range ps.ContainerStatuses {
+		if cs.Name == name && cs.State == kubecontainer.ContainerStateExited {
+			exited = cs
+			break
+		}
+	}
+	if exited == nil {
 		return
 	}
 	delay := s.backOff.Get(kuberuntime.GetBackoffKey(s.pod, c))
+	until := exited.FinishedAt.Add(delay)
+	attempt := 0
+	if in := s.rt.instanceOf(name); in != nil {
+		attempt = in.attempt
+	}
 	s.mu.Lock()
 	noted := s.boNoted[name].Equal(until)
 	s.boNoted[name] = until
 	s.mu.Unlock()
 	if noted {
 		return
-	}
-	attempt := 0
-	if in := s.rt.instanceOf(name); in != nil {
-		attempt = in.attempt
 	}
 	d := max(time.Until(until), 0)
 	s.emit(model.Action{Kind: model.ActBackOff, Container: name, Attempt: attempt, Wait: d, Delay: delay})
@@ -751,11 +771,21 @@ func (s *sim) terminate(ctx context.Context, ps *kubecontainer.PodStatus) {
 			s.prober.StopLivenessAndStartup(s.pod)
 			s.mu.Lock()
 		}
-		grace := s.effectiveGraceLocked()
-		s.killGrace = grace
+		// A pod that ended by itself is terminated with no grace override:
+		// completeSync (pod_workers.go) replays the last sync's update,
+		// whose KillPodOptions are nil, so SyncTerminatingPod passes nil
+		// and killContainer takes the pod's own grace period, with no 1 s
+		// floor. A delete sets the override (UpdatePod).
+		var override *int64
+		if s.deleting || s.killGrace != 0 {
+			grace := s.effectiveGraceLocked()
+			s.killGrace = grace
+			override = &grace
+		}
+		pod := s.pod.DeepCopy() // the update's own copy, as in syncOnce
 		s.mu.Unlock()
 		running := kubecontainer.ConvertPodStatusToRunningPod(s.mgr.Type(), ps)
-		err := s.mgr.KillPod(context.WithoutCancel(ctx), s.pod, running, &grace)
+		err := s.mgr.KillPod(context.WithoutCancel(ctx), pod, running, override)
 		select {
 		case <-s.quit:
 			return

@@ -267,11 +267,3 @@ func (s *sim) toEpoch(st *v1.PodStatus) *v1.PodStatus {
 	}
 	return c
 }
-
-// publishedTerminal reports whether the last published status has a
-// terminal phase: the API server's copy does.
-func (g *statusGen) publishedTerminal() bool {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	return g.published != nil && (g.published.Phase == v1.PodFailed || g.published.Phase == v1.PodSucceeded)
-}
