@@ -122,7 +122,8 @@ func (s *slab) wait(reason, msg string) *v1.ContainerStateWaiting {
 	return &s.waiting[len(s.waiting)-1]
 }
 
-func (m *Model) containerStatus(c *cstate, defaultReason string, sl *slab) v1.ContainerStatus {
+func (m *Model) containerStatus(i int, defaultReason string, sl *slab) v1.ContainerStatus {
+	c := &m.ctrs[i]
 	cs := v1.ContainerStatus{Name: c.name, Image: c.spec.Image}
 	if c.instances > 1 {
 		cs.RestartCount = int32(c.instances - 1)
@@ -160,7 +161,7 @@ func (m *Model) containerStatus(c *cstate, defaultReason string, sl *slab) v1.Co
 		// container (a sidecar too) whose last instance exited 0: "it won't
 		// be restarted" (kubelet_pods.go), even when it will.
 		cs.State = m.termState(&c.cur, sl)
-		cs.LastTerminationState = m.lastState(c, sl)
+		cs.LastTerminationState = m.lastState(i, sl)
 	case c.crashLoop && !m.deleting && m.restartsAfter(c, c.cur.exitCode):
 		// The reason cache's CrashLoopBackOff, for a container that
 		// ShouldContainerBeRestarted says will start again: not once the
@@ -176,7 +177,7 @@ func (m *Model) containerStatus(c *cstate, defaultReason string, sl *slab) v1.Co
 		cs.LastTerminationState = m.termState(&c.cur, sl)
 	default:
 		cs.State = m.termState(&c.cur, sl)
-		cs.LastTerminationState = m.lastState(c, sl)
+		cs.LastTerminationState = m.lastState(i, sl)
 	}
 	started := c.started()
 	if c.kind == kindInit {
@@ -195,14 +196,15 @@ func (m *Model) containerStatus(c *cstate, defaultReason string, sl *slab) v1.Co
 // generated: that status's state if it showed another instance terminated,
 // else its lastState. After a CrashLoopBackOff status, whose lastState is
 // the current instance, that is the current instance's end again.
-func (m *Model) lastState(c *cstate, sl *slab) v1.ContainerState {
+func (m *Model) lastState(i int, sl *slab) v1.ContainerState {
+	c := &m.ctrs[i]
 	if !c.pruned {
 		return m.termState(&c.prev, sl)
 	}
-	old := m.oldStatus(c)
-	if old == nil {
+	if !m.hasStatus {
 		return v1.ContainerState{}
 	}
+	old := m.statusOf(&m.status, i)
 	t := old.LastTerminationState.Terminated
 	if old.ContainerID != c.curID && old.State.Terminated != nil {
 		t = old.State.Terminated
@@ -212,23 +214,6 @@ func (m *Model) lastState(c *cstate, sl *slab) v1.ContainerState {
 	}
 	sl.terminated = append(sl.terminated, *t)
 	return v1.ContainerState{Terminated: &sl.terminated[len(sl.terminated)-1]}
-}
-
-// oldStatus returns c's status in the last status generated, if any.
-func (m *Model) oldStatus(c *cstate) *v1.ContainerStatus {
-	if !m.hasStatus {
-		return nil
-	}
-	list := m.status.ContainerStatuses
-	if c.kind != kindApp {
-		list = m.status.InitContainerStatuses
-	}
-	for k := range list {
-		if list[k].Name == c.name {
-			return &list[k]
-		}
-	}
-	return nil
 }
 
 func (m *Model) termState(t *termination, sl *slab) v1.ContainerState {
@@ -278,12 +263,12 @@ func (m *Model) buildStatus() *v1.PodStatus {
 		terminated: make([]v1.ContainerStateTerminated, 0, 2*n),
 	}
 	for i := 0; i < m.nInit; i++ {
-		st.InitContainerStatuses[i] = m.containerStatus(&m.ctrs[i], defaultReason, sl)
+		st.InitContainerStatuses[i] = m.containerStatus(i, defaultReason, sl)
 	}
 	// The kubelet sorts regular container statuses by name
 	// (kubetypes.SortedContainerStatuses); init statuses keep spec order.
 	for k, i := range m.appOrder {
-		st.ContainerStatuses[k] = m.containerStatus(&m.ctrs[i], defaultReason, sl)
+		st.ContainerStatuses[k] = m.containerStatus(i, defaultReason, sl)
 	}
 	// getPhase's podHasInitialized comes from
 	// HasAnyActiveRegularContainerStarted over the runtime's view: some

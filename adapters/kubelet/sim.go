@@ -723,16 +723,16 @@ func (s *sim) backedOff(name string) {
 	}
 	delay := s.backOff.Get(kuberuntime.GetBackoffKey(s.pod, c))
 	until := exited.FinishedAt.Add(delay)
-	attempt := 0
-	if in := s.rt.instanceOf(name); in != nil {
-		attempt = in.attempt
-	}
 	s.mu.Lock()
 	noted := s.boNoted[name].Equal(until)
 	s.boNoted[name] = until
 	s.mu.Unlock()
 	if noted {
 		return
+	}
+	attempt := 0
+	if in := s.rt.instanceOf(name); in != nil {
+		attempt = in.attempt
 	}
 	d := max(time.Until(until), 0)
 	s.emit(model.Action{Kind: model.ActBackOff, Container: name, Attempt: attempt, Wait: d, Delay: delay})
