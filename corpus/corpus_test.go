@@ -847,7 +847,8 @@ var facts = map[string][]fact{
 	"regressions/sandbox-brackets-containers-c1414ed153.yaml": regressionFact(
 		"found by the gopter harness: after a KillPod that left the pod non-terminal (a liveness kill honouring a container-level " +
 			"restartPolicy Never while its exit-code rules say Restart), the model restarted the container with no sandbox; " +
-			"the model now starts nothing without a sandbox (upstream re-creates the sandbox: not modelled)"),
+			"the model now starts nothing without a sandbox, and creates a new one first as upstream does " +
+			"(docs/upstream-differences.md 2.27)"),
 	// -------------------------------------------------------------- examples
 	"examples/myapp-pod-scenario.yaml": {
 		{
@@ -2083,6 +2084,37 @@ var facts = map[string][]fact{
 				lt := cs.LastTerminationState.Terminated
 				if cs.ContainerID != id || lt == nil || lt.ContainerID != id || lt.ExitCode != 1 {
 					t.Errorf("setup ends as %s with lastState %+v; want lastState the same instance %s (exit 1)", cs.ContainerID, cs.LastTerminationState, id)
+				}
+			},
+		},
+	},
+	"upstream/sandbox-recreated-after-kill-pod.yaml": {
+		{
+			what:   "after the KillPod at 10s the sandbox is created again at once; proxy#1 (the creating sync), then logger#0 again and app#1 start at 10s; logger ends with restartCount 1",
+			source: "pkg/kubelet/kuberuntime/kuberuntime_manager.go computePodActions (createPodSandbox branch), SyncPod, purgeInitContainers; pkg/kubelet/kuberuntime/kuberuntime_container.go startContainer (attempt from the sync's pod status); pkg/kubelet/kubelet_pods.go convertContainerStatus; checked against the upstream kubelet adapter",
+			check: func(t tb, r *run) {
+				var got []string
+				for _, a := range r.acts {
+					switch a.Kind {
+					case model.ActSandboxCreated, model.ActSandboxStopped, model.ActContainerStarted:
+						got = append(got, fmt.Sprintf("%v %s %s#%d", a.At, a.Kind, a.Container, a.Attempt))
+					}
+				}
+				want := []string{
+					"0s SandboxCreated #0", "0s ContainerStarted proxy#0", "0s ContainerStarted logger#0", "0s ContainerStarted app#0",
+					"10s SandboxStopped #0", "10s SandboxCreated #0",
+					"10s ContainerStarted proxy#1", "10s ContainerStarted logger#0", "10s ContainerStarted app#1",
+					"30s SandboxStopped #0",
+				}
+				if !equalSeq(got, want) {
+					t.Errorf("sandbox and start actions = %v, want %v", got, want)
+				}
+				st := r.final(t)
+				if cs := cstatus(t, st, "logger"); cs.RestartCount != 1 {
+					t.Errorf("logger ends with restartCount %d, want 1", cs.RestartCount)
+				}
+				if cs := cstatus(t, st, "app"); cs.RestartCount != 1 {
+					t.Errorf("app ends with restartCount %d, want 1", cs.RestartCount)
 				}
 			},
 		},

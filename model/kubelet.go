@@ -96,7 +96,19 @@ type cstate struct {
 	spec *v1.Container
 	kind ckind
 
-	instances   int  // instances created so far; the current one is instances-1
+	instances int // instances created so far; the current one is instances-1
+	// attempt: the current instance's attempt number, as the kubelet
+	// gives it (startContainer, kuberuntime_container.go): the newest
+	// instance's in the sync's pod status plus one, or 0 when that status
+	// has none. It is instances-1 unless a sandbox re-creation purged
+	// the container (see purged).
+	attempt int
+	// purged: a sandbox re-creation removed every instance of this init
+	// container from the runtime (purgeInitContainers); until it starts
+	// again, the runtime does not know it.
+	purged bool
+	// sbox: the sandbox the current instance was created in (Model.sbox).
+	sbox        int
 	running     bool // the current instance runs in the runtime
 	visible     bool // postStart finished: the kubelet reports it running
 	inPostStart bool
@@ -155,6 +167,9 @@ type op struct {
 	// plan saw it (doBackOff reads the sync's pod status snapshot).
 	snapFinished time.Duration
 	snapHas      bool
+	// fresh: the sync's pod status has no instance of the container (a
+	// purged init container): no back-off, and attempt 0.
+	fresh bool
 }
 
 // block says what the pod worker is waiting for.
@@ -180,6 +195,7 @@ type Model struct {
 	out []Action
 
 	sandbox       bool // sandbox running
+	sbox          int  // sandboxes created before the current one
 	deleting      bool
 	deleteGrace   int64
 	forced        bool
@@ -380,7 +396,7 @@ func (m *Model) emit(a Action) {
 
 func (m *Model) emitC(k ActionKind, c *cstate) *Action {
 	m.seq++
-	m.out = append(m.out, Action{At: m.now, Kind: k, Container: c.name, Attempt: c.instances - 1})
+	m.out = append(m.out, Action{At: m.now, Kind: k, Container: c.name, Attempt: c.attempt})
 	return &m.out[len(m.out)-1]
 }
 
@@ -625,7 +641,7 @@ func (m *Model) exit(i int, code int32, reason string) {
 	a := m.emitC(ActContainerExited, c)
 	a.ExitCode, a.Reason = code, reason
 	c.running = false
-	c.cur = termination{set: true, exitCode: code, reason: reason, startedAt: c.startedAt, finishedAt: m.now, attempt: c.instances - 1, id: c.curID}
+	c.cur = termination{set: true, exitCode: code, reason: reason, startedAt: c.startedAt, finishedAt: m.now, attempt: c.attempt, id: c.curID}
 	c.boNoted = false
 	for p := range c.probes {
 		c.probes[p].pending = false
@@ -861,20 +877,88 @@ func (m *Model) sync() {
 	}
 	if !m.sandbox {
 		// The sandbox was stopped by a KillPod that left the pod
-		// non-terminal (a container-level restart rule that contradicts the
-		// liveness kill's container policy). Upstream would create a new
-		// sandbox and run the init containers again; the model does not
-		// model sandbox re-creation and starts nothing more (a documented
-		// gap).
-		return
+		// non-terminal (a container-level restart rule that contradicts
+		// the liveness kill's container policy).
+		m.plan = m.recreateSandbox()
+		if m.plan == nil {
+			return
+		}
+	} else {
+		m.pruneInitContainers()
+		m.plan = m.computePodActions()
 	}
-	m.pruneInitContainers()
-	m.plan = m.computePodActions()
 	if m.plan == nil {
 		m.plan = []op{} // in progress until runPlan ends it
 	}
 	m.planPos, m.planDid = 0, false
 	m.runPlan()
+}
+
+// recreateSandbox is computePodActions' createPodSandbox branch
+// (kuberuntime_manager.go) for a pod whose sandbox is not ready, and
+// SyncPod's steps for it: unless the pod's restart policy is Never, or
+// nothing is to start and some regular container was created already, a
+// new sandbox is created, every init container's instances are purged
+// (purgeInitContainers), and the sync starts the first init container,
+// or, with none, every regular container but those that run once and
+// succeeded. The containers' own restart policies and rules are not
+// asked, beyond OnFailure's "run once". It returns the starts, or nil
+// when no sandbox is created.
+func (m *Model) recreateSandbox() []op {
+	if m.pod.Spec.RestartPolicy == v1.RestartPolicyNever {
+		// attempt != 0 and the runtime has container statuses: "Should
+		// not restart the pod, just return."
+		return nil
+	}
+	var start []op
+	created := false
+	for i := m.nInit; i < len(m.ctrs); i++ {
+		c := &m.ctrs[i]
+		created = created || c.instances > 0
+		runOnce := m.pod.Spec.RestartPolicy == v1.RestartPolicyOnFailure
+		if m.restartRules && c.spec.RestartPolicy != nil {
+			runOnce = *c.spec.RestartPolicy == v1.ContainerRestartPolicyOnFailure
+		}
+		if runOnce && c.exited() && c.cur.exitCode == 0 {
+			continue // containerSucceeded
+		}
+		start = append(start, m.snap(i))
+	}
+	if len(start) == 0 && created {
+		return nil // HasAnyRegularContainerCreated
+	}
+	if m.nInit > 0 {
+		// The sync's pod status still has the purged instances: the
+		// first init container's back-off and attempt count from them.
+		start = []op{m.snap(0)}
+	}
+	m.sandbox = true
+	m.sbox++
+	m.emit(Action{Kind: ActSandboxCreated})
+	m.sandboxReady()
+	for i := 0; i < m.nInit; i++ {
+		if c := &m.ctrs[i]; c.instances > 0 {
+			c.purged, c.pruned = true, false
+		}
+	}
+	return start
+}
+
+// sandboxReady is the kubelet's OnPodSandboxReady (kubelet.go), which
+// SyncPod calls once it has created a sandbox: the status manager's copy
+// gets PodReadyToStartContainers=True at once, while the sync goes on.
+func (m *Model) sandboxReady() {
+	if !m.hasStatus || m.removed {
+		return
+	}
+	st := m.status.DeepCopy()
+	st.Conditions[0] = m.condAt(0, v1.PodCondition{Type: v1.PodReadyToStartContainers, Status: v1.ConditionTrue})
+	if StatusEqual(st, &m.status) {
+		return
+	}
+	m.setStatus(st)
+	m.patched = true
+	m.emit(Action{Kind: ActStatus, Status: st})
 }
 
 // pruneInitContainers is SyncPod's pruneInitContainersBeforeStart
@@ -903,17 +987,7 @@ func (m *Model) anyRunning() bool {
 func (m *Model) computePodActions() []op {
 	var kills, initStart, appStart []op
 	killPod := false
-	snap := func(i int) op {
-		c := &m.ctrs[i]
-		o := op{kind: opStart, c: i}
-		switch {
-		case c.exited():
-			o.snapFinished, o.snapHas = c.cur.finishedAt, true
-		case c.prev.set:
-			o.snapFinished, o.snapHas = c.prev.finishedAt, true
-		}
-		return o
-	}
+	snap := m.snap
 	podHasInitialized := false
 	for i := m.nInit; i < len(m.ctrs); i++ {
 		if m.ctrs[i].running {
@@ -928,7 +1002,7 @@ func (m *Model) computePodActions() []op {
 	for i := last; i >= 0; i-- {
 		c := &m.ctrs[i]
 		sidecar := c.kind == kindSidecar
-		if c.instances == 0 {
+		if c.instances == 0 || c.purged {
 			if isPrev && sidecar {
 				initStart = append(initStart, snap(i))
 			}
@@ -1035,6 +1109,22 @@ func (m *Model) computePodActions() []op {
 	}
 	plan := append(kills, initStart...)
 	return append(plan, appStart...)
+}
+
+// snap is a start of container i as the sync's pod status sees it: the
+// newest exited instance's finishedAt, for doBackOff.
+func (m *Model) snap(i int) op {
+	c := &m.ctrs[i]
+	o := op{kind: opStart, c: i}
+	switch {
+	case c.purged:
+		o.fresh = true
+	case c.exited():
+		o.snapFinished, o.snapHas = c.cur.finishedAt, true
+	case c.prev.set:
+		o.snapFinished, o.snapHas = c.prev.finishedAt, true
+	}
+	return o
 }
 
 // shouldRestart mirrors ShouldContainerBeRestarted (pkg/kubelet/container
@@ -1187,8 +1277,15 @@ func (m *Model) start(o op) bool {
 	if c.instances > 0 {
 		c.prev = c.cur
 	}
+	if c.instances > 0 && !o.fresh {
+		c.attempt++
+	} else {
+		c.attempt = 0
+	}
 	c.cur = termination{}
 	c.pruned = false // the runtime has the new instance and the one before
+	c.purged = false
+	c.sbox = m.sbox
 	c.instances++
 	c.curID = "podconform://" + c.name + "/" + strconv.Itoa(c.instances-1)
 	c.running, c.visible, c.startedAt = true, false, m.now

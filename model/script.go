@@ -191,7 +191,7 @@ func (w *Script) Observe(acts []Action) {
 				}
 			}
 			w.schedule(Input{Kind: InExit, At: a.At + after, Container: sc.name, ExitCode: code}, a.Attempt, false)
-		case ActContainerExited:
+		case ActContainerExited, ActSIGKILL:
 			sc.running = false
 			w.drop(sc.name, false)
 		}

@@ -125,12 +125,6 @@ func (s *slab) wait(reason, msg string) *v1.ContainerStateWaiting {
 func (m *Model) containerStatus(i int, defaultReason string, sl *slab) v1.ContainerStatus {
 	c := &m.ctrs[i]
 	cs := v1.ContainerStatus{Name: c.name, Image: c.spec.Image}
-	if c.instances > 1 {
-		cs.RestartCount = int32(c.instances - 1)
-		if m.mut(MutRestartCountStuck) && cs.RestartCount > 5 {
-			cs.RestartCount = 5
-		}
-	}
 	if c.instances > 0 {
 		cs.ContainerID = c.curID
 		cs.ImageID = c.spec.Image
@@ -179,6 +173,7 @@ func (m *Model) containerStatus(i int, defaultReason string, sl *slab) v1.Contai
 		cs.State = m.termState(&c.cur, sl)
 		cs.LastTerminationState = m.lastState(i, sl)
 	}
+	cs.RestartCount = m.restartCount(i, &cs)
 	started := c.started()
 	if c.kind == kindInit {
 		cs.Ready = c.exited() && c.cur.exitCode == 0
@@ -187,6 +182,34 @@ func (m *Model) containerStatus(i int, defaultReason string, sl *slab) v1.Contai
 	}
 	cs.Started = boolp(started)
 	return cs
+}
+
+// restartCount is convertContainerStatus's (kubelet_pods.go, with
+// RestartAllContainersOnContainerExits on): the current instance's
+// attempt, but never less than the last status's count, and one more than
+// that when the last status showed the container terminated and a new
+// instance whose attempt does not exceed it runs. It counts the instances
+// before the current one, unless a sandbox re-creation purged the
+// container and its attempts began again at 0.
+func (m *Model) restartCount(i int, cs *v1.ContainerStatus) int32 {
+	c := &m.ctrs[i]
+	if c.instances == 0 {
+		return 0
+	}
+	rc := int32(c.attempt)
+	if m.hasStatus {
+		old := m.statusOf(&m.status, i)
+		if old.RestartCount > rc {
+			rc = old.RestartCount
+		}
+		if cs.State.Running != nil && old.State.Terminated != nil && old.RestartCount >= int32(c.attempt) {
+			rc = old.RestartCount + 1
+		}
+	}
+	if m.mut(MutRestartCountStuck) && rc > 5 {
+		rc = 5
+	}
+	return rc
 }
 
 // lastState is the lastState of an exited container's status. The runtime
@@ -274,8 +297,8 @@ func (m *Model) buildStatus() *v1.PodStatus {
 	// HasAnyActiveRegularContainerStarted over the runtime's view: some
 	// regular container of this sandbox was created, running or exited.
 	hasInit := false
-	for i := m.nInit; i < len(m.ctrs); i++ {
-		if m.ctrs[i].instances > 0 {
+	for i := m.nInit; i < len(m.ctrs) && m.sandbox; i++ {
+		if c := &m.ctrs[i]; c.instances > 0 && c.sbox == m.sbox {
 			hasInit = true
 			break
 		}

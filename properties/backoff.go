@@ -49,7 +49,7 @@ func noStartDuringBackoff() Property {
 	return def("no-start-during-backoff",
 		"a container does not start before its announced back-off ends",
 		`SEMANTICS.md §4: "if the key is in back-off (entry exists, not expired, and now − finishedAt < current delay) the start is refused with `+"`CrashLoopBackOff`"+` (a `+"`BackOff`"+` warning event)"`,
-		"After a BackOff of a container at time t with wait w that counts from the container's latest exit (t + w = finishedAt + delay), the container's next ContainerStarted must not come before t + w (the last BackOff counts: the kubelet re-announces the back-off when its end moves). A refusal planned together with a probe kill reads the previous exit's finishedAt; the next sync reads the new one, which may expire the entry and start the container at once, so such a stale BackOff does not bind. A start inside the back-off window means the back-off was not honoured.",
+		"After a BackOff of a container at time t with wait w that counts from the container's latest exit (t + w = finishedAt + delay), the container's next ContainerStarted must not come before t + w (the last BackOff counts: the kubelet re-announces the back-off when its end moves). A refusal planned together with a probe kill reads the previous exit's finishedAt; the next sync reads the new one, which may expire the entry and start the container at once, so such a stale BackOff does not bind. A start inside the back-off window means the back-off was not honoured. After a sandbox re-creation purged an init container, a later sync finds no exited instance of it and starts it without back-off.",
 		func(t *tracker) rule { return &noStartBackoffRule{t: t} })
 }
 
@@ -67,6 +67,12 @@ func (r *noStartBackoffRule) before(_ int, a *model.Action) string {
 		return ""
 	}
 	c := &r.t.c[i]
+	if c.purged {
+		// A sandbox re-creation purged this init container: a sync that
+		// no longer finds an exited instance does not back off
+		// (doBackOff), whatever the re-creating sync announced.
+		return ""
+	}
 	if c.boSeen && c.boFresh && a.At < c.boEnd {
 		return sprintf("%s started at %v, before its back-off ended at %v", a.Container, a.At, c.boEnd)
 	}

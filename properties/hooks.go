@@ -35,7 +35,7 @@ func (r *hookBracketingRule) dangling(now time.Duration) string {
 	for i := range t.c {
 		c := &t.c[i]
 		if !c.running && (c.psOpen || c.preOpen) {
-			return sprintf("%s#%d exited at %v, but its hook (postStart=%v preStop=%v) never ended", t.pi.names[i], c.starts-1, c.exitAt, c.psOpen, c.preOpen)
+			return sprintf("%s#%d exited at %v, but its hook (postStart=%v preStop=%v) never ended", t.pi.names[i], c.cur, c.exitAt, c.psOpen, c.preOpen)
 		}
 	}
 	return ""
@@ -73,7 +73,7 @@ func (r *hookBracketingRule) before(_ int, a *model.Action) string {
 	case model.ActContainerExited:
 		return ""
 	case model.ActHookStarted:
-		if !c.running || a.Attempt != c.starts-1 {
+		if !c.running || a.Attempt != c.cur {
 			return sprintf("%s hook of %s#%d at %v, but that instance is not running", a.Hook, a.Container, a.Attempt, a.At)
 		}
 		if c.psOpen || c.preOpen {
@@ -101,7 +101,7 @@ func (r *hookBracketingRule) before(_ int, a *model.Action) string {
 			return sprintf("unknown hook %q of %s at %v", a.Hook, a.Container, a.At)
 		}
 	case model.ActHookEnded:
-		if a.Attempt != c.starts-1 || (!c.running && a.At != c.exitAt) {
+		if a.Attempt != c.cur || (!c.running && a.At != c.exitAt) {
 			return sprintf("%s hook of %s#%d ended at %v, but that instance is not running", a.Hook, a.Container, a.Attempt, a.At)
 		}
 		open := (a.Hook == model.HookPostStart && c.psOpen) || (a.Hook == model.HookPreStop && c.preOpen)

@@ -12,7 +12,7 @@ import (
 // and its last instance exited 0.
 func (t *tracker) completed(i int) bool {
 	c := &t.c[i]
-	return c.starts > 0 && !c.running && c.exits > 0 && c.exitCode == 0
+	return c.here() > 0 && !c.running && c.exits > 0 && c.exitCode == 0
 }
 
 // initStrictOrder encodes SEMANTICS.md §2: "Regular init containers run one
@@ -50,7 +50,7 @@ func (r *initStrictOrderRule) before(_ int, a *model.Action) string {
 	}
 	for j := 0; j < pi.nInit; j++ {
 		if j != k && pi.kinds[j] == kindInit && t.c[j].running {
-			if !(pi.kinds[k] == kindSidecar && k < j && t.c[k].starts > 0) {
+			if !(pi.kinds[k] == kindSidecar && k < j && t.c[k].here() > 0) {
 				return sprintf("%s started at %v while regular init container %s (started at %v) was still running", a.Container, a.At, pi.names[j], t.c[j].startedAt)
 			}
 		}
@@ -58,20 +58,20 @@ func (r *initStrictOrderRule) before(_ int, a *model.Action) string {
 	if k >= pi.nInit {
 		return ""
 	}
-	if pi.kinds[k] == kindInit && t.c[k].starts > 0 {
+	if pi.kinds[k] == kindInit && t.c[k].here() > 0 {
 		// a restart of the current init container
 		for j := k + 1; j < len(pi.names); j++ {
-			if t.c[j].starts > 0 {
+			if t.c[j].here() > 0 {
 				return sprintf("regular init container %s restarted at %v after %s had already started", a.Container, a.At, pi.names[j])
 			}
 		}
 		return ""
 	}
-	if t.c[k].starts > 0 {
+	if t.c[k].here() > 0 {
 		return ""
 	}
 	for j := 0; j < k; j++ {
-		if t.c[j].starts == 0 {
+		if t.c[j].here() == 0 {
 			return sprintf("init container %s started at %v before %s, which is declared earlier, ever started", a.Container, a.At, pi.names[j])
 		}
 		if pi.kinds[j] == kindInit && !t.completed(j) {
@@ -79,7 +79,7 @@ func (r *initStrictOrderRule) before(_ int, a *model.Action) string {
 		}
 	}
 	for j := k + 1; j < len(pi.names); j++ {
-		if t.c[j].starts > 0 {
+		if t.c[j].here() > 0 {
 			return sprintf("init container %s started at %v after %s, which comes later, had started", a.Container, a.At, pi.names[j])
 		}
 	}
@@ -117,7 +117,7 @@ func (r *appAfterInitRule) before(_ int, a *model.Action) string {
 	}
 	for j := 0; j < t.pi.nInit; j++ {
 		c := &t.c[j]
-		if c.starts == 0 {
+		if c.here() == 0 {
 			return sprintf("app container %s started at %v before init container %s ever started", a.Container, a.At, t.pi.names[j])
 		}
 		if t.pi.kinds[j] == kindInit && !t.completed(j) {
@@ -181,7 +181,7 @@ func (r *sidecarGatingRule) before(_ int, a *model.Action) string {
 	}
 	switch {
 	case k < pi.nInit:
-		if k == 0 || t.c[k].starts > 0 || pi.kinds[k-1] != kindSidecar {
+		if k == 0 || t.c[k].here() > 0 || pi.kinds[k-1] != kindSidecar {
 			return ""
 		}
 		if !r.gateOK(k - 1) {

@@ -93,8 +93,8 @@ func (r *noProbeAfterExitRule) before(_ int, a *model.Action) string {
 	if !c.running {
 		return sprintf("%s probe result for %s#%d at %v, but %s is not running (last exit at %v)", a.Probe, a.Container, a.Attempt, a.At, a.Container, c.exitAt)
 	}
-	if a.Attempt != c.starts-1 {
-		return sprintf("%s probe result for %s#%d at %v, but the running instance is #%d", a.Probe, a.Container, a.Attempt, a.At, c.starts-1)
+	if a.Attempt != c.cur {
+		return sprintf("%s probe result for %s#%d at %v, but the running instance is #%d", a.Probe, a.Container, a.Attempt, a.At, c.cur)
 	}
 	return ""
 }
@@ -284,7 +284,7 @@ func (r *probeKillRule) flush(now time.Duration) string {
 				k++
 				continue
 			}
-			if !t.deleted && !t.podTerminating() {
+			if !t.deleted && !t.podTerminating() && !t.killedByKillPod(d.at) {
 				r.unexpl = r.unexpl[:0]
 				return sprintf("sidecar %s#%d was killed at %v with %d consecutive %s failures (threshold %d) and no other reason (no delete, postStart ok, the pod not terminating)", t.pi.names[d.i], d.attempt, d.at, t.c[d.i].fails[r.p], probeNames[r.p], failureThreshold(t.pi.probes[d.i][r.p]))
 			}
@@ -306,7 +306,7 @@ func (r *probeKillRule) before(_ int, a *model.Action) string {
 	c := &t.c[i]
 	switch a.Kind {
 	case model.ActProbeResult:
-		if probeSlot(a.Probe) == r.p && c.due[r.p] && c.running && a.Attempt == c.starts-1 {
+		if probeSlot(a.Probe) == r.p && c.due[r.p] && c.running && a.Attempt == c.cur {
 			return sprintf("%s probe of %s#%d at %v after it reached its failure threshold at %v: the instance should have been killed", a.Probe, a.Container, a.Attempt, a.At, c.dueAt[r.p])
 		}
 	case model.ActStopSignal, model.ActHookStarted:

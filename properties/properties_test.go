@@ -157,95 +157,11 @@ func TestCorpusPasses(t *testing.T) {
 			require.NoError(t, err)
 			require.Equal(t, len(ref), len(acts), "driver and model.Run disagree")
 			vs := properties.Check(ctxOf(s), acts, end, complete)
-			if ki := known(acts); ki != nil {
-				require.True(t, reported(ki, acts, vs, end))
-				t.Skipf("known model issue %s: %v", ki.name, vs)
-			}
 			for _, v := range vs {
 				t.Errorf("%v\n%s", v.Error(), excerpt(acts, v.Index))
 			}
 		})
 	}
-}
-
-// knownIssue is a model behaviour believed wrong that properties report.
-// Traces that show it are skipped by the no-false-positive tests (and
-// counted), so that the properties stay as they are.
-type knownIssue struct {
-	name, why  string
-	reportedBy []string // the properties that report it
-	match      func(acts []model.Action) bool
-}
-
-func firesOn(id string, vs []properties.Violation) bool {
-	for _, v := range vs {
-		if v.ID == id {
-			return true
-		}
-	}
-	return false
-}
-
-var knownIssues = []knownIssue{{
-	name: "kill-pod-of-a-non-terminal-pod",
-	why: "MODEL GAP (documented in model/kubelet.go sync since b7cbc7b; before it, a bug): computePodActions can " +
-		"decide KillPod for a pod that is not terminal - typically the last running app container is killed by its " +
-		"liveness or startup probe, its container-level restartPolicy Never suppresses the restart planned with the " +
-		"kill, and its restartPolicyRules then call for a restart on the kill's exit code. The model stops the " +
-		"sandbox (SandboxStopped) and publishes phase Running. Upstream SyncPod would see the sandbox gone " +
-		"(PodSandboxChanged), create a new one and run the init containers again. The model used to start " +
-		"containers with no sandbox (sandbox-brackets-containers reported it); it now starts nothing more, and " +
-		"the pod is stuck Running with a container its policy restarts (restart-policy-honoured reports it once " +
-		"the back-off cap has passed). TestKnownIssueKillPodNonTerminal reproduces it.",
-	reportedBy: []string{"sandbox-brackets-containers", "restart-policy-honoured"},
-	match: func(acts []model.Action) bool {
-		// the sandbox stopped with no delete, and the next status is not
-		// terminal
-		deleted, stopped := false, false
-		for i := range acts {
-			switch acts[i].Kind {
-			case model.ActDeleteRequested:
-				deleted = true
-			case model.ActSandboxStopped:
-				stopped = !deleted
-			case model.ActStatus:
-				if stopped {
-					phase := acts[i].Status.Phase
-					return phase != v1.PodSucceeded && phase != v1.PodFailed
-				}
-			}
-		}
-		return false
-	},
-}}
-
-// reported says whether a trace that shows known issue ki is reported by
-// one of its properties, or ends too soon after the sandbox stopped for them
-// to conclude.
-func reported(ki *knownIssue, acts []model.Action, vs []properties.Violation, end time.Duration) bool {
-	for _, id := range ki.reportedBy {
-		if firesOn(id, vs) {
-			return true
-		}
-	}
-	stop := nth(nil, acts, 0, is(model.ActSandboxStopped, ""))
-	for i := stop; i < len(acts); i++ {
-		if acts[i].Kind == model.ActDeleteRequested {
-			end = acts[i].At // the delete ends what can be concluded
-			break
-		}
-	}
-	return end-acts[stop].At <= 5*time.Minute
-}
-
-// known returns the known issue a trace shows, if any.
-func known(acts []model.Action) *knownIssue {
-	for k := range knownIssues {
-		if knownIssues[k].match(acts) {
-			return &knownIssues[k]
-		}
-	}
-	return nil
 }
 
 // TestRandomScenariosPass: every property passes on the model's runs of
@@ -256,7 +172,7 @@ func TestRandomScenariosPass(t *testing.T) {
 		n = 300
 	}
 	r := rand.New(rand.NewPCG(20260101, uint64(envInt("PROPERTIES_SEED", 7))))
-	fired, skipped := map[string]int{}, map[string]int{}
+	fired := map[string]int{}
 	total := 0
 	for k := 0; k < n; k++ {
 		doc := randomDoc(r, k)
@@ -266,13 +182,6 @@ func TestRandomScenariosPass(t *testing.T) {
 		s := doc.Model()
 		acts, end, complete := run(t, s, 20*time.Minute)
 		total += len(acts)
-		if ki := known(acts); ki != nil {
-			// (TestKnownIssueKillPodNonTerminal checks that a property
-			// reports it; here the stuck pod may also just wait forever on
-			// a sidecar the KillPod stopped, which nothing restarts.)
-			skipped[ki.name]++
-			continue
-		}
 		ctx := ctxOf(s)
 		ctx.Events = nil // the walk sends its own deletes, not the scenario's
 		for _, v := range properties.Check(ctx, acts, end, complete) {
@@ -282,7 +191,7 @@ func TestRandomScenariosPass(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("%d scenarios, %d actions; traces skipped for known model issues: %v", n, total, skipped)
+	t.Logf("%d scenarios, %d actions", n, total)
 	if len(fired) > 0 {
 		t.Errorf("properties fired: %v", fired)
 	}
@@ -303,9 +212,6 @@ func TestRandomWalksPass(t *testing.T) {
 		require.NoError(t, doc.Validate())
 		s := doc.Model()
 		acts, end, complete := walk(t, s, r, 1500)
-		if known(acts) != nil {
-			continue
-		}
 		ctx := ctxOf(s)
 		ctx.Events = nil // the walk sends its own deletes, not the scenario's
 		for _, v := range properties.Check(ctx, acts, end, complete) {
@@ -1504,39 +1410,4 @@ func TestArbitraryTracesDoNotPanic(t *testing.T) {
 	}
 	// a nil pod is an empty pod
 	properties.Check(&properties.Context{}, []model.Action{{Kind: model.ActContainerStarted, Container: "x"}}, 0, true)
-}
-
-// TestKnownIssueKillPodNonTerminal reproduces the model behaviour behind
-// the kill-pod-of-a-non-terminal-pod known issue, so that a model change
-// shows here (then update or remove the known issue). An OnFailure pod's
-// only app container has its own restartPolicy Never with a rule restarting
-// on any exit code but 42. Its liveness probe fails at 10 s:
-// computePodActions plans no restart (policy Never), finds no app container
-// to keep, and kills the pod (KillPod), stopping the sandbox. The killed
-// container exits 0 on SIGTERM, which the rule restarts: the phase stays
-// Running, but nothing is ever started again (and upstream would have
-// created a new sandbox).
-func TestKnownIssueKillPodNonTerminal(t *testing.T) {
-	builders["known-kill-pod-restart"] = `
-pod:
-  spec:
-    restartPolicy: OnFailure
-    containers:
-    - name: app
-      image: busybox
-      restartPolicy: Never
-      restartPolicyRules: [{action: Restart, exitCodes: {operator: NotIn, values: [42]}}]
-      livenessProbe: {exec: {command: [check]}, periodSeconds: 5, failureThreshold: 1}
-behaviour:
-  containers:
-    app: {probes: {liveness: [{after: 10s, result: failure}]}}`
-	s := loadCase(t, "known-kill-pod-restart")
-	acts, end, complete := run(t, s, 10*time.Minute)
-	ki := known(acts)
-	require.NotNil(t, ki, "the model no longer shows the known issue: update knownIssues")
-	vs := properties.Check(ctxOf(s), acts, end, complete)
-	require.True(t, reported(ki, acts, vs, end))
-	for _, v := range vs {
-		t.Logf("%v", v.Error())
-	}
 }

@@ -14,13 +14,13 @@ import (
 // `lastState`, `restartCount`, `ready`, `started`."
 //
 // A container's instances are created and started one at a time, numbered
-// 0, 1, 2, ... without gaps; an instance exits, is stopped or killed only
+// 0, 1, 2, ... without gaps (a purged init container's from 0 again); an instance exits, is stopped or killed only
 // while it runs; a BackOff names the instance that exited last.
 func exitAfterStart() Property {
 	return def("exit-after-start",
 		"instances are numbered 0,1,2,… and exit, stop and SIGKILL only while running",
 		`SEMANTICS.md §1: "Container state: `+"`Waiting{reason}`, `Running{startedAt}`, `Terminated{exitCode, signal, reason, startedAt, finishedAt}`; plus `lastState`, `restartCount`"+`, ..."`,
-		"Every container action must name a container of the pod. ContainerCreated and ContainerStarted must name the next instance (attempt = instances started so far) of a container that is not running; ContainerExited, StopSignal and SIGKILL must name the running instance; BackOff must name the last exited instance of a container that is not running. This is the bookkeeping every other property relies on: a trace that breaks it cannot be interpreted.",
+		"Every container action must name a container of the pod. ContainerCreated and ContainerStarted must name the next instance (attempt 0 first, then the last attempt plus one; after a sandbox re-creation purged an init container, 0 again, as startContainer counts from the runtime's newest instance) of a container that is not running; ContainerExited, StopSignal and SIGKILL must name the running instance; BackOff must name the last exited instance of a container that is not running. This is the bookkeeping every other property relies on: a trace that breaks it cannot be interpreted.",
 		func(t *tracker) rule { return &exitAfterStartRule{t: t} })
 }
 
@@ -44,24 +44,30 @@ func (r *exitAfterStartRule) before(_ int, a *model.Action) string {
 	switch a.Kind {
 	case model.ActContainerCreated, model.ActContainerStarted:
 		if c.running {
-			return sprintf("%s %s#%d at %v while instance #%d (started %v) still runs", a.Kind, a.Container, a.Attempt, a.At, c.starts-1, c.startedAt)
+			return sprintf("%s %s#%d at %v while instance #%d (started %v) still runs", a.Kind, a.Container, a.Attempt, a.At, c.cur, c.startedAt)
 		}
-		if a.Attempt != c.starts {
-			return sprintf("%s %s#%d at %v: want attempt %d (instances so far: %d)", a.Kind, a.Container, a.Attempt, a.At, c.starts, c.starts)
+		want := c.cur + 1
+		if c.starts == 0 {
+			want = 0
+		}
+		// A purged init container's attempts begin again at 0 when the
+		// sync's pod status no longer shows its instances.
+		if a.Attempt != want && !(c.purged && a.Attempt == 0) {
+			return sprintf("%s %s#%d at %v: want attempt %d (instances so far: %d)", a.Kind, a.Container, a.Attempt, a.At, want, c.starts)
 		}
 	case model.ActContainerExited, model.ActStopSignal, model.ActSIGKILL:
 		if !c.running {
 			return sprintf("%s %s#%d at %v, but %s is not running", a.Kind, a.Container, a.Attempt, a.At, a.Container)
 		}
-		if a.Attempt != c.starts-1 {
-			return sprintf("%s %s#%d at %v, but the running instance is #%d", a.Kind, a.Container, a.Attempt, a.At, c.starts-1)
+		if a.Attempt != c.cur {
+			return sprintf("%s %s#%d at %v, but the running instance is #%d", a.Kind, a.Container, a.Attempt, a.At, c.cur)
 		}
 	case model.ActBackOff:
 		if c.running || c.exits == 0 {
 			return sprintf("BackOff %s#%d at %v, but %s has no exited instance to back off from (running=%v)", a.Container, a.Attempt, a.At, a.Container, c.running)
 		}
-		if a.Attempt != c.starts-1 {
-			return sprintf("BackOff %s#%d at %v, but the last instance is #%d", a.Container, a.Attempt, a.At, c.starts-1)
+		if a.Attempt != c.cur {
+			return sprintf("BackOff %s#%d at %v, but the last instance is #%d", a.Container, a.Attempt, a.At, c.cur)
 		}
 	}
 	return ""
@@ -158,6 +164,9 @@ func (r *onFailureRule) before(_ int, a *model.Action) string {
 	c := &t.c[i]
 	switch t.pi.kinds[i] {
 	case kindInit:
+		if c.here() == 0 {
+			return "" // initialization again, in a re-created sandbox
+		}
 		return sprintf("regular init container %s restarted at %v although its last instance completed with exit 0 at %v", a.Container, a.At, c.exitAt)
 	case kindApp:
 		if t.pi.policy != v1.RestartPolicyOnFailure || t.pi.ownPolicy(i) {
@@ -197,6 +206,12 @@ func (r *restartHonouredRule) late(now time.Duration) string {
 	if t.deleted || t.terminal || t.ending {
 		return ""
 	}
+	if t.n > 1 && !t.sandboxUp && t.pi.policy == v1.RestartPolicyNever {
+		// A KillPod stopped the sandbox: computePodActions
+		// (kuberuntime_manager.go) creates no new one for a Never pod
+		// whose containers ran, so nothing starts again.
+		return ""
+	}
 	for i := range t.c {
 		c := &t.c[i]
 		b := &c.bo
@@ -204,7 +219,7 @@ func (r *restartHonouredRule) late(now time.Duration) string {
 			continue
 		}
 		if dl := b.freeAt + t.pi.boMax; now > dl {
-			return sprintf("%s#%d exited at %v (code %d) and its restart policy restarts it, but it was not restarted by %v (%v, since when the pod worker was free and the start not gated, + the %v back-off cap)", t.pi.names[i], c.starts-1, b.ft, c.exitCode, dl, b.freeAt, t.pi.boMax)
+			return sprintf("%s#%d exited at %v (code %d) and its restart policy restarts it, but it was not restarted by %v (%v, since when the pod worker was free and the start not gated, + the %v back-off cap)", t.pi.names[i], c.cur, b.ft, c.exitCode, dl, b.freeAt, t.pi.boMax)
 		}
 	}
 	return ""

@@ -32,7 +32,7 @@ func (r *unexplainedKillRule) flush(now time.Duration) string {
 			k++
 			continue
 		}
-		if !t.deleted && !t.podTerminating() {
+		if !t.deleted && !t.podTerminating() && !t.killedByKillPod(d.at) {
 			r.defers = r.defers[:0]
 			return sprintf("sidecar %s#%d was killed at %v with no reason: no delete, postStart ok, no probe threshold reached, and the pod is not terminating", t.pi.names[d.i], d.attempt, d.at)
 		}
@@ -252,7 +252,7 @@ func (r *stopHonouredRule) late(now time.Duration) string {
 		c := &t.c[i]
 		if c.running && c.stopped {
 			if dl := c.stopAt + sec(c.stopT); now > dl {
-				return sprintf("%s#%d still runs at %v; its stop signal at %v had timeout %ds, so SIGKILL was due at %v", t.pi.names[i], c.starts-1, now, c.stopAt, c.stopT, dl)
+				return sprintf("%s#%d still runs at %v; its stop signal at %v had timeout %ds, so SIGKILL was due at %v", t.pi.names[i], c.cur, now, c.stopAt, c.stopT, dl)
 			}
 		}
 	}
@@ -406,9 +406,9 @@ func (r *sigkillLateRule) late(now time.Duration) string {
 				from, g = c.killAt, -1
 			}
 			if g < 0 {
-				return sprintf("%s#%d still runs at %v; its kill began at %v, before the pod's termination (delete at %v, grace %ds), and had to be over by %v", t.pi.names[i], c.starts-1, now, from, t.delAt, t.firstGrace, b)
+				return sprintf("%s#%d still runs at %v; its kill began at %v, before the pod's termination (delete at %v, grace %ds), and had to be over by %v", t.pi.names[i], c.cur, now, from, t.delAt, t.firstGrace, b)
 			}
-			return sprintf("%s#%d still runs at %v; the termination after the delete at %v began at %v with grace %ds, so it had to be gone by %v", t.pi.names[i], c.starts-1, now, t.delAt, from, g, b)
+			return sprintf("%s#%d still runs at %v; the termination after the delete at %v began at %v with grace %ds, so it had to be gone by %v", t.pi.names[i], c.cur, now, t.delAt, from, g, b)
 		}
 	}
 	return ""
@@ -604,7 +604,7 @@ func (r *podRemovedRule) before(_ int, a *model.Action) string {
 		}
 		for i := range t.c {
 			if t.c[i].running {
-				return sprintf("PodRemoved at %v while %s#%d still runs (graceful delete)", a.At, t.pi.names[i], t.c[i].starts-1)
+				return sprintf("PodRemoved at %v while %s#%d still runs (graceful delete)", a.At, t.pi.names[i], t.c[i].cur)
 			}
 		}
 		if t.sandboxUp {
@@ -652,7 +652,7 @@ func (r *sandboxRule) before(_ int, a *model.Action) string {
 		}
 		for i := range t.c {
 			if t.c[i].running {
-				return sprintf("SandboxStopped at %v while %s#%d still runs", a.At, t.pi.names[i], t.c[i].starts-1)
+				return sprintf("SandboxStopped at %v while %s#%d still runs", a.At, t.pi.names[i], t.c[i].cur)
 			}
 		}
 	}

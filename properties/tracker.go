@@ -335,7 +335,16 @@ const (
 // cst is what the trace has shown of one container and its current
 // instance.
 type cst struct {
-	starts    int // instances started
+	starts int // instances started
+	// cur: the attempt number of the current (or last) instance; base:
+	// the instances started before the current sandbox; purged: a
+	// sandbox re-creation removed this init container's instances, so
+	// its next attempt may be numbered 0 again (startContainer counts
+	// from the runtime's newest instance); wasPurged: that happened once.
+	cur       int
+	base      int
+	purged    bool
+	wasPurged bool
 	running   bool
 	startedAt time.Duration
 	exits     int
@@ -387,6 +396,7 @@ type cst struct {
 	wasCarried bool
 	carryEnd   time.Duration
 	lossBusy   bool // the worker was busy since it stopped being started
+	okUnshown  bool // a startup success no Status has shown yet (a patch the trace may show only later, with a later generation)
 }
 
 // tracker is the shared view of a trace: per container state indexed by
@@ -397,8 +407,12 @@ type tracker struct {
 
 	n   int // actions seen
 	now time.Duration
-	ci  int   // position of the current action's container, -1 if none (set by prepare)
-	kb  kmask // the current action's kind bit (set by prepare)
+	// busyAt: the last instant the pod worker was seen busy (busySeen:
+	// it was): a sync blocked then runs to its end in that instant.
+	busyAt   time.Duration
+	busySeen bool
+	ci       int   // position of the current action's container, -1 if none (set by prepare)
+	kb       kmask // the current action's kind bit (set by prepare)
 	// for a Status action (set by prepare): the spec position of each init
 	// container status, then of each container status (-1: no such container)
 	stIdx []int
@@ -425,6 +439,11 @@ type tracker struct {
 	forced     bool
 	removed    bool
 	sandboxUp  bool
+	sandboxes  int // SandboxCreated actions so far
+	// killPodAt: when SyncPod's own KillPod last stopped the sandbox of a
+	// pod neither deleted nor terminal (killPod: it did).
+	killPod    bool
+	killPodAt  time.Duration
 	status     *v1.PodStatus // the last Status
 	terminal   bool
 	initFailed bool // a regular init container exited non-zero
@@ -739,8 +758,15 @@ func (t *tracker) update(a *model.Action) {
 	switch a.Kind {
 	case model.ActSandboxCreated:
 		t.sandboxUp = true
+		t.sandboxes++
+		if t.sandboxes > 1 {
+			t.recreated()
+		}
 	case model.ActSandboxStopped:
 		t.sandboxUp = false
+		if !t.deleted && !t.terminal {
+			t.killPod, t.killPodAt = true, a.At
+		}
 	case model.ActPodRemoved:
 		t.removed = true
 	case model.ActStatus:
@@ -774,6 +800,7 @@ func (t *tracker) noteStarted(st *v1.PodStatus) {
 			}
 			c := &t.c[i]
 			c.shownStarted = sts[k].Started != nil && *sts[k].Started
+			c.okUnshown = false
 			if !c.shownStarted && sts[k].State.Running != nil {
 				t.endCarry(c)
 			}
@@ -957,7 +984,7 @@ func (t *tracker) onContainer(i int, a *model.Action) {
 			// It stops being started: a sync planned while it was started
 			// (its own probe kill, or another block) may still start what it
 			// gates.
-			c.lossBusy = c.killing || t.busy()
+			c.lossBusy = c.killing || t.busy() || (t.busySeen && t.busyAt == a.At)
 		}
 		c.running = false
 		if c.exits > 0 {
@@ -978,13 +1005,43 @@ func (t *tracker) onContainer(i int, a *model.Action) {
 	}
 }
 
+// recreated notes a new sandbox after SyncPod's own KillPod
+// (computePodActions' createPodSandbox branch, kuberuntime_manager.go):
+// the init containers' instances are purged and initialization begins
+// again, in the new sandbox.
+func (t *tracker) recreated() {
+	for i := range t.c {
+		c := &t.c[i]
+		c.base = c.starts
+		if t.pi.kinds[i] != kindApp && c.starts > 0 {
+			c.purged, c.wasPurged = true, true
+			// The sync that creates the sandbox reads the back-off from
+			// the purged instances, a later one finds none and leaves the
+			// entry alone (doBackOff): the trace cannot tell which.
+			c.bo.pend = false
+		}
+	}
+}
+
+// killedByKillPod reports whether a kill that began at `at` belongs to a
+// KillPod that stopped the sandbox since: the pod's own termination, even
+// when a new sandbox and new instances follow in the same instant.
+func (t *tracker) killedByKillPod(at time.Duration) bool {
+	return t.killPod && t.killPodAt >= at
+}
+
+// here is the number of instances started in the current sandbox.
+func (c *cst) here() int { return c.starts - c.base }
+
 func (t *tracker) onStart(i int, a *model.Action) {
 	c := &t.c[i]
 	t.boStart(i)
 	c.starts++
+	c.cur, c.purged = a.Attempt, false
 	c.running, c.startedAt = true, a.At
 	t.resetInstance(c)
-	c.carried = c.shownStarted && t.pi.probes[i][pStartup] != nil
+	c.carried = (c.shownStarted || c.okUnshown) && t.pi.probes[i][pStartup] != nil
+	c.okUnshown = false
 	c.wasCarried = c.carried
 	if t.pi.kinds[i] == kindApp {
 		t.appStarted = true
@@ -1011,6 +1068,7 @@ func (t *tracker) onProbe(i int, a *model.Action) {
 			c.fails[p] = 0
 			if p == pStartup {
 				c.startupOK = true
+				c.okUnshown = true
 			}
 			return
 		}
@@ -1047,6 +1105,9 @@ func (t *tracker) afterEach() {
 			}
 		}
 		return busy == 1
+	}
+	if isBusy() {
+		t.busyAt, t.busySeen = t.now, true
 	}
 	for _, i := range t.pi.sidecars {
 		c := &t.c[i]

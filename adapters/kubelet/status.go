@@ -57,6 +57,14 @@ type statusGen struct {
 	// manager's copy was last written.
 	wrotePos int
 	wroteAt  time.Duration
+	// patching: the writes since the last generation (or flush) are all
+	// probe patches; base, basePos and baseAt: the status those patches
+	// patched, and where it was written, if it was written in this
+	// instant before them.
+	patching bool
+	base     *v1.PodStatus
+	basePos  int
+	baseAt   time.Duration
 }
 
 // wrote notes that the status manager's copy was just written: the
@@ -64,6 +72,33 @@ type statusGen struct {
 func (g *statusGen) wrote() {
 	n := g.s.count()
 	g.mu.Lock()
+	g.wrotePos, g.wroteAt = n, g.s.now()
+	g.patching, g.base = false, nil
+	g.mu.Unlock()
+}
+
+// patch is a probe result's write (SetContainerReadiness or
+// SetContainerStartup). The first of a run of patches keeps the status it
+// patches: flush publishes that one too, where it was written, so that the
+// trace shows a generation and a patch of it apart, as the model does, and
+// not as one status after the sync's later starts.
+func (g *statusGen) patch(set func()) {
+	g.mu.Lock()
+	first := !g.patching
+	g.mu.Unlock()
+	var base *v1.PodStatus
+	if first {
+		if st, ok := g.mgr.GetPodStatus(g.s.pod.UID); ok {
+			base = &st
+		}
+	}
+	set()
+	n := g.s.count()
+	g.mu.Lock()
+	if first {
+		g.base, g.basePos, g.baseAt = base, g.wrotePos, g.wroteAt
+	}
+	g.patching = true
 	g.wrotePos, g.wroteAt = n, g.s.now()
 	g.mu.Unlock()
 }
@@ -114,12 +149,13 @@ func (g *statusGen) probeUpdate(u proberesults.Update, readiness bool) {
 	g.s.turn("result/" + u.ContainerID.ID)
 	logger := klog.Background()
 	ok := u.Result == proberesults.Success
-	if readiness {
-		g.mgr.SetContainerReadiness(logger, u.PodUID, u.ContainerID, ok)
-	} else {
-		g.mgr.SetContainerStartup(logger, u.PodUID, u.ContainerID, ok)
-	}
-	g.wrote()
+	g.patch(func() {
+		if readiness {
+			g.mgr.SetContainerReadiness(logger, u.PodUID, u.ContainerID, ok)
+		} else {
+			g.mgr.SetContainerStartup(logger, u.PodUID, u.ContainerID, ok)
+		}
+	})
 	g.s.kick()
 }
 
@@ -176,12 +212,25 @@ func (g *statusGen) flush() {
 	// not a new one.
 	out := g.s.toEpoch(&st)
 	g.mu.Lock()
+	base, basePos, baseAt := g.base, g.basePos, g.baseAt
+	g.patching, g.base = false, nil
 	if g.published != nil && equality.Semantic.DeepEqual(g.published, out) {
 		g.mu.Unlock()
 		return
 	}
-	g.published = out
 	pos, at := g.wrotePos, g.wroteAt
+	if base != nil && baseAt == at {
+		// A generation of this instant that probe results patched: it
+		// goes first, where it was written.
+		if b := g.s.toEpoch(base); !equality.Semantic.DeepEqual(g.published, b) && !equality.Semantic.DeepEqual(b, out) {
+			g.published = b
+			g.mu.Unlock()
+			g.s.insertStatus(basePos, baseAt, b)
+			pos++
+			g.mu.Lock()
+		}
+	}
+	g.published = out
 	g.mu.Unlock()
 	// The API server's copy reaches the pod object the kubelet holds
 	// (the status manager's TerminatePod reads it there).
@@ -212,7 +261,10 @@ func (p proberStatus) GetPodStatus(uid types.UID) (v1.PodStatus, bool) {
 type podManager struct{ s *sim }
 
 func (m podManager) GetPodByUID(uid types.UID) (*v1.Pod, bool) {
-	return m.s.pod, uid == m.s.pod.UID
+	m.s.mu.Lock()
+	removed := m.s.removed
+	m.s.mu.Unlock()
+	return m.s.pod, uid == m.s.pod.UID && !removed
 }
 func (podManager) GetMirrorPodByPod(*v1.Pod) (*v1.Pod, bool) { return nil, false }
 func (podManager) TranslatePodUID(uid types.UID) kubetypes.ResolvedPodUID {
