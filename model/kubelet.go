@@ -86,7 +86,6 @@ type termination struct {
 	reason     string
 	startedAt  time.Duration
 	finishedAt time.Duration
-	attempt    int
 	id         string // the instance's container ID
 }
 
@@ -641,7 +640,7 @@ func (m *Model) exit(i int, code int32, reason string) {
 	a := m.emitC(ActContainerExited, c)
 	a.ExitCode, a.Reason = code, reason
 	c.running = false
-	c.cur = termination{set: true, exitCode: code, reason: reason, startedAt: c.startedAt, finishedAt: m.now, attempt: c.attempt, id: c.curID}
+	c.cur = termination{set: true, exitCode: code, reason: reason, startedAt: c.startedAt, finishedAt: m.now, id: c.curID}
 	c.boNoted = false
 	for p := range c.probes {
 		c.probes[p].pending = false
