@@ -849,6 +849,11 @@ var facts = map[string][]fact{
 			"restartPolicy Never while its exit-code rules say Restart), the model restarted the container with no sandbox; " +
 			"the model now starts nothing without a sandbox, and creates a new one first as upstream does " +
 			"(docs/upstream-differences.md 2.27)"),
+	"regressions/first-restart-immediate-2c60fcc302.yaml": regressionFact(
+		"found by BenchmarkRunModel (seed 11, scenario 597), and the upstream kubelet adapter gives the same trace: a liveness " +
+			"kill of a container with restartPolicy Never and a Restart rule for its exit code ends in SyncPod's own KillPod; the new " +
+			"sandbox runs init-b again, so app-a's first restart comes 1s after its exit, not at once. first-restart-immediate and " +
+			"backoff-doubling now count a re-created sandbox's initialization as a gate (docs/upstream-differences.md 2.33)"),
 	// -------------------------------------------------------------- examples
 	"examples/myapp-pod-scenario.yaml": {
 		{
@@ -2131,6 +2136,54 @@ var facts = map[string][]fact{
 					t.Errorf("app's first probe at %v, want 5s", p.At)
 				}
 				wantPhase(t, r.final(t), v1.PodSucceeded)
+			},
+		},
+	},
+	"upstream/two-kills-either-order.yaml": {
+		{
+			what:   "the sync at 30s kills both containers one after another: a Choice at 30s between alpha and beta; alpha first by default, beta first when the other option is taken; both restart at 40s",
+			source: "pkg/kubelet/kuberuntime/kuberuntime_manager.go SyncPod Step 3 (range over the ContainersToKill map); docs/upstream-differences.md 2.32; both orders seen from the upstream kubelet adapter",
+			check: func(t tb, r *run) {
+				kills := func(acts []model.Action) []string {
+					var got []string
+					for _, a := range acts {
+						switch a.Kind {
+						case model.ActHookStarted, model.ActStopSignal, model.ActContainerStarted:
+							got = append(got, fmt.Sprintf("%v %s %s#%d", a.At, a.Kind, a.Container, a.Attempt))
+						}
+					}
+					return got
+				}
+				order := func(first, second string) []string {
+					return []string{
+						"0s ContainerStarted alpha#0", "0s ContainerStarted beta#0",
+						"30s HookStarted " + first + "#0", "35s StopSignal " + first + "#0",
+						"35s HookStarted " + second + "#0", "40s StopSignal " + second + "#0",
+						"40s ContainerStarted alpha#1", "40s ContainerStarted beta#1",
+					}
+				}
+				if got, want := kills(r.acts), order("alpha", "beta"); !equalSeq(got, want) {
+					t.Errorf("default order: %v, want %v", got, want)
+				}
+				sim, err := model.NewSimChoosing(r.sc, 10*time.Minute, 0, []int{1})
+				if err != nil {
+					t.Fatalf("NewSimChoosing: %v", err)
+				}
+				other := append([]model.Action(nil), sim.Initial()...)
+				for !sim.Done() {
+					acts, err := sim.Step()
+					if err != nil {
+						t.Fatalf("step: %v", err)
+					}
+					other = append(other, acts...)
+				}
+				if got, want := kills(other), order("beta", "alpha"); !equalSeq(got, want) {
+					t.Errorf("other order: %v, want %v", got, want)
+				}
+				ch := sim.Model().Choices()
+				if len(ch) != 1 || ch[0].At != 30*time.Second || !equalSeq(ch[0].Options, []string{"alpha", "beta"}) || ch[0].Picked != 1 {
+					t.Errorf("choices = %+v, want one at 30s between alpha and beta, picked 1", ch)
+				}
 			},
 		},
 	},

@@ -14,6 +14,11 @@
 // k8s.io/apimachinery types. It never reads the wall clock, draws no random
 // numbers, starts no goroutines and does no I/O.
 //
+// Where the kubelet's own code leaves the order of things to chance (the
+// order of one sync's kills is Go's map order), the model meets a Choice:
+// it takes the first option unless built with NewChoosing, and Choices
+// lists the ones it met, so a checker can explore the other branches.
+//
 // Where the Kubernetes documentation and the kubelet's code disagree, the
 // model follows the code (kubernetes/kubernetes v1.36). Each rule cites the
 // upstream function it mirrors; see ../shared/SEMANTICS.md for the facts.

@@ -215,6 +215,8 @@ type Model struct {
 
 	fp, fpNew     []uint64 // status fingerprints (see publish)
 	mutation      Mutation // non-zero only in the self-test's mutants
+	picks         []int    // what to take at each Choice (see NewChoosing)
+	choices       []Choice // the choices met so far
 	seq, pubSeq   uint64   // actions emitted, and as of the last publish
 	proberChanged bool     // a readiness or startup result changed since the last publish
 	// patches: readiness and startup results the status manager writes
@@ -248,12 +250,14 @@ func New(s *Scenario) (*Model, error) { return NewMutant(s, 0) }
 
 // NewMutant builds a model that breaks the rules mut names (see Mutation).
 // NewMutant(s, 0) is New(s).
-func NewMutant(s *Scenario, mut Mutation) (*Model, error) {
+func NewMutant(s *Scenario, mut Mutation) (*Model, error) { return newModel(s, mut, nil) }
+
+func newModel(s *Scenario, mut Mutation, picks []int) (*Model, error) {
 	if s == nil {
 		return nil, errors.New("model: nil scenario")
 	}
 	prof := s.Profile.WithDefaults()
-	m := &Model{mutation: mut}
+	m := &Model{mutation: mut, picks: picks}
 	// A shallow copy: the model sets the deletion fields and defaults the
 	// restart policy on its own copy and never writes into shared slices.
 	m.pod = &v1.Pod{TypeMeta: s.Pod.TypeMeta, ObjectMeta: s.Pod.ObjectMeta, Spec: s.Pod.Spec}
@@ -1165,10 +1169,12 @@ func (m *Model) runPlan() {
 		m.planPos++
 		switch o.kind {
 		case opKill:
-			c := &m.ctrs[o.c]
-			if !c.running || c.kill.stage != stNone {
+			if !m.killable(o) {
 				continue
 			}
+			m.chooseKill()
+			o = m.plan[m.planPos-1]
+			c := &m.ctrs[o.c]
 			m.planDid = true
 			m.startKill(o.c, m.graceFor(c, o.reason), false, nil)
 			if m.ctrs[o.c].kill.stage != stNone {

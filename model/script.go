@@ -290,6 +290,16 @@ func Run(s *Scenario, until time.Duration) ([]Action, error) {
 	return RunAppend(nil, s, until)
 }
 
+// RunChoosing is Run on a model that takes picks at its choices (see
+// Choice).
+func RunChoosing(s *Scenario, until time.Duration, picks []int) ([]Action, error) {
+	sim, err := NewSimChoosing(s, until, 0, picks)
+	if err != nil {
+		return nil, err
+	}
+	return sim.run(nil)
+}
+
 // MaxSteps bounds the inputs one run may feed the model.
 const MaxSteps = 1 << 20
 
@@ -299,9 +309,14 @@ func RunAppend(buf []Action, s *Scenario, until time.Duration) ([]Action, error)
 	if err != nil {
 		return buf, err
 	}
-	out := append(buf, sim.Initial()...)
-	for !sim.Done() {
-		acts, err := sim.Step()
+	return sim.run(buf)
+}
+
+// run steps the sim to its end, appending every action to buf.
+func (x *Sim) run(buf []Action) ([]Action, error) {
+	out := append(buf, x.Initial()...)
+	for !x.Done() {
+		acts, err := x.Step()
 		if err != nil {
 			return out, err
 		}
@@ -325,7 +340,13 @@ type Sim struct {
 // NewSim prepares a run of s until virtual time until, on the model with
 // mutation mut (0 for the faithful model).
 func NewSim(s *Scenario, until time.Duration, mut Mutation) (*Sim, error) {
-	m, err := NewMutant(s, mut)
+	return NewSimChoosing(s, until, mut, nil)
+}
+
+// NewSimChoosing is NewSim on a model that takes picks at its choices (see
+// Choice and NewChoosing).
+func NewSimChoosing(s *Scenario, until time.Duration, mut Mutation, picks []int) (*Sim, error) {
+	m, err := NewChoosing(s, mut, picks)
 	if err != nil {
 		return nil, err
 	}

@@ -524,8 +524,39 @@ func (t *tracker) anyAppRunning() bool {
 // is not initialized: no app runs and the last init container is a sidecar
 // that has not started (computeInitContainerActions' podHasInitialized).
 func (t *tracker) gatedApps() bool {
+	if t.anyAppRunning() {
+		return false
+	}
 	l := t.pi.lastInit
-	return l >= 0 && t.pi.kinds[l] == kindSidecar && !t.anyAppRunning() && !t.started(l)
+	if l >= 0 && t.pi.kinds[l] == kindSidecar && !t.started(l) {
+		return true
+	}
+	return t.sandboxes > 1 && t.reinitializing()
+}
+
+// reinitializing reports whether a sandbox re-created after SyncPod's own
+// KillPod is still initializing: podHasInitialized (computePodActions)
+// counts only the new sandbox's instances, so the app containers wait
+// until every init container has run in it again (a regular one completed,
+// a sidecar started).
+func (t *tracker) reinitializing() bool {
+	for j := 0; j < t.pi.nInit; j++ {
+		c := &t.c[j]
+		if c.here() == 0 {
+			return true
+		}
+		switch t.pi.kinds[j] {
+		case kindInit:
+			if c.running || c.exitCode != 0 {
+				return true
+			}
+		case kindSidecar:
+			if !t.started(j) && !t.startedUnsure(j) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // killReason classifies a kill of container i beginning now. Before the

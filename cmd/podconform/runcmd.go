@@ -287,6 +287,13 @@ func printSummary(w io.Writer, s *runner.Summary, out string) {
 		fmt.Fprintf(w, ", %d not run", t.NotRun)
 	}
 	fmt.Fprintf(w, " (%d invariants and refinement, tolerance %s)\n", len(s.Properties), s.Config.Tolerance)
+	if t.OtherKillOrder > 0 {
+		what := "scenarios"
+		if t.OtherKillOrder == 1 {
+			what = "scenario"
+		}
+		fmt.Fprintf(w, "%d %s killed the containers of one sync in another order than the model's first, as the kubelet's map order allows (docs/upstream-differences.md 2.32); the check followed that order\n", t.OtherKillOrder, what)
+	}
 	for i, f := range s.Failures {
 		if i == 20 {
 			fmt.Fprintf(w, "... and %d more in %s/%s\n", len(s.Failures)-i, out, runner.SummaryFile)

@@ -19,4 +19,10 @@
 // probe results and back-off refusals are not compared one by one (a
 // late kubelet probes and retries on its own schedule); the invariants
 // still check them.
+//
+// Where the kubelet's code does not fix an order (the kills of one sync;
+// see model.Choice), the checker follows the model's first option and,
+// when the implementation parts from it, replays the run on the model's
+// other options and goes on in the one that fits (branch.go). A
+// divergence means that no order fits.
 package refine

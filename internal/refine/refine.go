@@ -89,15 +89,46 @@ type Checker struct {
 	// implementation may end with (see End); nil before.
 	endOK map[string]bool
 	div   *Divergence
+
+	// For other branches of the model (see Model.Choices): the scenario
+	// and options to rebuild it, every call so far, and the replays done.
+	scen    *model.Scenario
+	opt     Options
+	journal []call
+	replays int
 }
 
+// call is one call of Input, Observe, Sync or End, kept for replays.
+type call struct {
+	kind     callKind
+	in       model.Input
+	act      model.Action
+	t        time.Duration
+	complete bool
+}
+
+type callKind uint8
+
+const (
+	callInput callKind = iota
+	callObserve
+	callSync
+	callEnd
+)
+
+// maxReplays bounds the other branches one check tries.
+const maxReplays = 64
+
 // New prepares a check of scenario s.
-func New(s *model.Scenario, opt Options) (*Checker, error) {
-	m, err := model.NewMutant(s, opt.Mutation)
+func New(s *model.Scenario, opt Options) (*Checker, error) { return newChecker(s, opt, nil) }
+
+// newChecker prepares a check whose model takes picks at its choices.
+func newChecker(s *model.Scenario, opt Options, picks []int) (*Checker, error) {
+	m, err := model.NewChoosing(s, opt.Mutation, picks)
 	if err != nil {
 		return nil, err
 	}
-	c := &Checker{pod: &s.Pod, m: m, mw: model.NewScript(s), tol: opt.Tolerance, obs: opt.Observes.Normal()}
+	c := &Checker{pod: &s.Pod, m: m, mw: model.NewScript(s), tol: opt.Tolerance, obs: opt.Observes.Normal(), scen: s, opt: opt}
 	c.hist = append(c.hist, statusAt{0, c.key(m.Status())})
 	c.take(m.Drain())
 	c.answerProbes()
@@ -204,6 +235,11 @@ func (c *Checker) Input(in model.Input) *Divergence {
 	if c.div != nil {
 		return c.div
 	}
+	c.journal = append(c.journal, call{kind: callInput, in: in})
+	return c.branch(c.input(in))
+}
+
+func (c *Checker) input(in model.Input) *Divergence {
 	if in.At < c.m.Now() {
 		// The model is ahead of the world (it fired a timer the
 		// implementation has not reached yet); the input happens at the
@@ -228,6 +264,11 @@ func (c *Checker) Observe(a *model.Action) *Divergence {
 	if c.div != nil {
 		return c.div
 	}
+	c.journal = append(c.journal, call{kind: callObserve, act: *a})
+	return c.branch(c.observe(a))
+}
+
+func (c *Checker) observe(a *model.Action) *Divergence {
 	if err := c.advance(a.At); err != nil {
 		return c.fail(&Divergence{Kind: Rejected, At: a.At, Message: "the model's own timers failed: " + err.Error()})
 	}
@@ -266,6 +307,16 @@ func (c *Checker) Allows(a *model.Action) bool {
 	if c.div != nil {
 		return false
 	}
+	if c.allows(a) {
+		return true
+	}
+	// Another branch of the model may take it (another order of one
+	// sync's kills): switch to it. That changes no verdict: every branch
+	// accepts what was checked so far.
+	return c.search(a.At, func(alt *Checker) bool { return alt.div == nil && alt.allows(a) })
+}
+
+func (c *Checker) allows(a *model.Action) bool {
 	if a.Kind == model.ActStatus {
 		if c.obs&properties.ObsStatus == 0 || a.Status == nil {
 			return true
@@ -310,6 +361,11 @@ func (c *Checker) Sync(t time.Duration) *Divergence {
 	if c.div != nil {
 		return c.div
 	}
+	c.journal = append(c.journal, call{kind: callSync, t: t})
+	return c.branch(c.sync(t))
+}
+
+func (c *Checker) sync(t time.Duration) *Divergence {
 	if err := c.advance(t); err != nil {
 		return c.fail(&Divergence{Kind: Rejected, At: t, Message: "the model's own timers failed: " + err.Error()})
 	}
@@ -351,7 +407,15 @@ func (c *Checker) forceDeleted(t time.Duration) {
 // force-deleted pod, one that was in force when the API object went; see
 // forceDeleted).
 func (c *Checker) End(until time.Duration, complete bool) *Divergence {
-	if d := c.Sync(until); d != nil {
+	if c.div != nil {
+		return c.div
+	}
+	c.journal = append(c.journal, call{kind: callEnd, t: until, complete: complete})
+	return c.branch(c.end(until, complete))
+}
+
+func (c *Checker) end(until time.Duration, complete bool) *Divergence {
+	if d := c.sync(until); d != nil {
 		return d
 	}
 	if complete && c.sawObs && len(c.hist) > 0 {

@@ -25,8 +25,12 @@ type result struct {
 	divergence *refine.Divergence
 	adapterErr *adapters.Error
 	observed   []model.Action
-	end        time.Duration
-	complete   bool
+	// picks: what the checker's model took at its choices (the kill
+	// orders the implementation showed; see model.Choice), for the
+	// expected trace of a report.
+	picks    []int
+	end      time.Duration
+	complete bool
 }
 
 // failed reports whether the result is a conformance failure.
@@ -144,8 +148,12 @@ func (c *checker) observe(a model.Action, lo, hi time.Duration) {
 		}
 	}
 	if d := c.ref.Observe(&c.res.observed[i]); d != nil {
-		c.res.verdict, c.res.divergence = Divergence, d
+		c.diverged(d)
 	}
+}
+
+func (c *checker) diverged(d *refine.Divergence) {
+	c.res.verdict, c.res.divergence = Divergence, d
 }
 
 func (c *checker) input(in model.Input) {
@@ -153,7 +161,7 @@ func (c *checker) input(in model.Input) {
 		return
 	}
 	if d := c.ref.Input(in); d != nil {
-		c.res.verdict, c.res.divergence = Divergence, d
+		c.diverged(d)
 	}
 }
 
@@ -162,12 +170,13 @@ func (c *checker) sync(t time.Duration) {
 		return
 	}
 	if d := c.ref.Sync(t); d != nil {
-		c.res.verdict, c.res.divergence = Divergence, d
+		c.diverged(d)
 	}
 }
 
 func (c *checker) end(end, until time.Duration, complete bool) {
 	c.res.end, c.res.complete = end, complete
+	defer func() { c.res.picks = c.ref.Picks() }()
 	if c.done() {
 		return
 	}
@@ -182,7 +191,7 @@ func (c *checker) end(end, until time.Duration, complete bool) {
 		limit = end
 	}
 	if d := c.ref.End(limit, complete); d != nil {
-		c.res.verdict, c.res.divergence = Divergence, d
+		c.diverged(d)
 	}
 }
 

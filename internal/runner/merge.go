@@ -81,6 +81,7 @@ func Merge(shards []*Summary) (*Summary, error) {
 		t.Divergences += s.Totals.Divergences
 		t.AdapterErrors += s.Totals.AdapterErrors
 		t.NotRun += s.Totals.NotRun
+		t.OtherKillOrder += s.Totals.OtherKillOrder
 		for k := range s.Properties {
 			out.Properties[k].Checked += s.Properties[k].Checked
 			out.Properties[k].Violated += s.Properties[k].Violated

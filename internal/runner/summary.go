@@ -81,6 +81,11 @@ type Totals struct {
 	// NotRun counts scenarios of the shard not run (time budget or
 	// interruption).
 	NotRun int `json:"notRun,omitempty"`
+	// OtherKillOrder counts scenarios, whatever their verdict, where the
+	// implementation killed the containers of one sync in another order
+	// than the model's first (the kubelet's Go map order; see
+	// model.Choice), which the check accepted and followed.
+	OtherKillOrder int `json:"otherKillOrder,omitempty"`
 }
 
 // PropertyStat counts one check over the run.
@@ -119,11 +124,12 @@ type Outcome struct {
 	// Replay is the command that re-runs the counterexample.
 	Replay string `json:"replay,omitempty"`
 
-	checked bool // the checks reached a verdict (not an adapter error)
+	checked    bool // the checks reached a verdict (not an adapter error)
+	otherOrder bool // the check followed another kill order (Totals.OtherKillOrder)
 }
 
 func newOutcome(it *item, r *result) *Outcome {
-	o := &Outcome{Index: it.index, Name: it.name, Source: it.source, Verdict: r.verdict, checked: r.verdict != AdapterError}
+	o := &Outcome{Index: it.index, Name: it.name, Source: it.source, Verdict: r.verdict, checked: r.verdict != AdapterError, otherOrder: otherPicks(r.picks)}
 	fill := func(prop, kind string, at time.Duration, msg string) {
 		o.Property, o.Kind, o.At, o.Message = prop, kind, at.String(), msg
 	}
@@ -193,8 +199,10 @@ func saveCE(dir string, ce *scenario.Document, r *result, o *Outcome, shrunk boo
 		}
 	}
 	// The reference model's own run of the scenario: the expected side of
-	// a report's comparison. A scenario the model refuses has none.
-	if exp, err := model.Run(ce.Model(), untilOf(ce)); err == nil {
+	// a report's comparison, in the branch the check followed (the kill
+	// orders the implementation showed). A scenario the model refuses has
+	// none.
+	if exp, err := model.RunChoosing(ce.Model(), untilOf(ce), r.picks); err == nil {
 		if err := saveTrace(ExpectedSuffix, "expected", exp); err != nil {
 			return err
 		}
@@ -245,6 +253,9 @@ func (s *Summary) add(o *Outcome) {
 		s.Totals.Divergences++
 	case AdapterError:
 		s.Totals.AdapterErrors++
+	}
+	if o.otherOrder {
+		s.Totals.OtherKillOrder++
 	}
 	if o.checked {
 		for i := range s.Properties {
@@ -338,4 +349,15 @@ func ReadSummary(path string) (*Summary, error) {
 		f.checked = f.Verdict != AdapterError
 	}
 	return &s, nil
+}
+
+// otherPicks reports whether a check's model took another option than the
+// first at one of its choices.
+func otherPicks(picks []int) bool {
+	for _, p := range picks {
+		if p != 0 {
+			return true
+		}
+	}
+	return false
 }
