@@ -853,7 +853,32 @@ var facts = map[string][]fact{
 		"found by BenchmarkRunModel (seed 11, scenario 597), and the upstream kubelet adapter gives the same trace: a liveness " +
 			"kill of a container with restartPolicy Never and a Restart rule for its exit code ends in SyncPod's own KillPod; the new " +
 			"sandbox runs init-b again, so app-a's first restart comes 1s after its exit, not at once. first-restart-immediate and " +
-			"backoff-doubling now count a re-created sandbox's initialization as a gate (docs/upstream-differences.md 2.33)"),
+			"backoff-doubling now count a re-created sandbox's initialization as a gate (docs/upstream-differences.md 2.34)"),
+	"regressions/prestop-before-stop-signal-cb8c307847.yaml": regressionFact(
+		"found by podconform run --seed 3 --checks 20000 on the model; the upstream kubelet adapter gives the same trace: with " +
+			"terminationGracePeriodSeconds 0, a startup-probe kill of app-a with no restart ends in SyncPod's own KillPod, " +
+			"which takes the pod's grace with no 1 s floor, so killContainer skips the preStop hook and sends " +
+			"StopContainer(2). prestop-before-stop-signal no longer floors that grace (docs/upstream-differences.md 2.34)"),
+	"regressions/sigkill-by-grace-plus-2s-f334fbbb6b.yaml": regressionFact(
+		"found by podconform run --seed 4 --checks 20000 on the model; the upstream kubelet adapter gives the same " +
+			"trace: an init container fails under restartPolicy Never in the instant of a sidecar's liveness kill, and a " +
+			"delete at 5s comes while that sync (the probe kill and its restart, not the pod's own KillPod) is in progress; " +
+			"the termination begins only when it ends (Kubelet.SyncPod does not cancel it), so the kills are measured from " +
+			"then (docs/upstream-differences.md 2.34)"),
+	"regressions/stop-timeout-exact-5a09448d5d.yaml": regressionFact(
+		"found by podconform run --seed 5 --checks 20000 on the model; the upstream kubelet adapter gives the same " +
+			"trace: SyncPod's own KillPod is still running at the delete though the pod no longer looks finished (its app " +
+			"container exited with a code its rules restart); side-a waits unseen for its turn in that KillPod and keeps " +
+			"its grace, not the delete's (docs/upstream-differences.md 2.34)"),
+	"regressions/force-delete-removes-fee7153ca1.yaml": regressionFact(
+		"found by podconform run --seed 2 --checks 20000 on the model; the upstream kubelet adapter gives the same " +
+			"trace: after a delete, a kill that looks like a probe kill may already be the termination's first; it began " +
+			"before the force delete with grace 10 and keeps it (pod_workers.go calculateEffectiveGracePeriod, docs 2.9), " +
+			"so side-a's stop timeout is 8s, not the force delete's floor (docs/upstream-differences.md 2.34)"),
+	"regressions/stop-timeout-exact-15dfc86e9a.yaml": regressionFact(
+		"found by podconform run --seed 8 --checks 20000 on the model; the upstream kubelet adapter gives the same " +
+			"trace: for a sidecar, computeInitContainerActions reads the startup result before liveness, so a sidecar whose " +
+			"startup probe failed is killed for startup, with that probe's grace (docs/upstream-differences.md 2.34)"),
 	// -------------------------------------------------------------- examples
 	"examples/myapp-pod-scenario.yaml": {
 		{
@@ -2120,6 +2145,38 @@ var facts = map[string][]fact{
 				}
 				if cs := cstatus(t, st, "app"); cs.RestartCount != 1 {
 					t.Errorf("app ends with restartCount %d, want 1", cs.RestartCount)
+				}
+			},
+		},
+	},
+	"upstream/init-container-rerun-status-refused.yaml": {
+		{
+			what:   "from init#0's second start at 25s until it exits 0 at 45s no status is published; the status in force shows side#1 running and init's first instance terminated; side#2 (started at 35s) is first probed, and ready, at 45s",
+			source: "pkg/kubelet/status/status_manager.go checkContainerStateTransition (updateStatusInternal); pkg/kubelet/prober/worker.go doProbe (reads the status manager's copy); pkg/kubelet/kuberuntime/kuberuntime_manager.go computePodActions (createPodSandbox); checked against the upstream kubelet adapter",
+			check: func(t tb, r *run) {
+				for _, a := range r.statuses() {
+					if a.At > 25*time.Second && a.At < 45*time.Second {
+						t.Errorf("status published at %v, while init runs again", a.At)
+					}
+				}
+				st := r.statusAt(t, 44*time.Second)
+				if cs := cstatus(t, st, "init"); cs.State.Terminated == nil || cs.State.Terminated.ExitCode != 0 {
+					t.Errorf("at 44s init shows %+v, want its first instance terminated with 0", cs.State)
+				}
+				if cs := cstatus(t, st, "side"); cs.State.Running == nil || !strings.HasSuffix(cs.ContainerID, "/1") {
+					t.Errorf("at 44s side shows %s %+v, want side#1 running", cs.ContainerID, cs.State)
+				}
+				var probes []time.Duration
+				for _, a := range r.of(model.ActProbeResult, "side") {
+					if a.Attempt == 2 {
+						probes = append(probes, a.At)
+					}
+				}
+				if len(probes) == 0 || probes[0] != 45*time.Second {
+					t.Errorf("side#2's readiness results at %v, want the first at 45s", probes)
+				}
+				if cs := cstatus(t, r.statusAt(t, 45*time.Second), "side"); !cs.Ready {
+					t.Errorf("side not ready at 45s")
 				}
 			},
 		},

@@ -224,6 +224,7 @@ type Model struct {
 	// the last published status is such a copy, not a generation.
 	patches   []resultPatch
 	patched   bool
+	refused   bool          // the status manager refused the last generation (transitionAllowed)
 	shown     []shownState  // what the last published status shows (prober.go)
 	resyncAt  time.Duration // the pod worker's next periodic sync
 	appOrder  []int         // app containers' indices in m.ctrs, sorted by name

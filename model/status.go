@@ -37,25 +37,45 @@ func (m *Model) publish() {
 	// Every change a status can show comes with an emitted action (or a
 	// finished termination), so with none since the last publish there is
 	// nothing to do.
-	// A generation reads the prober's results itself.
-	m.patches = m.patches[:0]
+	// A generation reads the prober's results itself; while the status
+	// manager refuses the generations, they stay in its copy (keepPatches).
 	if m.final || m.hasStatus && m.seq == m.pubSeq {
 		// After SyncTerminatedPod's generation the pod worker is done
 		// with the pod: a later delete changes no status
 		// (pod_workers.go: a terminated pod gets no more syncs).
+		m.patches = m.patches[:0]
 		m.maybeRemove()
 		return
 	}
 	m.pubSeq = m.seq
 	if fp := m.fingerprintChanged(); m.hasStatus && !fp && !m.patched {
-		m.maybeRemove()
+		m.keepPatches()
 		return
 	}
 	m.patched = false
 	m.final = m.terminated
 	// The fingerprint covers everything buildStatus reads, so a changed
 	// fingerprint means a changed status (TestNoDuplicateStatus checks it).
-	st := m.buildStatus()
+	condState, condTimes := m.condState, m.condTimes
+	st, refused := m.buildStatus()
+	m.refused = refused
+	if refused {
+		// The status manager's SetPodStatus refused the generation
+		// (checkContainerStateTransition): its copy, which the prober's
+		// workers read and the API server gets, stays as it was, and the
+		// conditions' transition times with it. (While the fingerprint
+		// stays the same, so does the refusal.)
+		m.condState, m.condTimes = condState, condTimes
+		if !m.terminated {
+			m.keepPatches()
+			return
+		}
+		// TerminatePod then works on the status manager's copy.
+		m.patchStatus()
+		st = m.status.DeepCopy()
+		m.terminatePod(st)
+	}
+	m.patches = m.patches[:0]
 	if m.hasStatus && StatusEqual(st, &m.status) {
 		m.maybeRemove()
 		return
@@ -64,6 +84,21 @@ func (m *Model) publish() {
 	m.record()
 	if !m.removed {
 		m.emit(Action{Kind: ActStatus, Status: st})
+	}
+	m.maybeRemove()
+}
+
+// keepPatches ends a publish that sets no new status. Usually the
+// generation it skipped would have shown the readiness and startup results
+// since the last one anyway; but while the status manager refuses the
+// generations, what SetContainerReadiness and SetContainerStartup wrote
+// into its copy (the sync loop calls them before the sync that follows)
+// stays there alone.
+func (m *Model) keepPatches() {
+	if m.refused {
+		m.patchStatus()
+	} else {
+		m.patches = m.patches[:0]
 	}
 	m.maybeRemove()
 }
@@ -270,7 +305,10 @@ type statusBlock struct {
 	statuses []v1.ContainerStatus
 }
 
-func (m *Model) buildStatus() *v1.PodStatus {
+// buildStatus also reports whether the status manager refuses the
+// generation (transitionAllowed); TerminatePod, if the pod is terminated,
+// is then left to the caller.
+func (m *Model) buildStatus() (_ *v1.PodStatus, refused bool) {
 	n := len(m.ctrs)
 	blk := &statusBlock{statuses: make([]v1.ContainerStatus, n)}
 	st := &blk.st
@@ -314,6 +352,9 @@ func (m *Model) buildStatus() *v1.PodStatus {
 	// The conditions come from the generation, before TerminatePod marks
 	// what was not terminated.
 	condInit, condApp := st.InitContainerStatuses, st.ContainerStatuses
+	if m.hasStatus && !m.transitionAllowed(&m.status, st) {
+		return st, true
+	}
 	if m.terminated {
 		condInit = append([]v1.ContainerStatus(nil), condInit...)
 		condApp = append([]v1.ContainerStatus(nil), condApp...)
@@ -354,7 +395,77 @@ func (m *Model) buildStatus() *v1.PodStatus {
 		st.Conditions[k] = m.condAt(k, conds[k])
 	}
 	st.StartTime = m.startTime // shared: statuses are read-only
-	return st
+	return st, false
+}
+
+// transitionAllowed mirrors checkContainerStateTransition
+// (status_manager.go), which updateStatusInternal applies to every
+// SetPodStatus: unless the pod's restartPolicy is Always (or a
+// RestartAllContainers rule could restart every container), a container
+// that the status manager's copy old shows terminated, and that will not
+// be restarted after that exit (a regular init container or an app
+// container that exited 0 under OnFailure, or any exit under Never, its
+// container restart rules permitting), may not be anything but terminated
+// in st. A sidecar may always leave the terminated state. The sandbox
+// re-creation after SyncPod's own KillPod (computePodActions'
+// createPodSandbox branch) runs the init containers again: until such an
+// init container has exited 0 once more, every generation is refused.
+func (m *Model) transitionAllowed(old, st *v1.PodStatus) bool {
+	spec := &m.pod.Spec
+	if spec.RestartPolicy == v1.RestartPolicyAlways {
+		return true
+	}
+	if m.restartRules && allContainersCouldRestart(spec) {
+		return true
+	}
+	stays := func(specs []v1.Container, olds, news []v1.ContainerStatus) bool {
+		for i := range olds {
+			o := &olds[i]
+			t := o.State.Terminated
+			if t == nil {
+				continue
+			}
+			var c *v1.Container
+			for k := range specs {
+				if specs[k].Name == o.Name {
+					c = &specs[k]
+				}
+			}
+			if c == nil || IsSidecar(c) {
+				continue
+			}
+			if t.ExitCode != 0 && spec.RestartPolicy == v1.RestartPolicyOnFailure {
+				continue
+			}
+			if m.restartRules && containerShouldRestart(c, spec, t.ExitCode) {
+				continue
+			}
+			for k := range news {
+				if news[k].Name == o.Name && news[k].State.Terminated == nil {
+					return false
+				}
+			}
+		}
+		return true
+	}
+	return stays(spec.Containers, old.ContainerStatuses, st.ContainerStatuses) &&
+		stays(spec.InitContainers, old.InitContainerStatuses, st.InitContainerStatuses)
+}
+
+// allContainersCouldRestart mirrors podutil.AllContainersCouldRestart
+// (pkg/api/v1/pod/util.go): some container has a RestartAllContainers
+// rule.
+func allContainersCouldRestart(spec *v1.PodSpec) bool {
+	for _, list := range [][]v1.Container{spec.InitContainers, spec.Containers} {
+		for i := range list {
+			for _, r := range list[i].RestartPolicyRules {
+				if r.Action == v1.ContainerRestartRuleActionRestartAllContainers {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // condAt returns condition k with its last transition time: now if its

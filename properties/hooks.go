@@ -124,7 +124,7 @@ func preStopBeforeStopSignal() Property {
 	return def("prestop-before-stop-signal",
 		"a container with a preStop hook runs it, to its end, before its stop signal when the kill has grace",
 		`SEMANTICS.md §7: "Per container: run preStop with timeout = grace; subtract the whole seconds it used (an overrun hook is abandoned at the grace deadline); subtract any wait for sidecar ordering; floor the rest at `+"`minimumGracePeriodInSeconds = 2`"+`; then `+"`StopContainer(timeout)`"+`"`,
-		"When the first StopSignal of an instance comes, no preStop hook of that instance may still be running; and if the container declares a preStop hook and the kill's grace period is surely positive (a delete's grace, or every grace the kill could use: the probe's terminationGracePeriodSeconds or the pod's), a preStop hook must have run for that instance before. A force delete (grace 0, where the kubelet still allows 1 s) does not require the hook. This catches stop signals sent without or during preStop (kubernetes#92432 and its relatives).",
+		"When the first StopSignal of an instance comes, no preStop hook of that instance may still be running; and if the container declares a preStop hook and the kill's grace period is surely positive (a delete's grace, or every grace the kill could use: the probe's terminationGracePeriodSeconds or, for SyncPod's own KillPod, the pod's with no 1 s floor), a preStop hook must have run for that instance before. A force delete (grace 0, where the kubelet still allows 1 s) does not require the hook. This catches stop signals sent without or during preStop (kubernetes#92432 and its relatives).",
 		func(t *tracker) rule { return &preStopFirstRule{t: t} })
 }
 

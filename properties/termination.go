@@ -109,7 +109,7 @@ func forceDeleteRemoves() Property {
 	return def("force-delete-removes",
 		"a force delete removes the pod at once and stops the containers it kills with the 2 s floor",
 		`SEMANTICS.md §7: "Force delete (`+"`--grace-period=0 --force`"+`): the API object goes at once; on the node the kubelet still uses at least 1 s, then the 2 s floor." A kill already in progress keeps its grace period: pkg/kubelet/kubelet.go SyncTerminatingPod runs KillPod on context.TODO() (TODO(#113606); kubernetes#127339)`,
-		"The action right after a force DeleteRequested must be PodRemoved, at the same time, and every StopSignal of a kill that the termination begins with the force delete's grace period must have the floor timeout (minimumGracePeriodSeconds, 2 s), or 1 s where the floor is lower: the pod worker gives KillPod 1 s, nothing more. A kill that was in progress before the force delete (a termination with a longer grace period, a probe kill) goes on with its own grace period, as upstream's pod worker cannot cancel it (kubernetes#127339). A force-deleted pod that lingers in the API, or containers given their full grace period, break it.",
+		"The action right after a force DeleteRequested must be PodRemoved, at the same time, and every StopSignal of a kill that the termination begins with the force delete's grace period must have the floor timeout (minimumGracePeriodSeconds, 2 s), or 1 s where the floor is lower: the pod worker gives KillPod 1 s, nothing more. A kill that was in progress before the force delete (a termination with a longer grace period, a probe kill) goes on with its own grace period, as upstream's pod worker cannot cancel it (kubernetes#127339); so may a sidecar's kill in a termination that may have begun before it, unseen: an earlier kill that looked like a probe kill may have been the termination's first, the sidecar waiting for its turn since without an action in the trace. A force-deleted pod that lingers in the API, or containers given their full grace period, break it.",
 		func(t *tracker) rule { return &forceDeleteRule{t: t} })
 }
 
@@ -146,7 +146,7 @@ func (r *forceDeleteRule) forcedKill() bool {
 	if c.killing {
 		return c.reason == killDelete && !c.ks.unsure && t.termGrace == 0
 	}
-	return t.killReason(i) == killDelete && t.grace == 0
+	return t.killReason(i) == killDelete && t.grace == 0 && !t.termMayHaveBegun()
 }
 
 func (r *forceDeleteRule) after(_ int, a *model.Action) string {
@@ -193,7 +193,7 @@ func stopTimeoutExact() Property {
 	return def("stop-timeout-exact",
 		"the stop timeout is the grace left after preStop and sidecar waits, in whole seconds, floored",
 		`SEMANTICS.md §7: "Measured on the real code (StopContainer timeout): grace 30, no hook → 30; grace 30, hook 1.5 s → 29; grace 3, hook 2.5 s → 2; grace 3, hook 5 s → 2 (hook abandoned at 3 s); grace 0 → 2."; a kill keeps the grace it started with (pkg/kubelet/kubelet.go SyncTerminatingPod, TODO(#113606); kubernetes#127339)`,
-		"The checker replays killContainer's stages from the trace: the grace period the kill started with (for the pod's termination the delete's in force when it began, at least 1 s; for other kills the probe's terminationGracePeriodSeconds or the pod's, whichever the trace allows), minus the whole seconds the preStop hook used, minus the whole seconds an ordered sidecar waited for its turn, floored at minimumGracePeriodSeconds. A later, shorter delete changes nothing in a kill in progress: SyncTerminatingPod (pkg/kubelet/kubelet.go) runs KillPod on context.TODO(), so the pod worker's cancellation never reaches it (kubernetes#127339). The first StopSignal of an instance must carry that timeout, and there is no second one.",
+		"The checker replays killContainer's stages from the trace: the grace period the kill started with (for the pod's termination the delete's in force when it began, at least 1 s; for other kills the probe's terminationGracePeriodSeconds or the pod's, whichever the trace allows: a sidecar's startup probe before its liveness probe, as computeInitContainerActions reads them, and for a pod that ends by itself the pod's own grace period, with no floor of 1 s, as KillPod gets no override), minus the whole seconds the preStop hook used, minus the whole seconds an ordered sidecar waited for its turn, floored at minimumGracePeriodSeconds. A later, shorter delete changes nothing in a kill in progress: SyncTerminatingPod (pkg/kubelet/kubelet.go) runs KillPod on context.TODO(), so the pod worker's cancellation never reaches it (kubernetes#127339). The first StopSignal of an instance must carry that timeout, and there is no second one. A sidecar whose kill the trace cannot date (it waits unseen for its turn in the pod's own KillPod that was running at the delete, or in a termination that may have begun with an earlier kill that looked like a probe kill) is not checked.",
 		func(t *tracker) rule { return &stopExactRule{t: t} })
 }
 
@@ -330,7 +330,7 @@ func sigkillByGracePlus2s() Property {
 	return def("sigkill-by-grace-plus-2s",
 		"after a delete, every container is gone by its kill's grace deadline + 2 s",
 		`SEMANTICS.md §7: "every container is gone by t0 + g + 2 s (the \"one-off 2 second extension\"). A regression once gave preStop a second full grace period (termination took 2 × g; issues #115817, #117373): a conformance suite must catch that." The deadline is the kill's: pkg/kubelet/kubelet.go SyncTerminatingPod runs KillPod on context.TODO() and Kubelet.SyncPod the runtime's SyncPod on context.WithoutCancel (TODO(#113606)), so a later, shorter delete does not shorten a kill in progress (kubernetes#127339) and the termination begins when the sync in progress ends`,
-		"After the first delete, every container must be gone by the deadline of its kill + max(minimumGracePeriodSeconds, 1 s). The pod's termination begins at the delete, or, if the pod worker was in a sync then (a postStart hook or a kill running), once the trace shows that sync over (an instant that ends with no hook or kill running); its deadline is its start + max(g, 1 s), with g the grace period in force when it began (grace only shrinks; the kubelet always gives at least 1 s); later deletes do not move it, as upstream (kubernetes#127339). A kill begun before the termination (a probe or a failed postStart, or the pod's own end) keeps its own deadline: its start + the largest grace period it may use. An ordered sidecar's bound is its own wait deadline (the preStop's deadline plus the fraction of a second the kubelet's truncation leaves) + the same margin. Termination that takes twice the grace period (kubernetes#115817) breaks it; the check concludes only what the trace up to its end proves.",
+		"After the first delete, every container must be gone by the deadline of its kill + max(minimumGracePeriodSeconds, 1 s). The pod's termination begins at the delete, or, if the pod worker was in a sync then (a postStart hook or a kill running, whether or not the pod looks done), once the trace shows that sync over (an instant that ends with no hook or kill running); its deadline is its start + max(g, 1 s), with g the grace period in force when it began (grace only shrinks; the kubelet always gives at least 1 s); later deletes do not move it, as upstream (kubernetes#127339). A kill begun before the termination (a probe or a failed postStart, or the pod's own end, sidecars waiting unseen in the pod's own KillPod running at the delete included) keeps its own deadline: its start + the largest grace period it may use. If an earlier kill that looked like a probe kill may have been the termination's first, a sidecar the termination may have been killing unseen since then gets the later of the two deadlines. An ordered sidecar's bound is its own wait deadline (the preStop's deadline plus the fraction of a second the kubelet's truncation leaves) + the same margin. Termination that takes twice the grace period (kubernetes#115817) breaks it; the check concludes only what the trace up to its end proves.",
 		func(t *tracker) rule { return &sigkillLateRule{t: t} })
 }
 
@@ -373,6 +373,10 @@ func (r *sigkillLateRule) bound(i int) (time.Duration, bool) {
 		dl = c.killAt + sec(max64(gmax, 1))
 	case t.termBegun:
 		dl = t.termAt + sec(max64(t.termGrace, 1))
+		if ks.unsure && t.termAltDl > dl {
+			// The termination may have begun earlier, with a longer grace.
+			dl = t.termAltDl
+		}
 	default:
 		// The sync in progress at the delete still runs.
 		return 0, false

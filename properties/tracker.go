@@ -450,6 +450,17 @@ type tracker struct {
 	appStarted bool
 	ending     bool // the pod's own termination (KillPod) is due, before any delete
 	endingAt   time.Duration
+
+	// termMay: a kill that looked like a probe kill came after the first
+	// delete, before the termination began in the tracker's view (at
+	// termMayAt, with the grace termMayGrace in force then): it may have
+	// been the termination's first kill (inSyncProbeKill). termAltDl: the
+	// termination's deadline had it begun then, if the trace cannot rule
+	// that out.
+	termMay      bool
+	termMayAt    time.Duration
+	termMayGrace int64
+	termAltDl    time.Duration
 }
 
 func newTracker(ctx *Context) *tracker {
@@ -569,6 +580,11 @@ func (t *tracker) killReason(i int) uint8 {
 		return killDelete
 	case c.psFailed:
 		return killPostStart
+	case c.due[pStartup] && t.pi.kinds[i] == kindSidecar:
+		// computeInitContainerActions (kuberuntime_container.go) reads a
+		// sidecar's startup result first and its liveness only once the
+		// startup probe succeeded.
+		return killStartup
 	case c.due[pLiveness]:
 		return killLiveness
 	case c.due[pStartup]:
@@ -611,7 +627,11 @@ func (t *tracker) graceCandidates(i int, r uint8) (g [2]int64, n int) {
 		}
 		g[0], n = own, 1
 		alsoPod := (pi.kinds[i] == kindApp && !pi.restartPlanned(i)) || (pi.kinds[i] == kindSidecar && t.mayKillPod())
-		if pod := max64(pi.tgps, 1); alsoPod && own != pod {
+		// A pod that ends by itself gets no grace override: KillPod
+		// (SyncPod's, or the SyncTerminatingPod completeSync queues) passes
+		// none, so killContainer takes the pod's own grace period, without
+		// the pod worker's floor of 1 s (docs/upstream-differences.md 2.20).
+		if pod := pi.tgps; alsoPod && own != pod {
 			g[1], n = pod, 2
 		}
 		return g, n
@@ -688,6 +708,9 @@ func (t *tracker) beginKill(i int, ordered bool) {
 		// the kill may be the sync's or the termination's.
 		ks.unsure = true
 	}
+	if t.inSyncProbeKill(c.reason) && !t.termMay {
+		t.termMay, t.termMayAt, t.termMayGrace = true, t.now, t.grace
+	}
 	ks.g, ks.ng = t.graceCandidates(i, c.reason)
 	ks.ss = t.now
 	ks.stage = ksPending
@@ -708,7 +731,7 @@ func (t *tracker) expectedStop(i int, at time.Duration) (vals [2]int64, n int, k
 	if !c.killing {
 		// The kill begins with this StopSignal.
 		r := t.killReason(i)
-		if t.silentKillPod(i, r) || t.inSyncProbeKill(r) {
+		if t.silentKillPod(i, r) || t.inSyncProbeKill(r) || (r == killDelete && t.termMayHaveBegun()) {
 			return vals, 0, false
 		}
 		g, n := t.graceCandidates(i, r)
@@ -883,27 +906,102 @@ func (t *tracker) onDelete(a *model.Action) {
 		// the shorter grace period.
 		return
 	}
-	if t.busy() && !t.ending {
-		// The pod worker is in a sync (a postStart hook, a kill): the
-		// delete does not cancel it (TODO(#113606) in kubelet.go), and the
-		// termination begins when it ends.
-		t.deferred = true
-		return
-	}
+	kp, kpAt := t.killPodMayRun()
 	for i := range t.c {
 		c := &t.c[i]
-		if c.running && c.killing && c.reason != killDelete && t.ending && t.pi.kinds[i] == kindSidecar && !c.stopped && c.ks.stage == ksPending {
+		if c.running && c.killing && c.reason != killDelete && kp && t.pi.kinds[i] == kindSidecar && !c.stopped && c.ks.stage == ksPending {
 			c.ks.unsure = true
 		}
 	}
+	if t.busy() {
+		// The pod worker is in a sync (a postStart hook, a kill, the pod's
+		// own KillPod): the delete does not cancel it (TODO(#113606) in
+		// kubelet.go), and the termination begins when it ends. Whether
+		// the pod looks done now does not tell which sync it is: one
+		// planned before (a probe kill) runs first, and a KillPod that
+		// began goes on though an app container exited since with a code
+		// its restart rules would restart.
+		t.deferred = true
+		if kp {
+			t.joinKillPod(kpAt)
+		}
+		return
+	}
 	t.beginTermination()
+}
+
+// killPodMayRun reports whether the pod's own KillPod (computePodActions'
+// KillPod, run by SyncPod) may be under way or due: the pod looks done, or
+// a kill the trace shows as the pod's own still runs. at: when it began, at
+// the latest.
+func (t *tracker) killPodMayRun() (bool, time.Duration) {
+	if t.ending {
+		return true, t.endingAt
+	}
+	found, at := false, time.Duration(0)
+	for i := range t.c {
+		c := &t.c[i]
+		if c.running && c.killing && c.reason == killPod && (!found || c.killAt < at) {
+			found, at = true, c.killAt
+		}
+	}
+	return found, at
+}
+
+// joinKillPod records that every running sidecar not being killed may wait,
+// unseen, for its turn in the pod's own KillPod begun at `at`.
+func (t *tracker) joinKillPod(at time.Duration) {
+	for i := range t.c {
+		if c := &t.c[i]; c.running && !c.killing {
+			t.waitInKillPod(i, at)
+		}
+	}
+}
+
+// waitInKillPod records, if container i is a sidecar that would show no
+// action while it waits for its turn in the pod's own KillPod begun at `at`
+// (with a preStop hook and a positive grace period it would run it), that
+// it waits there, unseen, and reports whether it does.
+func (t *tracker) waitInKillPod(i int, at time.Duration) bool {
+	if t.pi.kinds[i] != kindSidecar || (t.pi.hasPreStop(i) && t.pi.tgps > 0) {
+		return false
+	}
+	c := &t.c[i]
+	c.killing, c.killAt, c.reason = true, at, killPod
+	c.ks = killSim{ordered: true, unsure: true}
+	return true
+}
+
+// termMayHaveBegun reports, while the termination has not begun in the
+// tracker's view, whether it may have begun unseen with the kill at
+// termMayAt (with its grace then, which a later delete may have shortened
+// since): every running container that no kill has reached since is a
+// sidecar without a preStop hook, which would have waited for its turn
+// without an action in the trace.
+func (t *tracker) termMayHaveBegun() bool {
+	if !t.termMay || t.termBegun || (t.termMayAt == t.now && t.termMayGrace == t.grace) {
+		return false
+	}
+	for i := range t.c {
+		c := &t.c[i]
+		if c.running && !c.killing && (t.pi.kinds[i] != kindSidecar || t.pi.hasPreStop(i)) {
+			return false
+		}
+	}
+	return true
 }
 
 // beginTermination records that the pod worker's termination of the deleted
 // pod begins now: every running container not already being killed is
 // killed, sidecars in order, with the grace period in force now.
 func (t *tracker) beginTermination() {
+	alt := t.termMayHaveBegun()
 	t.termBegun, t.termAt, t.termGrace = true, t.now, t.grace
+	if alt {
+		// It may have begun with the kill at termMayAt: the sidecars it
+		// kills now may have waited since then, with that grace.
+		t.termAltDl = t.termMayAt + sec(max64(t.termMayGrace, 1))
+	}
 	hasSidecar := len(t.pi.sidecars) > 0
 	for i := range t.c {
 		c := &t.c[i]
@@ -911,14 +1009,15 @@ func (t *tracker) beginTermination() {
 			// A kill in progress goes on with its own grace period.
 			continue
 		}
-		if t.ending && t.pi.kinds[i] == kindSidecar && !(t.pi.hasPreStop(i) && t.pi.tgps > 0) {
+		if t.ending && t.waitInKillPod(i, t.endingAt) {
 			// The pod's own termination began before the delete: this
 			// sidecar waits, unseen, in a KillPod's ordered kill.
-			c.killing, c.killAt, c.reason = true, t.endingAt, killPod
-			c.ks = killSim{ordered: true, unsure: true}
 			continue
 		}
 		t.beginKill(i, hasSidecar && t.pi.kinds[i] == kindSidecar)
+		if alt {
+			c.ks.unsure = true
+		}
 	}
 }
 

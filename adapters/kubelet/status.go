@@ -137,8 +137,13 @@ func (g *statusGen) generate(ctx context.Context, ps *kubecontainer.PodStatus, p
 	st.Conditions = append(st.Conditions, status.GeneratePodReadyCondition(pod, &old, st.Conditions, allc, st.Phase))
 	st.Conditions = append(st.Conditions, status.GenerateContainersReadyCondition(pod, &old, allc, st.Phase))
 	st.Conditions = append(st.Conditions, v1.PodCondition{Type: v1.PodScheduled, Status: v1.ConditionTrue})
+	before, _ := g.mgr.GetPodStatus(pod.UID)
 	g.mgr.SetPodStatus(klog.FromContext(ctx), pod, *st)
-	g.wrote()
+	if after, _ := g.mgr.GetPodStatus(pod.UID); !found || !equality.Semantic.DeepEqual(before, after) {
+		// The status manager took it (checkContainerStateTransition may
+		// refuse it, and then its copy was not written here).
+		g.wrote()
+	}
 	return st
 }
 

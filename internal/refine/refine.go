@@ -300,9 +300,11 @@ func (c *Checker) observe(a *model.Action) *Divergence {
 		Message: fmt.Sprintf("observed %s; the model does not take that action here (it expects %s)", trace.Describe(obs), c.expecting(obs.At))})
 }
 
-// Allows reports, without changing anything, whether observing a now
-// would be accepted (an autonomous trace's replay uses it to order the
-// world's inputs and the implementation's actions of one instant).
+// Allows reports whether observing a now would be accepted (an autonomous
+// trace's replay uses it to order the world's inputs and the
+// implementation's actions of one instant). It observes nothing; it may
+// switch the checker to another branch of the model that accepts a and
+// everything so far (see branch.go).
 func (c *Checker) Allows(a *model.Action) bool {
 	if c.div != nil {
 		return false
