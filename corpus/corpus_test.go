@@ -879,6 +879,12 @@ var facts = map[string][]fact{
 		"found by podconform run --seed 8 --checks 20000 on the model; the upstream kubelet adapter gives the same " +
 			"trace: for a sidecar, computeInitContainerActions reads the startup result before liveness, so a sidecar whose " +
 			"startup probe failed is killed for startup, with that probe's grace (docs/upstream-differences.md 2.34)"),
+	"regressions/no-restart-while-deleting-e3c5983c19.yaml": regressionFact(
+		"found by podconform run --seed 9 --checks 20000 on the model; the upstream kubelet adapter gives the same " +
+			"trace: a sidecar's liveness kill (with its restart planned) blocks the sync, the pod comes to end on its own " +
+			"meanwhile, and the delete does not cancel that sync, which still restarts the sidecar; " +
+			"no-restart-while-deleting allows the starts of a sync planned before the pod ended, not those of the pod's own " +
+			"KillPod (docs/upstream-differences.md 2.34)"),
 	// -------------------------------------------------------------- examples
 	"examples/myapp-pod-scenario.yaml": {
 		{

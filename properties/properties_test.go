@@ -625,6 +625,26 @@ behaviour:
     app: {attempts: [{exitAfter: 5s, exitCode: 1}]}
 events:
 - {at: 60s, type: Delete, gracePeriodSeconds: 10}`,
+	"sidecar-kill-then-end": `
+pod:
+  spec:
+    restartPolicy: Never
+    initContainers:
+    - name: side
+      image: busybox
+      restartPolicy: Always
+      livenessProbe: {exec: {command: [check]}, periodSeconds: 1, failureThreshold: 1}
+      lifecycle: {preStop: {exec: {command: [hook]}}}
+    containers:
+    - {name: app, image: busybox}
+behaviour:
+  containers:
+    app: {attempts: [{exitAfter: 1s, exitCode: 1}]}
+    side:
+      probes: {liveness: [{after: 0s, result: failure}, {after: 30s, result: success}]}
+      preStop: {duration: 61s}
+events:
+- {at: 1s, type: Delete, gracePeriodSeconds: 60}`,
 	"never-exit-1": `
 pod:
   spec:
@@ -874,6 +894,20 @@ var mutations = []mutation{
 		i := nth(t, acts, 0, is(model.ActDeleteRequested, ""))
 		at := acts[i].At
 		return insert(acts, i+1, model.Action{At: at, Kind: model.ActContainerCreated, Container: "app", Attempt: 4}, model.Action{At: at, Kind: model.ActContainerStarted, Container: "app", Attempt: 4})
+	}},
+	{"no-restart-while-deleting", "sidecar-kill-then-end", 0, func(t *testing.T, acts []model.Action) []model.Action {
+		// The sidecar's liveness kill (planned with its restart) blocked
+		// before the pod ended may restart it after the delete; a kill
+		// that begins once the pod ended is the pod's own KillPod, which
+		// restarts nothing: move the app's exit before the probe result.
+		e := nth(t, acts, 0, is(model.ActContainerExited, "app"))
+		p := nth(t, acts, 0, func(a *model.Action) bool {
+			return a.Kind == model.ActProbeResult && a.Container == "side" && a.Result == model.ResultFailure
+		})
+		require.Equal(t, acts[e].At, acts[p].At)
+		require.Less(t, p, e)
+		nth(t, acts, 1, is(model.ActContainerStarted, "side")) // the restart after the delete
+		return move(acts, e, p)
 	}},
 	{"never-restart-policy", "never-exit-1", 0, func(t *testing.T, acts []model.Action) []model.Action {
 		i := nth(t, acts, 0, is(model.ActContainerExited, "app"))

@@ -77,12 +77,13 @@ func (r *exitAfterStartRule) before(_ int, a *model.Action) string {
 // restarts anything." Upstream, a delete does not cancel the sync in
 // progress (Kubelet.SyncPod hands the runtime's SyncPod
 // context.WithoutCancel, TODO(#113606) in pkg/kubelet/kubelet.go): the
-// starts that sync planned still happen.
+// starts that sync planned still happen, also when the pod's own
+// termination became due while it was blocked (the tracker's plannedBusy).
 func noRestartWhileDeleting() Property {
 	return def("no-restart-while-deleting",
 		"no container is created or started after a delete, except by the sync in progress then",
 		`SEMANTICS.md §3: "A pod being deleted never restarts anything." Except what the sync in progress at the delete planned: pkg/kubelet/kubelet.go SyncPod runs the runtime's SyncPod on context.WithoutCancel (TODO(#113606))`,
-		"Once a DeleteRequested has been seen, no ContainerCreated or ContainerStarted may follow, whatever the restart policy, back-off or probe results say, except from the sync that was in progress at the delete (the pod worker blocked in a postStart hook or a kill then, and since: that sync goes on with its plan, for example the restart planned with a liveness kill, before the termination begins). A kubelet that restarts a crashed container of a terminating pod keeps it alive past its grace period.",
+		"Once a DeleteRequested has been seen, no ContainerCreated or ContainerStarted may follow, whatever the restart policy, back-off or probe results say, except from the sync that was in progress at the delete (the pod worker blocked in a postStart hook or a kill then, and since: that sync goes on with its plan, for example the restart planned with a liveness kill, before the termination begins; this holds too when the pod came to end on its own while that sync was blocked, whereas a kill that begins as the pod comes to end, or after, is its own KillPod, which starts nothing). A kubelet that restarts a crashed container of a terminating pod keeps it alive past its grace period.",
 		func(t *tracker) rule { return &noRestartDeletingRule{t: t} })
 }
 
@@ -92,7 +93,7 @@ type noRestartDeletingRule struct {
 }
 
 func (r *noRestartDeletingRule) before(_ int, a *model.Action) string {
-	if (a.Kind == model.ActContainerStarted || a.Kind == model.ActContainerCreated) && r.t.deleted && !r.t.syncInFlight() {
+	if (a.Kind == model.ActContainerStarted || a.Kind == model.ActContainerCreated) && r.t.deleted && !(r.t.syncInFlight() && r.t.startsMayFollow) {
 		return sprintf("%s %s#%d at %v after the pod was deleted at %v", a.Kind, a.Container, a.Attempt, a.At, r.t.delAt)
 	}
 	return ""

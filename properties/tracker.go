@@ -362,6 +362,7 @@ type cst struct {
 	stopT                    int64
 	killing                  bool
 	killAt                   time.Duration
+	killN                    int   // the action that began the kill (tracker.n)
 	reason                   uint8 // kill reason of the current instance
 	lastReason               uint8 // kill reason of the last exited instance (killNone: it exited on its own)
 	dueAtExit                bool  // the last exited instance had a probe kill due but not begun
@@ -450,6 +451,10 @@ type tracker struct {
 	appStarted bool
 	ending     bool // the pod's own termination (KillPod) is due, before any delete
 	endingAt   time.Duration
+	endingN    int // the action after which it became due (tracker.n)
+	// startsMayFollow: the sync in progress at the first delete may still
+	// start containers (see onDelete).
+	startsMayFollow bool
 
 	// termMay: a kill that looked like a probe kill came after the first
 	// delete, before the termination began in the tracker's view (at
@@ -516,6 +521,22 @@ func (t *tracker) busy() bool {
 		// container has exited (a postStart hook then fails, a preStop
 		// hook is abandoned).
 		if c.psOpen || c.preOpen || c.running && c.stopped {
+			return true
+		}
+	}
+	return false
+}
+
+// plannedBusy reports whether the pod worker, with the pod ending on its
+// own, is blocked in the plan of a sync that began before that: a postStart
+// hook (the pod's own KillPod starts nothing), or a kill begun by an action
+// before the one that made the pod end (ending, endingN). A kill begun
+// since, or the probe kill without restart that itself ends the pod, is the
+// KillPod's (computePodActions), which starts nothing.
+func (t *tracker) plannedBusy() bool {
+	for i := range t.c {
+		c := &t.c[i]
+		if c.psOpen || (c.preOpen || c.running && c.stopped) && c.killing && c.killN < t.endingN {
 			return true
 		}
 	}
@@ -699,7 +720,7 @@ func (t *tracker) beginKill(i int, ordered bool) {
 	if c.killing {
 		return
 	}
-	c.killing, c.killAt = true, t.now
+	c.killing, c.killAt, c.killN = true, t.now, t.n
 	c.reason = t.killReason(i)
 	ks := &c.ks
 	ks.ordered = ordered
@@ -922,6 +943,11 @@ func (t *tracker) onDelete(a *model.Action) {
 		// began goes on though an app container exited since with a code
 		// its restart rules would restart.
 		t.deferred = true
+		// It may still start containers unless it is the pod's own
+		// KillPod, which starts nothing: with the pod ending on its own,
+		// only a sync planned before it ended (plannedBusy: a restart
+		// planned with a liveness kill, for one) does.
+		t.startsMayFollow = !t.ending || t.plannedBusy()
 		if kp {
 			t.joinKillPod(kpAt)
 		}
@@ -1262,7 +1288,7 @@ func (t *tracker) afterEach() {
 	if !t.deleted {
 		e := t.podEnding()
 		if e && !t.ending {
-			t.endingAt = t.now
+			t.endingAt, t.endingN = t.now, t.n
 		}
 		t.ending = e
 	}
