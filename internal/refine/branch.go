@@ -104,8 +104,7 @@ func (c *Checker) replay(picks []int) (*Checker, error) {
 		case callInput:
 			d = alt.input(k.in)
 		case callObserve:
-			a := k.act
-			d = alt.observe(&a)
+			d = alt.observe(k.act)
 		case callSync:
 			d = alt.sync(k.t)
 		case callEnd:

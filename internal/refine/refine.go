@@ -102,7 +102,7 @@ type Checker struct {
 type call struct {
 	kind     callKind
 	in       model.Input
-	act      model.Action
+	act      *model.Action // the caller's, which must not change
 	t        time.Duration
 	complete bool
 }
@@ -259,12 +259,13 @@ func (c *Checker) input(in model.Input) *Divergence {
 }
 
 // Observe checks one action the implementation reported. Its time must
-// not be after the latest input given to Input (or to Sync).
+// not be after the latest input given to Input (or to Sync). The checker
+// keeps a for replays (branch.go): it must not change afterwards.
 func (c *Checker) Observe(a *model.Action) *Divergence {
 	if c.div != nil {
 		return c.div
 	}
-	c.journal = append(c.journal, call{kind: callObserve, act: *a})
+	c.journal = append(c.journal, call{kind: callObserve, act: a})
 	return c.branch(c.observe(a))
 }
 
