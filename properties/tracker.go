@@ -569,26 +569,16 @@ func (t *tracker) gatedApps() bool {
 // reinitializing reports whether a sandbox re-created after SyncPod's own
 // KillPod is still initializing: podHasInitialized (computePodActions)
 // counts only the new sandbox's instances, so the app containers wait
-// until every init container has run in it again (a regular one completed,
-// a sidecar started).
+// until every init container has run in it again (initPending, with a
+// sidecar's start counted only in the new sandbox).
 func (t *tracker) reinitializing() bool {
 	for j := 0; j < t.pi.nInit; j++ {
-		c := &t.c[j]
-		if c.here() == 0 {
+		if t.c[j].here() == 0 {
 			return true
 		}
-		switch t.pi.kinds[j] {
-		case kindInit:
-			if c.running || c.exitCode != 0 {
-				return true
-			}
-		case kindSidecar:
-			if !t.started(j) && !t.startedUnsure(j) {
-				return true
-			}
-		}
 	}
-	return false
+	_, pending := t.initPending()
+	return pending
 }
 
 // killReason classifies a kill of container i beginning now. Before the
@@ -928,10 +918,12 @@ func (t *tracker) onDelete(a *model.Action) {
 		return
 	}
 	kp, kpAt := t.killPodMayRun()
-	for i := range t.c {
-		c := &t.c[i]
-		if c.running && c.killing && c.reason != killDelete && kp && t.pi.kinds[i] == kindSidecar && !c.stopped && c.ks.stage == ksPending {
-			c.ks.unsure = true
+	if kp {
+		for i := range t.c {
+			c := &t.c[i]
+			if c.running && c.killing && c.reason != killDelete && t.pi.kinds[i] == kindSidecar && !c.stopped && c.ks.stage == ksPending {
+				c.ks.unsure = true
+			}
 		}
 	}
 	if t.busy() {

@@ -19,14 +19,8 @@ func killOrderTrace(t *testing.T, picks []int, edit func([]model.Action) []model
 	t.Helper()
 	doc, err := scenario.Load("../../corpus/upstream/two-kills-either-order.yaml")
 	require.NoError(t, err)
-	sim, err := model.NewSimChoosing(doc.Model(), 2*time.Minute, 0, picks)
+	acts, err := model.RunChoosing(doc.Model(), 2*time.Minute, picks)
 	require.NoError(t, err)
-	acts := append([]model.Action(nil), sim.Initial()...)
-	for !sim.Done() {
-		more, err := sim.Step()
-		require.NoError(t, err)
-		acts = append(acts, more...)
-	}
 	if edit != nil {
 		acts = edit(acts)
 	}
