@@ -374,7 +374,7 @@ var invariants = []invariant{
 	},
 	{
 		name:   "a terminal phase is never left",
-		source: "SEMANTICS.md section 1 (Succeeded and Failed are terminal)",
+		source: "docs/semantics.md §1.8 (Succeeded and Failed are terminal)",
 		check: func(t tb, r *run) {
 			var terminal v1.PodPhase
 			for _, a := range r.statuses() {
@@ -389,7 +389,7 @@ var invariants = []invariant{
 	},
 	{
 		name:   "restart counts never decrease",
-		source: "SEMANTICS.md section 1; container_probe.go \"should have monotonically increasing restart count\"",
+		source: "docs/semantics.md §1.5, §10.7; container_probe.go \"should have monotonically increasing restart count\"",
 		check: func(t tb, r *run) {
 			last := map[string]int32{}
 			for _, a := range r.statuses() {
@@ -406,7 +406,7 @@ var invariants = []invariant{
 	},
 	{
 		name:   "Initialized never goes back from True; while False, app containers wait in PodInitializing, never restarted",
-		source: "init_container.go containerInitInvariant and initContainersInvariants; SEMANTICS.md section 2; status_manager.go TerminatePod (marks them ContainerStatusUnknown in a terminal pod, conditions unchanged)",
+		source: "init_container.go containerInitInvariant and initContainersInvariants; docs/semantics.md §2.5, §9.4, §10.2; status_manager.go TerminatePod (marks them ContainerStatusUnknown in a terminal pod, conditions unchanged)",
 		check: func(t tb, r *run) {
 			was := false
 			for _, a := range r.statuses() {
@@ -718,7 +718,7 @@ func secs(s ...int) []time.Duration {
 // sinceEpoch converts a status timestamp back to virtual time.
 func (r *run) sinceEpoch(ts time.Time) time.Duration { return ts.Sub(r.epoch) }
 
-// terminationBound checks SEMANTICS.md section 7's invariant for a run with
+// terminationBound checks the invariant of docs/semantics.md §7.11 for a run with
 // a delete at t0 and grace g: no SIGKILL before t0+g, every SIGKILL at least
 // minimumGracePeriodSeconds after its stop signal, every container gone and
 // the pod removed by t0+g+minimumGracePeriodSeconds.
@@ -889,7 +889,7 @@ var facts = map[string][]fact{
 	"examples/myapp-pod-scenario.yaml": {
 		{
 			what:   "STATUS goes Init:0/2, Init:1/2, PodInitializing, Running",
-			source: "seed note 003 and https://kubernetes.io/docs/concepts/workloads/pods/init-containers/; SEMANTICS.md section 9 (printPod)",
+			source: "seed note 003 and https://kubernetes.io/docs/concepts/workloads/pods/init-containers/; docs/semantics.md §11.2 (printPod)",
 			check: func(t tb, r *run) {
 				want := []string{"Init:0/2", "Init:1/2", "PodInitializing", "Running"}
 				if got := r.statusColumn(); !equalSeq(got, want) {
@@ -899,7 +899,7 @@ var facts = map[string][]fact{
 		},
 		{
 			what:   "init containers run one at a time; the app starts after both",
-			source: "SEMANTICS.md section 2; the scenario's script (20s, then 30s)",
+			source: "docs/semantics.md §2.2; the scenario's script (20s, then 30s)",
 			check: func(t tb, r *run) {
 				if a := r.first(t, model.ActContainerStarted, "init-mydb"); a.At != 20*time.Second {
 					t.Errorf("init-mydb started at %v, want 20s (when init-myservice exits 0)", a.At)
@@ -920,7 +920,7 @@ var facts = map[string][]fact{
 		},
 		{
 			what:   "Pending with Initialized False (ContainersNotInitialized) until 50s, then Running, Initialized and Ready",
-			source: "SEMANTICS.md sections 1, 2, 8; init_container.go initContainersInvariants",
+			source: "docs/semantics.md §1.8, §2.2, §8.5; init_container.go initContainersInvariants",
 			check: func(t tb, r *run) {
 				st := r.statusAt(t, 10*time.Second)
 				wantPhase(t, st, v1.PodPending)
@@ -963,7 +963,7 @@ var facts = map[string][]fact{
 	"examples/myapp-pod.yaml": {
 		{
 			what:   "default behaviour: Init:0/2 at 0s, Init:1/2 at 1s, then PodInitializing and Running at 2s",
-			source: "seed note 003; SEMANTICS.md sections 2, 9; scenario.Defaults (init containers exit 0 after 1s)",
+			source: "seed note 003; docs/semantics.md §2.2, §11.2; scenario.Defaults (init containers exit 0 after 1s)",
 			check: func(t tb, r *run) {
 				want := []string{"Init:0/2", "Init:1/2", "PodInitializing", "Running"}
 				if got := r.statusColumn(); !equalSeq(got, want) {
@@ -984,7 +984,7 @@ var facts = map[string][]fact{
 	"examples/init-demo.yaml": {
 		{
 			what:   "the app starts only after the init container exits 0: Init:0/1, PodInitializing, Running",
-			source: "https://kubernetes.io/docs/tasks/configure-pod-container/configure-pod-initialization/ (seed note 003); SEMANTICS.md sections 2, 9",
+			source: "https://kubernetes.io/docs/tasks/configure-pod-container/configure-pod-initialization/ (seed note 003); docs/semantics.md §2.2, §11.2",
 			check: func(t tb, r *run) {
 				want := []string{"Init:0/1", "PodInitializing", "Running"}
 				if got := r.statusColumn(); !equalSeq(got, want) {
@@ -1006,7 +1006,7 @@ var facts = map[string][]fact{
 	"examples/crashloop.yaml": {
 		{
 			what:   "each BackOff's wait ends when the container restarts",
-			source: "model.ActBackOff (Wait: how long until the back-off ends); SEMANTICS.md section 4",
+			source: "model.ActBackOff (Wait: how long until the back-off ends); docs/semantics.md §4.3, §4.7",
 			check: func(t tb, r *run) {
 				if len(r.of(model.ActBackOff, "app")) < 5 {
 					t.Errorf("only %d BackOffs", len(r.of(model.ActBackOff, "app")))
@@ -1016,7 +1016,7 @@ var facts = map[string][]fact{
 		},
 		{
 			what:   "restart delays are 0, 10, 20, 40, 80, 160, 300, 300... seconds",
-			source: "SEMANTICS.md section 4 (doBackOff, flowcontrol.Backoff); https://github.com/kubernetes/kubernetes/issues/133472",
+			source: "docs/semantics.md §4.4, §4.5 (doBackOff, flowcontrol.Backoff); https://github.com/kubernetes/kubernetes/issues/133472",
 			check: func(t tb, r *run) {
 				gaps := r.restartGaps("app")
 				want := secs(0, 10, 20, 40, 80, 160, 300, 300, 300, 300)
@@ -1039,7 +1039,7 @@ var facts = map[string][]fact{
 		},
 		{
 			what:   "between runs the container is Waiting (CrashLoopBackOff), last state Error exit 1, and the pod stays Running",
-			source: "SEMANTICS.md sections 1, 4, 8 (rule 5: restartPolicy Always → Running); section 9",
+			source: "docs/semantics.md §1.4, §4.3, §10.4, §8.5 (its fifth case: restartPolicy Always → Running), §11.3",
 			check: func(t tb, r *run) {
 				st := r.statusAt(t, 15*time.Second) // exit at 10s, restart at 20s
 				cs := cstatus(t, st, "app")
@@ -1080,14 +1080,14 @@ var facts = map[string][]fact{
 		},
 		{
 			what:   "each BackOff's wait ends when the container restarts",
-			source: "model.ActBackOff (Wait: how long until the back-off ends); SEMANTICS.md section 4",
+			source: "model.ActBackOff (Wait: how long until the back-off ends); docs/semantics.md §4.3, §4.7",
 			check: func(t tb, r *run) {
 				backOffWaitsHold(t, r, "liveness")
 			},
 		},
 		{
 			what:   "first kill at 40s: liveness fails at 30, 35 and 40s (failureThreshold 3, period 5s); SIGKILL 30s later",
-			source: "SEMANTICS.md sections 5, 7; container_probe.go \"should be restarted with a exec \\\"cat /tmp/health\\\" liveness probe\" [Conformance]",
+			source: "docs/semantics.md §5.9, §7.3; container_probe.go \"should be restarted with a exec \\\"cat /tmp/health\\\" liveness probe\" [Conformance]",
 			check: func(t tb, r *run) {
 				var fails []time.Duration
 				for _, a := range r.of(model.ActProbeResult, "liveness") {
@@ -1121,7 +1121,7 @@ var facts = map[string][]fact{
 		},
 		{
 			what:   "liveness never runs before initialDelaySeconds (5s) after a start, nor once the kill has begun",
-			source: "SEMANTICS.md section 5 (initialDelaySeconds; liveness stops for a container being killed: worker onHold)",
+			source: "docs/semantics.md §5.3, §5.6 (initialDelaySeconds; liveness stops for a container being killed: worker onHold)",
 			check: func(t tb, r *run) {
 				starts := map[int]time.Duration{}
 				for _, a := range r.of(model.ActContainerStarted, "liveness") {
@@ -1187,7 +1187,7 @@ var facts = map[string][]fact{
 		},
 		{
 			what:   "probes from 3s every 3s; failures at 12, 15, 18s kill the container at 18s; restart count grows",
-			source: "SEMANTICS.md section 5; container_probe.go \"should be restarted with a /healthz http liveness probe\" and \"should have monotonically increasing restart count\"",
+			source: "docs/semantics.md §5.9; container_probe.go \"should be restarted with a /healthz http liveness probe\" and \"should have monotonically increasing restart count\"",
 			check: func(t tb, r *run) {
 				if a := r.first(t, model.ActProbeResult, "liveness"); a.At != 3*time.Second {
 					t.Errorf("first liveness probe at %v, want 3s (initialDelaySeconds)", a.At)
@@ -1224,7 +1224,7 @@ var facts = map[string][]fact{
 	"examples/goproxy.yaml": {
 		{
 			what:   "not Ready before the 15s initial delay, Ready from the first tick after it (20s), never restarted",
-			source: "container_probe.go \"with readiness probe should not be ready before initial delay and never restart\" [Conformance]; SEMANTICS.md section 5; pkg/kubelet/prober/worker.go (the ticker runs from the pod's admission)",
+			source: "container_probe.go \"with readiness probe should not be ready before initial delay and never restart\" [Conformance]; docs/semantics.md §5.1, §5.3, §5.10; pkg/kubelet/prober/worker.go (the ticker runs from the pod's admission)",
 			check: func(t tb, r *run) {
 				st := r.statusAt(t, 14*time.Second)
 				wantPhase(t, st, v1.PodRunning)
@@ -1252,7 +1252,7 @@ var facts = map[string][]fact{
 	"examples/startup-probe.yaml": {
 		{
 			what:   "liveness does not run until the startup probe succeeds (100s); then started and Ready",
-			source: "SEMANTICS.md section 5; container_probe.go \"should *not* be restarted by liveness probe because startup probe delays it\"",
+			source: "docs/semantics.md §5.7; container_probe.go \"should *not* be restarted by liveness probe because startup probe delays it\"",
 			check: func(t tb, r *run) {
 				var startupOK time.Duration = -1
 				for _, a := range r.of(model.ActProbeResult, "app") {
@@ -1286,7 +1286,7 @@ var facts = map[string][]fact{
 	"examples/hook-demo.yaml": {
 		{
 			what:   "postStart holds the container in ContainerCreating (not started, not Ready) until it returns at 2s",
-			source: "SEMANTICS.md sections 2, 6; lifecycle_hook.go \"should execute poststart exec hook properly\"",
+			source: "docs/semantics.md §2.6, §6.2; lifecycle_hook.go \"should execute poststart exec hook properly\"",
 			check: func(t tb, r *run) {
 				const c = "lifecycle-demo-container"
 				hs, he := r.first(t, model.ActHookStarted, c), r.first(t, model.ActHookEnded, c)
@@ -1306,7 +1306,7 @@ var facts = map[string][]fact{
 		},
 		{
 			what:   "on delete preStop runs before the stop signal, within the grace period: StopSignal timeout 25 = 30 - 5",
-			source: "SEMANTICS.md sections 6, 7 (killContainer); lifecycle_hook.go \"should execute prestop exec hook properly\"",
+			source: "docs/semantics.md §6.6, §7.3 (killContainer); lifecycle_hook.go \"should execute prestop exec hook properly\"",
 			check: func(t tb, r *run) {
 				const c = "lifecycle-demo-container"
 				t0, g := r.deletion(t)
@@ -1346,7 +1346,7 @@ var facts = map[string][]fact{
 	"examples/sidecar.yaml": {
 		{
 			what:   "migrate completes, then the sidecar starts, then the app; the sidecar counts in READY",
-			source: "SEMANTICS.md sections 2, 9; https://kubernetes.io/docs/concepts/workloads/pods/sidecar-containers/ (seed note 003)",
+			source: "docs/semantics.md §2.3, §11.2; https://kubernetes.io/docs/concepts/workloads/pods/sidecar-containers/ (seed note 003)",
 			check: func(t tb, r *run) {
 				if i, j := r.index(model.ActContainerExited, "migrate"), r.index(model.ActContainerCreated, "log-shipper"); i < 0 || j < i {
 					t.Errorf("log-shipper created (action %d) before migrate exited (action %d)", j, i)
@@ -1404,7 +1404,7 @@ var facts = map[string][]fact{
 		},
 		{
 			what:   "init1, init2 and run1 run one after another, once each",
-			source: "SEMANTICS.md sections 2, 3 (Never: nothing restarts)",
+			source: "docs/semantics.md §2.2, §3.1 (Never: nothing restarts)",
 			check: func(t tb, r *run) {
 				order := []string{"init1", "init2", "run1"}
 				for k := 1; k < len(order); k++ {
@@ -1477,7 +1477,7 @@ var facts = map[string][]fact{
 		},
 		{
 			what:   "when init1's restartCount reaches 3: Pending, Initialized False (ContainersNotInitialized, [init1 init2])",
-			source: "init_container.go \"should not start app containers if init containers fail on a RestartAlways pod\" [Conformance]; SEMANTICS.md sections 3, 4, 8",
+			source: "init_container.go \"should not start app containers if init containers fail on a RestartAlways pod\" [Conformance]; docs/semantics.md §3.2, §4.3, §8.5",
 			check: func(t tb, r *run) {
 				var at *model.Action
 				for _, a := range r.statuses() {
@@ -1521,7 +1521,7 @@ var facts = map[string][]fact{
 		},
 		{
 			what:   "Failed, Initialized False (ContainersNotInitialized, [init2]), run1 never started and still Waiting",
-			source: "init_container.go \"should not start app containers and fail the pod if init containers fail on a RestartNever pod\" [Conformance]; SEMANTICS.md sections 3, 8 (rule 1)",
+			source: "init_container.go \"should not start app containers and fail the pod if init containers fail on a RestartNever pod\" [Conformance]; docs/semantics.md §3.2, §8.5 (its first case)",
 			check: func(t tb, r *run) {
 				for _, a := range r.statuses() {
 					wantWaiting(t, cstatus(t, a.Status, "run1"), "PodInitializing")
@@ -1553,7 +1553,7 @@ var facts = map[string][]fact{
 	"upstream/first-crash-restarts-immediately.yaml": {
 		{
 			what:   "restart 1 at once, restart 2 after 10s, restart 3 after 20s",
-			source: "https://github.com/kubernetes/kubernetes/issues/133472; SEMANTICS.md section 4",
+			source: "https://github.com/kubernetes/kubernetes/issues/133472; docs/semantics.md §4.5",
 			check: func(t tb, r *run) {
 				gaps := r.restartGaps("app")
 				if len(gaps) < 3 || !equalSeq(gaps[:3], secs(0, 10, 20)) {
@@ -1573,7 +1573,7 @@ var facts = map[string][]fact{
 	"upstream/completed-container-crashloopbackoff.yaml": {
 		{
 			what:   "exit 0 under Always: restarted, then Waiting (CrashLoopBackOff) with last state Completed, pod Running",
-			source: "https://github.com/kubernetes/kubernetes/issues/53125; SEMANTICS.md sections 3, 4, 8",
+			source: "https://github.com/kubernetes/kubernetes/issues/53125; docs/semantics.md §3.1, §4.3, §8.5",
 			check: func(t tb, r *run) {
 				st := r.statusAt(t, 5*time.Second) // exits at 1s and 2s; back-off until 12s
 				cs := cstatus(t, st, "command-demo")
@@ -1599,7 +1599,7 @@ var facts = map[string][]fact{
 	"upstream/prestop-no-second-grace-period.yaml": {
 		{
 			what:   "hanging preStop + ignored SIGTERM: hook abandoned at delete+60s, SIGKILL at +62s, not 2 x grace",
-			source: "https://github.com/kubernetes/kubernetes/issues/115817 (and #117373); SEMANTICS.md section 7",
+			source: "https://github.com/kubernetes/kubernetes/issues/115817 (and #117373); docs/semantics.md §6.7, §7.11",
 			check: func(t tb, r *run) {
 				t0, g := r.deletion(t)
 				if t0 != 30*time.Second || g != 60 {
@@ -1746,7 +1746,7 @@ var facts = map[string][]fact{
 	"upstream/readiness-during-termination.yaml": {
 		{
 			what:   "readiness keeps probing after the delete; the pod turns unready at 61s while still running",
-			source: "https://github.com/kubernetes/kubernetes/issues/110309; SEMANTICS.md section 5; kubernetes/website#49476 (a terminating pod stays Ready until its probe says otherwise)",
+			source: "https://github.com/kubernetes/kubernetes/issues/110309; docs/semantics.md §5.12; kubernetes/website#49476 (a terminating pod stays Ready until its probe says otherwise)",
 			check: func(t tb, r *run) {
 				t0, _ := r.deletion(t)
 				exit := r.first(t, model.ActContainerExited, "bash")
@@ -1795,7 +1795,7 @@ var facts = map[string][]fact{
 		},
 		{
 			what:   "the liveness kill uses the probe's 5s grace for preStop and the stop: SIGKILL 7s after the kill began",
-			source: "https://github.com/kubernetes/kubernetes/issues/92432 (analogue); setTerminationGracePeriod in kuberuntime_container.go (KEP-2238); SEMANTICS.md sections 5, 7",
+			source: "https://github.com/kubernetes/kubernetes/issues/92432 (analogue); setTerminationGracePeriod in kuberuntime_container.go (KEP-2238); docs/semantics.md §5.9, §7.2",
 			check: func(t tb, r *run) {
 				hs := r.first(t, model.ActHookStarted, "app")
 				if hs.Hook != model.HookPreStop || hs.At != 30*time.Second {

@@ -12,8 +12,9 @@
 //	upstream/   cases that encode what upstream Kubernetes asserts: the
 //	            conformance tests of test/e2e/common/node (init_container.go
 //	            and friends, cited by their exact ginkgo test names) and the
-//	            surprises users report in upstream issues (SEMANTICS.md
-//	            section 11), one named case each, cited by issue.
+//	            surprises users report in upstream issues
+//	            (docs/semantics.md §14.2), one named case each, cited by
+//	            issue.
 //	regressions/ (later) counterexamples found by the property-based tests,
 //	            minimised and kept so that they stay fixed.
 //	testdata/golden/
@@ -21,8 +22,8 @@
 //
 // Every scenario carries a comment header that says what it shows and why,
 // and metadata.source naming where it comes from (an upstream test, issue or
-// documentation page, or SEMANTICS.md). Case names (the file name without
-// .yaml) are unique across the directories.
+// documentation page, or a rule of docs/semantics.md). Case names (the
+// file name without .yaml) are unique across the directories.
 //
 // # Golden files
 //
@@ -44,8 +45,8 @@
 // does, not what it should do. So the test also holds a table of facts,
 // keyed by file name: explicit assertions on phases, conditions and their
 // reasons, restart counts, container states, STATUS sequences and the
-// timing of actions, each citing SEMANTICS.md or the upstream test or issue
-// it comes from. Every case must have at least one fact. A list of
+// timing of actions, each citing the rule of docs/semantics.md or the
+// upstream test or issue it comes from. Every case must have at least one fact. A list of
 // invariants is checked on every case too: a Status action always changes
 // the status, a terminal phase is never left, restart counts never fall,
 // Initialized never goes back from True and, while it is False, app
@@ -75,6 +76,6 @@
 // rewrites the golden files, disputed ones included, and removes stale
 // ones. Read the diff before committing it: every changed line is a change
 // in what the model claims a kubelet does, and it must be justified against
-// SEMANTICS.md and upstream. A new case also needs an entry in the facts
+// docs/semantics.md and upstream. A new case also needs an entry in the facts
 // table.
 package corpus

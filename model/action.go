@@ -72,7 +72,8 @@ const (
 
 // Action is one observable action of the kubelet or the runtime, at a
 // virtual time measured from the pod's creation. Only the fields that the
-// Kind uses are set.
+// Kind uses are set. Why the model took it is not a field (traces and
+// comparisons must not see it): see Cause and Model.Causes.
 type Action struct {
 	At        time.Duration
 	Kind      ActionKind

@@ -14,6 +14,13 @@
 // k8s.io/apimachinery types. It never reads the wall clock, draws no random
 // numbers, starts no goroutines and does no I/O.
 //
+// Every action comes with a Cause: the kubelet rule that produced it, named
+// after the upstream function, with the numbers that matter. Causes are not
+// part of an Action (traces and comparisons never see them); Causes, next
+// to Step and Drain, returns them, NextTimerCause says what the next timer
+// is for, and DescribeContainer says what the model holds of a container,
+// for messages that explain a divergence.
+//
 // Where the kubelet's own code leaves the order of things to chance (the
 // order of one sync's kills is Go's map order), the model meets a Choice:
 // it takes the first option unless built with NewChoosing, and Choices
@@ -21,5 +28,7 @@
 //
 // Where the Kubernetes documentation and the kubelet's code disagree, the
 // model follows the code (kubernetes/kubernetes v1.36). Each rule cites the
-// upstream function it mirrors; see ../shared/SEMANTICS.md for the facts.
+// upstream function it mirrors; docs/semantics.md states the rules, numbered
+// (§N.M), each with the upstream code it comes from and the model function
+// that encodes it.
 package model

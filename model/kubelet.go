@@ -39,17 +39,27 @@ const (
 
 // probeState mirrors one prober worker (pkg/kubelet/prober/worker.go) and
 // its entry in the results manager (see prober.go).
+//
+// The small fields come first, packed, so that the model's loops over its
+// containers touch as little memory as they can.
 type probeState struct {
-	spec     *v1.Probe
-	alive    bool          // the worker runs
-	pending  bool          // a probe was asked now and awaits the world's answer
-	onHold   bool          // a result was set that ends this instance's probing
-	nextTick time.Duration // the worker's ticker
-	seen     int           // the instance the worker follows (noResult: none)
-	last     bool          // last raw answer
-	run      int32         // answers equal to last in a row (across instances, as upstream)
-	resInst  int           // the instance the results manager's entry is for (noResult: none)
-	result   int8          // the results manager's value
+	spec    *v1.Probe
+	alive   bool // the worker runs
+	pending bool // a probe was asked now and awaits the world's answer
+	onHold  bool // a result was set that ends this instance's probing
+	last    bool // last raw answer
+	result  int8 // the results manager's value
+	// For causes: the ticker runs from tickFrom (0: admission) or, if
+	// tickManual, from a manual run then; the pending probe was asked by
+	// a tick or, if askManual, by a status generation (at the clock's
+	// instant: the clock waits for the answer).
+	tickManual bool
+	askManual  bool
+	run        int32         // answers equal to last in a row (across instances, as upstream)
+	nextTick   time.Duration // the worker's ticker
+	tickFrom   time.Duration
+	seen       int // the instance the worker follows (noResult: none)
+	resInst    int // the instance the results manager's entry is for (noResult: none)
 }
 
 // kill stages (killContainer in kuberuntime_container.go).
@@ -71,13 +81,19 @@ const (
 )
 
 type killProc struct {
-	stage      uint8
+	stage    uint8
+	ordered  bool // wait for termination ordering
+	hookDone bool // preStop returned or was abandoned
+	// For causes: why the kill began, the grace it began with, and
+	// whether a preStop hook and a termination-order wait took some.
+	reason     killReason
+	hadPreStop bool
+	hadWait    bool
 	grace      int64         // seconds left at the start of the stage
+	grace0     int64         // seconds at the start of the kill
 	stageStart time.Duration // when the stage began
 	deadline   time.Duration // hook deadline, wait deadline or SIGKILL time
-	ordered    bool          // wait for termination ordering
 	prereqs    []int         // containers to wait for (indices into m.ctrs)
-	hookDone   bool          // preStop returned or was abandoned
 }
 
 type termination struct {
@@ -169,6 +185,8 @@ type op struct {
 	// fresh: the sync's pod status has no instance of the container (a
 	// purged init container): no back-off, and attempt 0.
 	fresh bool
+	// why: the rule that planned a start (see Cause).
+	why Cause
 }
 
 // block says what the pod worker is waiting for.
@@ -192,6 +210,7 @@ type Model struct {
 
 	now time.Duration
 	out []Action
+	why []Cause // why[i] is the cause of out[i]
 
 	sandbox       bool // sandbox running
 	sbox          int  // sandboxes created before the current one
@@ -208,8 +227,9 @@ type Model struct {
 	planPos int
 	block   uint8
 	blockC  int
-	planDid bool // the current plan started or killed something
-	syncEnd bool // the plan is done; the sync's closing status generation is due
+	planDid bool          // the current plan started or killed something
+	syncEnd bool          // the plan is done; the sync's closing status generation is due
+	syncAt  time.Duration // when the current (or last) sync started
 
 	returned bool // m.out was handed out and may be cleared
 
@@ -259,6 +279,8 @@ func newModel(s *Scenario, mut Mutation, picks []int) (*Model, error) {
 	}
 	prof := s.Profile.WithDefaults()
 	m := &Model{mutation: mut, picks: picks}
+	// Room for the first steps' actions and their causes.
+	m.out, m.why = make([]Action, 0, 16), make([]Cause, 0, 16)
 	// A shallow copy: the model sets the deletion fields and defaults the
 	// restart policy on its own copy and never writes into shared slices.
 	m.pod = &v1.Pod{TypeMeta: s.Pod.TypeMeta, ObjectMeta: s.Pod.ObjectMeta, Spec: s.Pod.Spec}
@@ -338,7 +360,7 @@ func newModel(s *Scenario, mut Mutation, picks []int) (*Model, error) {
 	// The pod is admitted at t=0: the sandbox is created and the first sync
 	// runs.
 	m.sandbox = true
-	m.emit(Action{Kind: ActSandboxCreated})
+	m.emit(Action{Kind: ActSandboxCreated}, Cause{rule: rAdmitted})
 	m.startWorkers()
 	m.resyncAt = resyncInterval
 	m.dirty = true
@@ -386,21 +408,28 @@ func (m *Model) Finished() bool {
 // copy what must be kept.
 func (m *Model) Drain() []Action {
 	if m.returned {
-		m.out = m.out[:0]
+		m.out, m.why = m.out[:0], m.why[:0]
 	}
 	m.returned = true
 	return m.out
 }
 
-func (m *Model) emit(a Action) {
+// Causes returns why the model took each of the actions that the last
+// Step or Drain returned: Causes()[i] is the cause of the i-th action.
+// The slice is reused like the actions': copy what must be kept.
+func (m *Model) Causes() []Cause { return m.why }
+
+func (m *Model) emit(a Action, why Cause) {
 	a.At = m.now
 	m.seq++
 	m.out = append(m.out, a)
+	m.why = append(m.why, why)
 }
 
-func (m *Model) emitC(k ActionKind, c *cstate) *Action {
+func (m *Model) emitC(k ActionKind, c *cstate, why Cause) *Action {
 	m.seq++
 	m.out = append(m.out, Action{At: m.now, Kind: k, Container: c.name, Attempt: c.attempt})
+	m.why = append(m.why, why)
 	return &m.out[len(m.out)-1]
 }
 
@@ -409,7 +438,7 @@ func (m *Model) emitC(k ActionKind, c *cstate) *Action {
 // and returns every action since the previous call, in order.
 func (m *Model) Step(in Input) ([]Action, error) {
 	if m.returned {
-		m.out, m.returned = m.out[:0], false
+		m.out, m.why, m.returned = m.out[:0], m.why[:0], false
 	}
 	if m.removed && !m.anyRunning() && in.Kind != InTick {
 		return nil, ErrFinished
@@ -625,16 +654,21 @@ func (m *Model) inExit(in Input) error {
 		return fmt.Errorf("model: exit of %q, which is not running", c.name)
 	}
 	code, reason := in.ExitCode, ""
+	why := Cause{rule: rExit}
 	if in.OOMKilled {
 		code, reason = 137, "OOMKilled"
+		why.f |= exitOOM
 	}
-	m.exit(i, code, reason)
+	if c.kill.stage == stStopping {
+		why.f |= exitStopping
+	}
+	m.exit(i, code, reason, why)
 	return nil
 }
 
 // exit ends the current instance of container i. The reason is the
 // runtime's: Completed for 0, Error otherwise, unless given (OOMKilled).
-func (m *Model) exit(i int, code int32, reason string) {
+func (m *Model) exit(i int, code int32, reason string, why Cause) {
 	c := &m.ctrs[i]
 	if reason == "" {
 		reason = "Error"
@@ -642,7 +676,7 @@ func (m *Model) exit(i int, code int32, reason string) {
 			reason = "Completed"
 		}
 	}
-	a := m.emitC(ActContainerExited, c)
+	a := m.emitC(ActContainerExited, c, why)
 	a.ExitCode, a.Reason = code, reason
 	c.running = false
 	c.cur = termination{set: true, exitCode: code, reason: reason, startedAt: c.startedAt, finishedAt: m.now, id: c.curID}
@@ -653,13 +687,13 @@ func (m *Model) exit(i int, code int32, reason string) {
 	if c.inPostStart {
 		// The hook runs in a container that is gone: it fails.
 		c.inPostStart = false
-		m.emitC(ActHookEnded, c).Hook = HookPostStart
+		m.emitC(ActHookEnded, c, Cause{rule: rHookGone, k: hookPostStart}).Hook = HookPostStart
 		m.out[len(m.out)-1].Result = ResultFailed
 		m.postStartEnded(i, false)
 	}
 	if c.kill.stage != stNone {
 		if c.kill.stage == stPreStop && !c.kill.hookDone {
-			h := m.emitC(ActHookEnded, c)
+			h := m.emitC(ActHookEnded, c, Cause{rule: rHookGone, k: hookPreStop})
 			h.Hook, h.Result = HookPreStop, ResultAbandoned
 		}
 		c.kill = killProc{}
@@ -688,7 +722,7 @@ func (m *Model) inProbe(in Input) error {
 		return fmt.Errorf("model: no %s probe of %q awaits an answer", in.Probe, c.name)
 	}
 	ps.pending = false
-	r := m.emitC(ActProbeResult, c)
+	r := m.emitC(ActProbeResult, c, m.probeCause(ps, p, in.Success))
 	r.Probe = in.Probe
 	r.Result = ResultFailure
 	if in.Success {
@@ -696,6 +730,15 @@ func (m *Model) inProbe(in Input) error {
 	}
 	m.answered(i, p, in.Success)
 	return nil
+}
+
+// hookReturned is the cause of the world's completion of hook h.
+func hookReturned(h uint8, ok bool) Cause {
+	why := Cause{rule: rHookReturned, k: h}
+	if !ok {
+		why.f = 1
+	}
+	return why
 }
 
 func (m *Model) inHook(in Input) error {
@@ -707,14 +750,14 @@ func (m *Model) inHook(in Input) error {
 	switch {
 	case c.running && c.inPostStart:
 		c.inPostStart = false
-		h := m.emitC(ActHookEnded, c)
+		h := m.emitC(ActHookEnded, c, hookReturned(hookPostStart, in.HookOK))
 		h.Hook, h.Result = HookPostStart, ResultOK
 		if !in.HookOK {
 			h.Result = ResultFailed
 		}
 		m.postStartEnded(i, in.HookOK)
 	case c.running && c.kill.stage == stPreStop && !c.kill.hookDone:
-		h := m.emitC(ActHookEnded, c)
+		h := m.emitC(ActHookEnded, c, hookReturned(hookPreStop, in.HookOK))
 		h.Hook, h.Result = HookPreStop, ResultOK
 		if !in.HookOK {
 			h.Result = ResultFailed // FailedPreStopHook: logged, the kill goes on
@@ -750,8 +793,18 @@ func (m *Model) inDelete(grace int64, force bool) error {
 	if m.removed {
 		return ErrFinished
 	}
-	if grace < 0 {
+	own := grace < 0
+	if own {
 		grace = m.tgps
+	}
+	why := Cause{rule: rDelete, a: time.Duration(grace) * time.Second}
+	if own {
+		why.f = 1
+	}
+	if force {
+		why = Cause{rule: rForceDelete}
+	} else if grace == 0 {
+		why = Cause{rule: rForceDelete, f: 1}
 	}
 	if m.mut(MutForceDeleteGraceful) && force {
 		force, grace = false, m.tgps
@@ -763,7 +816,7 @@ func (m *Model) inDelete(grace int64, force bool) error {
 	if !first && grace >= m.deleteGrace && !force && !m.mut(MutGraceGrows) {
 		// Grace only shrinks: the API server keeps the shorter one.
 		a := Action{Kind: ActDeleteRequested, Grace: m.deleteGrace}
-		m.emit(a)
+		m.emit(a, Cause{rule: rDeleteKeep, a: time.Duration(grace) * time.Second, b: time.Duration(m.deleteGrace) * time.Second})
 		return nil
 	}
 	m.deleting = true
@@ -774,12 +827,12 @@ func (m *Model) inDelete(grace int64, force bool) error {
 	}
 	g := grace
 	m.pod.DeletionGracePeriodSeconds = &g
-	m.emit(Action{Kind: ActDeleteRequested, Grace: grace, Force: force})
+	m.emit(Action{Kind: ActDeleteRequested, Grace: grace, Force: force}, why)
 	if force {
 		m.forced = true
 		// The API object goes at once; the node still stops the containers.
 		m.removed = true
-		m.emit(Action{Kind: ActPodRemoved})
+		m.emit(Action{Kind: ActPodRemoved}, Cause{rule: rRemovedForce})
 	}
 	for i := range m.ctrs {
 		m.ctrs[i].boTimer = false
@@ -792,7 +845,8 @@ func (m *Model) inDelete(grace int64, force bool) error {
 	if m.idle() {
 		// SyncTerminatingPod: a status generation, the liveness and startup
 		// workers stopped, KillPod.
-		m.generated()
+		m.syncAt = m.now
+		m.generated(rStatusTerminating)
 		m.stopLivenessAndStartup()
 		m.startTermination(reasonDelete)
 		return nil
@@ -815,7 +869,7 @@ func (m *Model) inDelete(grace int64, force bool) error {
 // SetContainerStartup).
 func (m *Model) settle() {
 	if m.idle() {
-		m.publish()
+		m.publish(rStatusSync)
 	}
 	for guard := 0; guard < 64; guard++ {
 		if m.block != blockNone || m.pendingProbe() >= 0 {
@@ -825,7 +879,7 @@ func (m *Model) settle() {
 		if m.syncEnd {
 			// The sync ends with a status generation.
 			m.syncEnd = false
-			m.generated()
+			m.generated(rStatusSyncEnd)
 			continue
 		}
 		if m.plan != nil {
@@ -838,12 +892,12 @@ func (m *Model) settle() {
 		m.dirty = false
 		m.sync()
 		if m.idle() {
-			m.publish()
+			m.publish(rStatusSync)
 		}
 	}
 	if m.idle() {
 		m.proberChanged = false
-		m.publish()
+		m.publish(rStatusSync)
 	} else if m.proberChanged {
 		m.proberChanged = false
 		m.patchStatus()
@@ -860,8 +914,9 @@ func (m *Model) sync() {
 		// has its sandbox stopped by the termination after that sync.)
 		return
 	}
+	m.syncAt = m.now
 	if !m.terminated {
-		m.generated() // generateAPIPodStatus at the start of the sync
+		m.generated(rStatusSync) // generateAPIPodStatus at the start of the sync
 	}
 	if m.deleting || m.terminalPhase != "" {
 		// The pod worker terminates a deleted or terminal pod
@@ -926,7 +981,7 @@ func (m *Model) recreateSandbox() []op {
 		if runOnce && c.exited() && c.cur.exitCode == 0 {
 			continue // containerSucceeded
 		}
-		start = append(start, m.snap(i))
+		start = append(start, m.snapWhy(i, Cause{rule: rStartNewSandbox}))
 	}
 	if len(start) == 0 && created {
 		return nil // HasAnyRegularContainerCreated
@@ -934,11 +989,11 @@ func (m *Model) recreateSandbox() []op {
 	if m.nInit > 0 {
 		// The sync's pod status still has the purged instances: the
 		// first init container's back-off and attempt count from them.
-		start = []op{m.snap(0)}
+		start = []op{m.snapWhy(0, Cause{rule: rStartNewSandbox})}
 	}
 	m.sandbox = true
 	m.sbox++
-	m.emit(Action{Kind: ActSandboxCreated})
+	m.emit(Action{Kind: ActSandboxCreated}, Cause{rule: rSandboxAgain})
 	m.sandboxReady()
 	for i := 0; i < m.nInit; i++ {
 		if c := &m.ctrs[i]; c.instances > 0 {
@@ -962,7 +1017,7 @@ func (m *Model) sandboxReady() {
 	}
 	m.setStatus(st)
 	m.patched = true
-	m.emit(Action{Kind: ActStatus, Status: st})
+	m.emit(Action{Kind: ActStatus, Status: st}, Cause{rule: rStatusSandboxReady})
 }
 
 // pruneInitContainers is SyncPod's pruneInitContainersBeforeStart
@@ -991,7 +1046,7 @@ func (m *Model) anyRunning() bool {
 func (m *Model) computePodActions() []op {
 	var kills, initStart, appStart []op
 	killPod := false
-	snap := m.snap
+	snap := m.snapWhy
 	podHasInitialized := false
 	for i := m.nInit; i < len(m.ctrs); i++ {
 		if m.ctrs[i].running {
@@ -1008,7 +1063,7 @@ func (m *Model) computePodActions() []op {
 		sidecar := c.kind == kindSidecar
 		if c.instances == 0 || c.purged {
 			if isPrev && sidecar {
-				initStart = append(initStart, snap(i))
+				initStart = append(initStart, snap(i, Cause{rule: rStartSidecarAbsent}))
 			}
 			continue
 		}
@@ -1020,7 +1075,7 @@ func (m *Model) computePodActions() []op {
 				podHasInitialized = true
 			}
 			if !sidecar && m.mut(MutParallelInit) && i != last && !isPrev {
-				initStart = append(initStart, snap(i+1))
+				initStart = append(initStart, snap(i+1, Cause{rule: rStartMutant}))
 			}
 			if sidecar {
 				gated := false
@@ -1031,7 +1086,7 @@ func (m *Model) computePodActions() []op {
 						gated = !m.mut(MutNoSidecarGating)
 					case resFailure:
 						kills = append(kills, op{kind: opKill, c: i, reason: reasonStartup})
-						initStart = append(initStart, snap(i))
+						initStart = append(initStart, snap(i, Cause{rule: rStartAfterKill, k: uint8(reasonStartup)}))
 						gated = true
 					}
 				}
@@ -1039,32 +1094,36 @@ func (m *Model) computePodActions() []op {
 					if i == last {
 						podHasInitialized = true
 					} else if !isPrev {
-						initStart = append(initStart, snap(i+1))
+						why := Cause{rule: rStartAfterSidecar, name: c.name}
+						if c.probes[pStartup].spec != nil {
+							why.f = 1
+						}
+						initStart = append(initStart, snap(i+1, why))
 					}
 					if c.hasResult(pLiveness, resFailure) {
 						kills = append(kills, op{kind: opKill, c: i, reason: reasonLiveness})
-						initStart = append(initStart, snap(i))
+						initStart = append(initStart, snap(i, Cause{rule: rStartAfterKill, k: uint8(reasonLiveness)}))
 					}
 				}
 			}
 		} else {
 			if sidecar {
-				initStart = append(initStart, snap(i))
+				initStart = append(initStart, snap(i, Cause{rule: rStartSidecarAgain, n: c.cur.exitCode, a: c.cur.finishedAt}))
 			} else if c.cur.exitCode != 0 {
-				initStart = append(initStart, snap(i))
+				initStart = append(initStart, snap(i, Cause{rule: rStartInitAgain, n: c.cur.exitCode, a: c.cur.finishedAt}))
 				if !initRestartOnFailure {
 					return []op{{kind: opKillPod, reason: reasonKillPod}}
 				}
 			} else if i == last {
 				podHasInitialized = true
 			} else {
-				initStart = append(initStart, snap(i+1))
+				initStart = append(initStart, snap(i+1, Cause{rule: rStartNextInit, name: c.name, a: c.cur.finishedAt}))
 			}
 		}
 		isPrev = true
 	}
 	if !isPrev && m.nInit > 0 {
-		initStart = append(initStart, snap(0))
+		initStart = append(initStart, snap(0, Cause{rule: rStartFirstInit}))
 	}
 	if m.nInit == 0 {
 		podHasInitialized = true
@@ -1080,7 +1139,7 @@ func (m *Model) computePodActions() []op {
 		c := &m.ctrs[i]
 		if !c.running {
 			if m.shouldRestart(c) {
-				appStart = append(appStart, snap(i))
+				appStart = append(appStart, snap(i, m.appStartCause(c)))
 			}
 			continue
 		}
@@ -1100,7 +1159,7 @@ func (m *Model) computePodActions() []op {
 		}
 		kills = append(kills, op{kind: opKill, c: i, reason: reason})
 		if restart {
-			appStart = append(appStart, snap(i))
+			appStart = append(appStart, snap(i, Cause{rule: rStartAfterKill, k: uint8(reason)}))
 		}
 	}
 	if keep == 0 && len(appStart) == 0 {
@@ -1129,6 +1188,32 @@ func (m *Model) snap(i int) op {
 		o.snapFinished, o.snapHas = c.prev.finishedAt, true
 	}
 	return o
+}
+
+// snapWhy is snap for a start that rule why planned.
+func (m *Model) snapWhy(i int, why Cause) op {
+	o := m.snap(i)
+	o.why = why
+	return o
+}
+
+// appStartCause is why computePodActions starts app container c, which is
+// not running and shouldRestart.
+func (m *Model) appStartCause(c *cstate) Cause {
+	if c.instances == 0 {
+		if m.nInit == 0 {
+			return Cause{rule: rStartApp, k: 1}
+		}
+		return Cause{rule: rStartApp}
+	}
+	why := Cause{rule: rStartAppAgain, n: c.cur.exitCode, a: c.cur.finishedAt, k: policyAlways}
+	switch {
+	case m.restartRules && (c.spec.RestartPolicy != nil || len(c.spec.RestartPolicyRules) > 0):
+		why.k = policyRules
+	case m.pod.Spec.RestartPolicy == v1.RestartPolicyOnFailure:
+		why.k = policyOnFailure
+	}
+	return why
 }
 
 // shouldRestart mirrors ShouldContainerBeRestarted (pkg/kubelet/container
@@ -1175,9 +1260,8 @@ func (m *Model) runPlan() {
 			}
 			m.chooseKill()
 			o = m.plan[m.planPos-1]
-			c := &m.ctrs[o.c]
 			m.planDid = true
-			m.startKill(o.c, m.graceFor(c, o.reason), false, nil)
+			m.startKill(o.c, o.reason, false, nil)
 			if m.ctrs[o.c].kill.stage != stNone {
 				m.block, m.blockC = blockKill, o.c
 			}
@@ -1263,10 +1347,18 @@ func (m *Model) start(o op) bool {
 				c.boNoted = true
 				c.boUntil = until
 				c.boMsg = "back-off " + c.boDelay.String() + " restarting failed container=" + c.name + " pod=" + m.podRef()
-				a := m.emitC(ActBackOff, c)
+				a := m.emitC(ActBackOff, c, Cause{rule: rBackOff, a: c.boDelay, b: ft, c: c.boUntil})
 				a.Wait, a.Delay = c.boUntil-m.now, c.boDelay
 			}
 			return false
+		}
+		switch {
+		case !c.boHas:
+			o.why.f |= startNoBackOff
+		case ft-c.boLastUpdate > m.backoffReset:
+			o.why.f |= startBackOffReset
+		default:
+			o.why.b, o.why.c = c.boDelay, ft+c.boDelay
 		}
 		if !c.boHas || ft-c.boLastUpdate > m.backoffReset {
 			c.boDelay = m.backoffInitial
@@ -1296,11 +1388,11 @@ func (m *Model) start(o op) bool {
 	c.curID = "podconform://" + c.name + "/" + strconv.Itoa(c.instances-1)
 	c.running, c.visible, c.startedAt = true, false, m.now
 	c.kill = killProc{}
-	m.emitC(ActContainerCreated, c)
-	m.emitC(ActContainerStarted, c)
+	m.emitC(ActContainerCreated, c, o.why)
+	m.emitC(ActContainerStarted, c, o.why)
 	if c.spec.Lifecycle != nil && c.spec.Lifecycle.PostStart != nil {
 		c.inPostStart = true
-		m.emitC(ActHookStarted, c).Hook = HookPostStart
+		m.emitC(ActHookStarted, c, Cause{rule: rPostStartRun}).Hook = HookPostStart
 		if !m.mut(MutPostStartNonBlocking) {
 			m.block, m.blockC = blockPostStart, o.c
 		}
@@ -1309,7 +1401,7 @@ func (m *Model) start(o op) bool {
 			// it at once ("invalid handler"): FailedPostStartHook, and
 			// startContainer kills the container in the same sync.
 			c.inPostStart = false
-			h := m.emitC(ActHookEnded, c)
+			h := m.emitC(ActHookEnded, c, Cause{rule: rHookInvalid, k: hookPostStart})
 			h.Hook, h.Result = HookPostStart, ResultFailed
 			m.postStartEnded(o.c, false)
 		}
@@ -1334,7 +1426,7 @@ func (m *Model) postStartEnded(i int, ok bool) {
 		return
 	}
 	if c.running && (inSync || !m.deleting) {
-		m.startKill(i, m.graceFor(c, reasonPostStart), false, nil)
+		m.startKill(i, reasonPostStart, false, nil)
 		if c.kill.stage != stNone {
 			m.block, m.blockC = blockKill, i
 		}
@@ -1418,7 +1510,7 @@ func (m *Model) startTermination(reason killReason) {
 			if c.kill.stage != stNone {
 				continue // a kill in progress keeps its grace
 			}
-			m.startKill(i, m.graceFor(c, reason), hasSidecar && c.kind == kindApp, prereqs[i])
+			m.startKill(i, reason, hasSidecar && c.kind == kindApp, prereqs[i])
 		}
 		m.checkKillPodDone()
 		return
@@ -1442,26 +1534,29 @@ func (m *Model) startTermination(reason killReason) {
 		if c.kill.stage != stNone {
 			continue // a kill in progress keeps its grace
 		}
-		m.startKill(i, m.graceFor(c, reason), hasSidecar && c.kind == kindSidecar, prereqs[i])
+		m.startKill(i, reason, hasSidecar && c.kind == kindSidecar, prereqs[i])
 	}
 	m.checkKillPodDone()
 }
 
-// startKill begins killContainer for container i with grace seconds.
-func (m *Model) startKill(i int, grace int64, ordered bool, prereqs []int) {
+// startKill begins killContainer for container i, killed for reason r,
+// with the grace period graceFor gives.
+func (m *Model) startKill(i int, r killReason, ordered bool, prereqs []int) {
 	c := &m.ctrs[i]
-	c.kill = killProc{ordered: ordered, prereqs: prereqs}
+	grace := m.graceFor(c, r)
+	c.kill = killProc{ordered: ordered, prereqs: prereqs, reason: r, grace0: grace}
 	if c.spec.Lifecycle != nil && c.spec.Lifecycle.PreStop != nil && grace > 0 {
 		k := &c.kill
 		k.stage, k.grace, k.stageStart = stPreStop, grace, m.now
 		k.deadline = m.now + time.Duration(grace)*time.Second
-		m.emitC(ActHookStarted, c).Hook = HookPreStop
+		k.hadPreStop = true
+		m.emitC(ActHookStarted, c, m.killCause(c, Cause{rule: rPreStopRun, a: time.Duration(grace) * time.Second})).Hook = HookPreStop
 		if hookFailsAtOnce(c.spec.Lifecycle.PreStop) {
 			// handlerRunner.Run (pkg/kubelet/lifecycle/handlers.go) fails
 			// it at once ("invalid handler"): executePreStopHook records
 			// FailedPreStopHook and the kill goes on with the whole grace.
 			k.hookDone = true
-			h := m.emitC(ActHookEnded, c)
+			h := m.emitC(ActHookEnded, c, Cause{rule: rHookInvalid, k: hookPreStop})
 			h.Hook, h.Result = HookPreStop, ResultFailed
 			m.afterPreStop(i, grace)
 		}
@@ -1488,6 +1583,7 @@ func (m *Model) afterPreStop(i int, g int64) {
 	k := &c.kill
 	if k.ordered && g > 0 {
 		k.stage, k.grace, k.stageStart = stWait, g, m.now
+		k.hadWait = true
 		k.deadline = m.now + time.Duration(g)*time.Second
 		m.checkTurn(i)
 		return
@@ -1515,13 +1611,42 @@ func (m *Model) checkTurn(i int) {
 // stop sends StopContainer with the 2 s floor.
 func (m *Model) stop(i int, g int64) {
 	c := &m.ctrs[i]
+	k := &c.kill
+	why := Cause{rule: rStop, b: time.Duration(k.grace0) * time.Second, c: time.Duration(k.grace0-g) * time.Second}
+	if k.hadPreStop {
+		why.f |= stopPreStop
+	}
+	if k.hadWait {
+		why.f |= stopWaited
+		if k.stage == stWait && g == 0 {
+			why.f |= stopWaitExpire
+		}
+	}
 	if g < m.minGrace {
 		g = m.minGrace
+		why.f |= stopFloor
 	}
-	k := &c.kill
+	why.a = time.Duration(g) * time.Second
 	k.stage, k.stageStart = stStopping, m.now
 	k.deadline = m.now + time.Duration(g)*time.Second
-	m.emitC(ActStopSignal, c).Timeout = g
+	m.emitC(ActStopSignal, c, m.killCause(c, why)).Timeout = g
+}
+
+// killCause adds to why the reason of c's kill and, for a probe's kill,
+// the failure threshold the probe reached.
+func (m *Model) killCause(c *cstate, why Cause) Cause {
+	why.k = uint8(c.kill.reason)
+	var p *v1.Probe
+	switch c.kill.reason {
+	case reasonLiveness:
+		p = c.spec.LivenessProbe
+	case reasonStartup:
+		p = c.spec.StartupProbe
+	}
+	if p != nil {
+		why.n = probeFailureThreshold(p)
+	}
+	return why
 }
 
 // killDeadline handles a kill timer of container i.
@@ -1532,7 +1657,7 @@ func (m *Model) killDeadline(i int) {
 	case stPreStop:
 		// executePreStopHook stops waiting at the grace deadline.
 		k.hookDone = true
-		h := m.emitC(ActHookEnded, c)
+		h := m.emitC(ActHookEnded, c, Cause{rule: rPreStopExpire, a: time.Duration(k.grace) * time.Second, b: k.stageStart})
 		h.Hook, h.Result = HookPreStop, ResultAbandoned
 		used := int64((m.now - k.stageStart) / time.Second)
 		if m.mut(MutPreStopSecondGrace) {
@@ -1542,8 +1667,8 @@ func (m *Model) killDeadline(i int) {
 	case stWait:
 		m.stop(i, 0)
 	case stStopping:
-		m.emitC(ActSIGKILL, c)
-		m.exit(i, 137, "Error")
+		m.emitC(ActSIGKILL, c, Cause{rule: rSIGKILL, a: k.deadline - k.stageStart, b: k.stageStart})
+		m.exit(i, 137, "Error", Cause{rule: rExitKilled})
 	}
 }
 
@@ -1572,7 +1697,7 @@ func (m *Model) checkKillPodDone() {
 	m.block = blockNone
 	if m.sandbox {
 		m.sandbox = false
-		m.emit(Action{Kind: ActSandboxStopped})
+		m.emit(Action{Kind: ActSandboxStopped}, Cause{rule: rSandboxStopKill})
 	}
 	if m.deleting || m.terminalPhase != "" {
 		m.finishTermination()
@@ -1592,7 +1717,7 @@ func (m *Model) finishTermination() {
 	m.seq++ // the phase may change with no action
 	if m.sandbox {
 		m.sandbox = false
-		m.emit(Action{Kind: ActSandboxStopped})
+		m.emit(Action{Kind: ActSandboxStopped}, Cause{rule: rSandboxStopTerm})
 	}
 }
 

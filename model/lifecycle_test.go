@@ -46,8 +46,8 @@ func starts(acts []model.Action, c string) []time.Duration {
 	return out
 }
 
-// SEMANTICS.md §2, §6: "a postStart hook is run synchronously after each
-// start, so a slow postStart delays the start of the next container."
+// docs/semantics.md §2.6, §6.2: the sync waits for a postStart hook, so a slow
+// one delays the start of the next container by its whole duration.
 func TestPostStartBlocksNextStart(t *testing.T) {
 	a, b := ctr("a"), ctr("b")
 	a.Lifecycle = &v1.Lifecycle{PostStart: hook()}
@@ -65,8 +65,8 @@ func TestPostStartBlocksNextStart(t *testing.T) {
 	require.Equal(t, v1.PodRunning, lastStatus(acts).Phase)
 }
 
-// SEMANTICS.md §6: "If it fails: a FailedPostStartHook event, the container
-// is killed, and the restart policy applies."
+// docs/semantics.md §6.4: a failed postStart hook (FailedPostStartHook) gets
+// the container killed in the same sync; the restart policy then applies.
 func TestPostStartFailureKills(t *testing.T) {
 	a := ctr("a")
 	a.Lifecycle = &v1.Lifecycle{PostStart: hook()}
@@ -85,9 +85,9 @@ func TestPostStartFailureKills(t *testing.T) {
 	require.Equal(t, v1.PodSucceeded, lastStatus(acts).Phase, "the stopped container exited 0")
 }
 
-// SEMANTICS.md §5: "Liveness: failureThreshold consecutive failures kill the
-// container (its preStop hook runs; the probe's own
-// terminationGracePeriodSeconds, if set, overrides the pod's for this kill)."
+// docs/semantics.md §5.9, §7.2: failureThreshold liveness failures in a row
+// kill the container, preStop first, with the probe's own
+// terminationGracePeriodSeconds in place of the pod's when it is set.
 func TestLivenessKill(t *testing.T) {
 	a := ctr("a")
 	a.LivenessProbe = execProbe(5, 5, 3)
@@ -116,8 +116,9 @@ func TestLivenessKill(t *testing.T) {
 	require.Equal(t, int32(1), lastStatus(acts).ContainerStatuses[0].RestartCount)
 }
 
-// SEMANTICS.md §5: with a startup probe, liveness and readiness do not run
-// until it succeeds; failureThreshold consecutive failures kill the container.
+// docs/semantics.md §5.7, §5.8: with a startup probe, liveness and readiness
+// do not run until it succeeds; failureThreshold consecutive failures kill
+// the container.
 func TestStartupProbe(t *testing.T) {
 	a := ctr("a")
 	a.StartupProbe = execProbe(0, 10, 3)
@@ -150,8 +151,8 @@ func TestStartupProbe(t *testing.T) {
 	require.True(t, cs.Ready)
 }
 
-// SEMANTICS.md §3: "With pod Never, a failed regular init container makes
-// the pod Failed and nothing more is started."
+// docs/semantics.md §3.2: under pod restartPolicy Never a regular init
+// container that fails ends the pod Failed, and nothing more starts.
 func TestNeverInitFailure(t *testing.T) {
 	p := pod("never", []v1.Container{ctr("init")}, ctr("app"))
 	p.Spec.RestartPolicy = v1.RestartPolicyNever
@@ -164,7 +165,7 @@ func TestNeverInitFailure(t *testing.T) {
 	require.Equal(t, "PodInitializing", st.ContainerStatuses[0].State.Waiting.Reason)
 }
 
-// SEMANTICS.md §3: OnFailure restarts on non-zero exit only.
+// docs/semantics.md §3.1: OnFailure restarts on non-zero exit only.
 func TestOnFailure(t *testing.T) {
 	p := pod("onfailure", nil, ctr("app"))
 	p.Spec.RestartPolicy = v1.RestartPolicyOnFailure
@@ -175,7 +176,7 @@ func TestOnFailure(t *testing.T) {
 	require.Equal(t, v1.PodSucceeded, lastStatus(acts).Phase)
 }
 
-// SEMANTICS.md §3: container restartPolicy and restartPolicyRules
+// docs/semantics.md §3.3: container restartPolicy and restartPolicyRules
 // (ContainerRestartRules) override the pod policy for app containers.
 func TestContainerRestartRules(t *testing.T) {
 	never := v1.ContainerRestartPolicyNever
@@ -197,8 +198,8 @@ func TestContainerRestartRules(t *testing.T) {
 	require.Len(t, starts(acts, "app"), 1, "with the gate off the pod's Never decides")
 }
 
-// SEMANTICS.md §2: the next container starts once the sidecar is started:
-// running, postStart done, and its startup probe succeeded.
+// docs/semantics.md §2.3: the next container starts once the sidecar is
+// started: running, postStart done, and its startup probe succeeded.
 func TestSidecarStartGating(t *testing.T) {
 	always := v1.ContainerRestartPolicyAlways
 	side := ctr("side")
@@ -211,8 +212,8 @@ func TestSidecarStartGating(t *testing.T) {
 	require.Equal(t, v1.PodRunning, lastStatus(acts).Phase)
 }
 
-// SEMANTICS.md §5: "During termination liveness and startup probes stop;
-// readiness keeps running" (#110309).
+// docs/semantics.md §5.12: termination stops the app containers' liveness
+// and startup probes; readiness keeps running (#110309).
 func TestReadinessDuringTermination(t *testing.T) {
 	a := ctr("a")
 	a.LivenessProbe = execProbe(0, 1, 3)

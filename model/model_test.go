@@ -65,10 +65,11 @@ func restartGaps(acts []model.Action, c string) []time.Duration {
 	return gaps
 }
 
-// TestBackoffTable checks the crash-loop back-off as SEMANTICS.md §4
-// states it, observed on the real SyncPod: "the delay before each restart
-// is 0, 10, 20, 40, 80, 160, 300, 300, … seconds. The FIRST restart is
-// immediate." and "A run of 9m59s kept the 300 s delay; 10m01s reset it."
+// TestBackoffTable checks the crash-loop back-off of docs/semantics.md §4.5
+// and §4.6 (doBackOff in pkg/kubelet/kuberuntime/kuberuntime_manager.go):
+// waits of 0, 10, 20, 40, 80, 160, 300, 300, … seconds before successive
+// restarts, the first at once; a run just under ten minutes keeps the 300 s
+// delay and one just over resets it.
 func TestBackoffTable(t *testing.T) {
 	crash := model.Attempt{ExitAfter: dur(time.Second), ExitCode: 1}
 	long := func(d time.Duration) model.Attempt { return model.Attempt{ExitAfter: dur(d), ExitCode: 1} }
@@ -108,10 +109,10 @@ func TestBackoffProfile(t *testing.T) {
 	}
 }
 
-// TestKillTiming checks SEMANTICS.md §7's StopContainer timeouts measured
-// on the real killContainer: "grace 30, no hook → 30; grace 30, hook 1.5 s
-// → 29; grace 3, hook 2.5 s → 2; grace 3, hook 5 s → 2 (hook abandoned at
-// 3 s); grace 0 → 2."
+// TestKillTiming checks the StopContainer timeouts of docs/semantics.md §7.3
+// and §7.4 (killContainer in pkg/kubelet/kuberuntime/kuberuntime_container.go)
+// with the examples given there: 30 → 30, 30 with a 1.5 s hook → 29, 3 with
+// a 2.5 s hook → 2, 3 with an overrunning hook → 2, 0 → 2.
 func TestKillTiming(t *testing.T) {
 	cases := []struct {
 		grace      int64

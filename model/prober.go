@@ -225,7 +225,7 @@ func (m *Model) patchStatus() {
 	}
 	m.setStatus(st)
 	m.patched = true
-	m.emit(Action{Kind: ActStatus, Status: st})
+	m.emit(Action{Kind: ActStatus, Status: st}, Cause{rule: rStatusPatch})
 }
 
 // statusOf returns container i's status in st.
@@ -291,7 +291,7 @@ func (m *Model) proberTick() {
 				ps.nextTick += period
 			}
 			if !ps.pending {
-				m.doProbe(i, p)
+				m.doProbe(i, p, false)
 			}
 		}
 	}
@@ -301,9 +301,9 @@ func (m *Model) proberTick() {
 // manager's SetPodStatus), at the start and at the end of every sync: the
 // status is published, and every readiness worker of a running, started
 // container that is not ready is asked for a manual run, which it does at
-// once, restarting its ticker.
-func (m *Model) generated() {
-	m.publish()
+// once, restarting its ticker. r is the status's cause (a status rule).
+func (m *Model) generated(r rule) {
+	m.publish(r)
 	for i := range m.ctrs {
 		c := &m.ctrs[i]
 		ps := &c.probes[pReadiness]
@@ -314,12 +314,14 @@ func (m *Model) generated() {
 			continue
 		}
 		ps.nextTick = m.now + time.Duration(probePeriod(ps.spec))*time.Second
-		m.doProbe(i, pReadiness)
+		ps.tickFrom, ps.tickManual = m.now, true
+		m.doProbe(i, pReadiness, true)
 	}
 }
 
-// doProbe is worker.doProbe: one wake of worker p of container i.
-func (m *Model) doProbe(i, p int) {
+// doProbe is worker.doProbe: one wake of worker p of container i, on its
+// ticker or, if manual, for a status generation's manual run.
+func (m *Model) doProbe(i, p int, manual bool) {
 	c := &m.ctrs[i]
 	ps := &c.probes[p]
 	if !m.hasStatus {
@@ -373,6 +375,32 @@ func (m *Model) doProbe(i, p int) {
 		return
 	}
 	ps.pending = true
+	ps.askManual = manual
+}
+
+// probeCause is the cause of the answer success to the pending probe p of
+// ps: the tick or manual run that asked it, and the run of equal answers
+// it makes when a threshold above 1 counts them.
+func (m *Model) probeCause(ps *probeState, p int, success bool) Cause {
+	why := Cause{rule: rProbeTick, k: uint8(p), a: time.Duration(probePeriod(ps.spec)) * time.Second, b: ps.tickFrom}
+	if ps.tickManual {
+		why.f |= 1
+	}
+	if ps.askManual {
+		why.rule, why.a = rProbeManual, m.now
+	}
+	thr := probeFailureThreshold(ps.spec)
+	if success {
+		why.f |= 2
+		thr = probeSuccessThreshold(ps.spec)
+	}
+	if thr > 1 {
+		why.n, why.c = 1, time.Duration(thr)
+		if ps.run > 0 && ps.last == success {
+			why.n = ps.run + 1
+		}
+	}
+	return why
 }
 
 // restartsAfter is the worker's keep-going rule for a terminated container

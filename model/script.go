@@ -421,3 +421,27 @@ func (x *Sim) Step() ([]Action, error) {
 	}
 	return nil, nil
 }
+
+// Causes returns why the model took each of the actions the last Initial
+// or Step returned (see Model.Causes).
+func (x *Sim) Causes() []Cause { return x.m.Causes() }
+
+// RunExplained is Run that also returns why the model took each action:
+// causes[i] is the cause of the trace's i-th action.
+func RunExplained(s *Scenario, until time.Duration) (trace []Action, causes []Cause, err error) {
+	sim, err := NewSim(s, until, 0)
+	if err != nil {
+		return nil, nil, err
+	}
+	trace = append(trace, sim.Initial()...)
+	causes = append(causes, sim.Causes()...)
+	for !sim.Done() {
+		acts, err := sim.Step()
+		if err != nil {
+			return trace, causes, err
+		}
+		trace = append(trace, acts...)
+		causes = append(causes, sim.Causes()[:len(acts)]...)
+	}
+	return trace, causes, nil
+}

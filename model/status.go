@@ -30,8 +30,9 @@ func boolp(b bool) *bool {
 }
 
 // publish regenerates the pod status (generateAPIPodStatus) and, if it
-// changed, emits it. Once the deletion is finished it emits PodRemoved.
-func (m *Model) publish() {
+// changed, emits it with cause r (a status rule). Once the deletion is
+// finished it emits PodRemoved.
+func (m *Model) publish(r rule) {
 	// Building a v1.PodStatus is the model's most expensive step, so it is
 	// done only when the state it derives from has changed.
 	// Every change a status can show comes with an emitted action (or a
@@ -83,7 +84,14 @@ func (m *Model) publish() {
 	m.setStatus(st)
 	m.record()
 	if !m.removed {
-		m.emit(Action{Kind: ActStatus, Status: st})
+		why := Cause{rule: r, a: m.now}
+		switch {
+		case m.terminated:
+			why.rule = rStatusTerminated
+		case r == rStatusSyncEnd:
+			why.a = m.syncAt
+		}
+		m.emit(Action{Kind: ActStatus, Status: st}, why)
 	}
 	m.maybeRemove()
 }
@@ -139,7 +147,7 @@ func (m *Model) fingerprintChanged() bool {
 func (m *Model) maybeRemove() {
 	if m.terminated && m.deleting && !m.removed {
 		m.removed = true
-		m.emit(Action{Kind: ActPodRemoved})
+		m.emit(Action{Kind: ActPodRemoved}, Cause{rule: rRemovedDone})
 	}
 }
 

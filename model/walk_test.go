@@ -20,6 +20,7 @@ func walk(t *testing.T, s *model.Scenario, seed uint64, steps int) []model.Actio
 	m, err := model.New(s)
 	require.NoError(t, err)
 	trace := append([]model.Action(nil), m.Drain()...)
+	requireCauses(t, trace, m.Causes(), "walk start")
 	deletes := 0
 	for i := 0; i < steps && !m.Finished(); i++ {
 		moves := m.Enabled()
@@ -63,6 +64,7 @@ func walk(t *testing.T, s *model.Scenario, seed uint64, steps int) []model.Actio
 			break
 		}
 		require.NoErrorf(t, err, "seed %d step %d input %+v", seed, i, in)
+		requireCauses(t, acts, m.Causes(), "walk")
 		for _, a := range acts {
 			require.GreaterOrEqual(t, a.At, now, "time went backwards")
 		}

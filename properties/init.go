@@ -15,10 +15,10 @@ func (t *tracker) completed(i int) bool {
 	return c.here() > 0 && !c.running && c.exits > 0 && c.exitCode == 0
 }
 
-// initStrictOrder encodes SEMANTICS.md §2: "Regular init containers run one
-// at a time, in spec order. Each must exit 0 before the next is created.
-// While one runs, nothing else is started (upstream confirmed: SyncPod
-// issues no CRI call)."
+// initStrictOrder encodes docs/semantics.md §2.2: regular init containers
+// run one at a time, in spec order, each exiting 0 before the next is
+// created, and while one runs the sync starts nothing else but the restart
+// of an earlier sidecar (§2.4).
 //
 // The first start of an init container needs every earlier init container
 // started, the earlier regular ones completed with exit 0, and no later init
@@ -28,16 +28,20 @@ func (t *tracker) completed(i int) bool {
 func initStrictOrder() Property {
 	return def("init-strict-order",
 		"regular init containers run one at a time, in spec order, each after the previous exited 0",
-		`SEMANTICS.md §2: "Regular init containers run one at a time, in spec order. Each must exit 0 before the next is created. While one runs, nothing else is started (upstream confirmed: SyncPod issues no CRI call)."`,
+		`docs/semantics.md §2.2: regular init containers run one at a time, in spec order, each exiting 0 before the next is created; while one runs nothing else starts (pkg/kubelet/kuberuntime/kuberuntime_manager.go computeInitContainerActions)`,
 		"When an init container starts for the first time, every init container before it must have started, the regular ones among them must have completed (last exit code 0, not running), and no later init container and no app container may have started. While a regular init container runs, nothing may be started except the restart of an exited sidecar declared before it. A regular init container is never restarted once a later container has started. This catches out-of-order or parallel init containers and app containers that start during initialization.",
 		func(t *tracker) rule { return &initStrictOrderRule{t: t} })
 }
 
 type initStrictOrderRule struct {
 	nop
+	judged
 	t *tracker
 }
 
+// Exercised: any start while the pod has a regular init container (other
+// than the one starting), and an init container's start judged against the
+// containers declared before or after it.
 func (r *initStrictOrderRule) before(_ int, a *model.Action) string {
 	if a.Kind != model.ActContainerStarted {
 		return ""
@@ -49,6 +53,9 @@ func (r *initStrictOrderRule) before(_ int, a *model.Action) string {
 		return ""
 	}
 	for j := 0; j < pi.nInit; j++ {
+		if j != k && pi.kinds[j] == kindInit {
+			r.judge()
+		}
 		if j != k && pi.kinds[j] == kindInit && t.c[j].running {
 			if !(pi.kinds[k] == kindSidecar && k < j && t.c[k].here() > 0) {
 				return sprintf("%s started at %v while regular init container %s (started at %v) was still running", a.Container, a.At, pi.names[j], t.c[j].startedAt)
@@ -61,6 +68,7 @@ func (r *initStrictOrderRule) before(_ int, a *model.Action) string {
 	if pi.kinds[k] == kindInit && t.c[k].here() > 0 {
 		// a restart of the current init container
 		for j := k + 1; j < len(pi.names); j++ {
+			r.judge()
 			if t.c[j].here() > 0 {
 				return sprintf("regular init container %s restarted at %v after %s had already started", a.Container, a.At, pi.names[j])
 			}
@@ -71,6 +79,7 @@ func (r *initStrictOrderRule) before(_ int, a *model.Action) string {
 		return ""
 	}
 	for j := 0; j < k; j++ {
+		r.judge()
 		if t.c[j].here() == 0 {
 			return sprintf("init container %s started at %v before %s, which is declared earlier, ever started", a.Container, a.At, pi.names[j])
 		}
@@ -79,6 +88,7 @@ func (r *initStrictOrderRule) before(_ int, a *model.Action) string {
 		}
 	}
 	for j := k + 1; j < len(pi.names); j++ {
+		r.judge()
 		if t.c[j].here() > 0 {
 			return sprintf("init container %s started at %v after %s, which comes later, had started", a.Container, a.At, pi.names[j])
 		}
@@ -86,9 +96,9 @@ func (r *initStrictOrderRule) before(_ int, a *model.Action) string {
 	return ""
 }
 
-// appAfterInit encodes SEMANTICS.md §2: "Regular (app) containers start only
-// after every regular init container has completed and every sidecar has
-// started."
+// appAfterInit encodes docs/semantics.md §2.5: app containers start only
+// after every regular init container has completed with exit 0 and every
+// sidecar has started.
 //
 // Here: every init container has started at least once and every regular
 // init container's last instance exited 0 (the sidecar part is
@@ -96,16 +106,18 @@ func (r *initStrictOrderRule) before(_ int, a *model.Action) string {
 func appAfterInit() Property {
 	return def("app-after-init",
 		"app containers start only after every regular init container completed with exit 0",
-		`SEMANTICS.md §2: "Regular (app) containers start only after every regular init container has completed and every sidecar has started."`,
+		`docs/semantics.md §2.5: app containers start only once every regular init container has completed with exit 0 and every sidecar has started (pkg/kubelet/kuberuntime/kuberuntime_manager.go computePodActions)`,
 		"When an app container starts, every init container must have started at least once and every regular init container's last instance must have exited with code 0 (and not be running). An app container that starts while an init container is pending, running or failed breaks initialization.",
 		func(t *tracker) rule { return &appAfterInitRule{t: t} })
 }
 
 type appAfterInitRule struct {
 	nop
+	judged
 	t *tracker
 }
 
+// Exercised: an app container's start in a pod with init containers.
 func (r *appAfterInitRule) before(_ int, a *model.Action) string {
 	if a.Kind != model.ActContainerStarted {
 		return ""
@@ -116,6 +128,7 @@ func (r *appAfterInitRule) before(_ int, a *model.Action) string {
 		return ""
 	}
 	for j := 0; j < t.pi.nInit; j++ {
+		r.judge()
 		c := &t.c[j]
 		if c.here() == 0 {
 			return sprintf("app container %s started at %v before init container %s ever started", a.Container, a.At, t.pi.names[j])
@@ -127,9 +140,9 @@ func (r *appAfterInitRule) before(_ int, a *model.Action) string {
 	return ""
 }
 
-// sidecarStartGating encodes SEMANTICS.md §2: "The next init container
-// starts once the sidecar is *started*: running, postStart done, and its
-// startup probe (if any) succeeded."
+// sidecarStartGating encodes docs/semantics.md §2.3: what follows a sidecar
+// starts only once the sidecar is started: running, its postStart hook
+// returned, and its startup probe (if any) succeeded.
 //
 // As computeInitContainerActions (kuberuntime_manager.go) decides it: the
 // first start of the init container after a sidecar needs that sidecar
@@ -141,13 +154,14 @@ func (r *appAfterInitRule) before(_ int, a *model.Action) string {
 func sidecarStartGating() Property {
 	return def("sidecar-start-gating",
 		"the container after a sidecar starts only once the sidecar has started",
-		`SEMANTICS.md §2: "The next init container starts once the sidecar is *started*: running, postStart done, and its startup probe (if any) succeeded."`,
+		`docs/semantics.md §2.3: the container after a sidecar starts only once the sidecar is started (running, postStart returned, startup probe succeeded if it has one) (pkg/kubelet/kuberuntime/kuberuntime_manager.go computeInitContainerActions)`,
 		"The first start of an init container declared right after a sidecar, and any app container start while no app container runs when the last init container is a sidecar, require that sidecar to be started: running, its postStart hook finished, and a startup probe success for the current instance if it has a startup probe. A sidecar that stopped being started while the pod worker was blocked (a hook or a kill in progress, including its own probe kill) counts as started, since the kubelet planned the sync before. This catches implementations that start the next container as soon as the sidecar's process runs.",
 		func(t *tracker) rule { return &sidecarGatingRule{t: t} })
 }
 
 type sidecarGatingRule struct {
 	nop
+	judged
 	t *tracker
 }
 
@@ -169,6 +183,8 @@ func (r *sidecarGatingRule) describe(j int) string {
 	}
 }
 
+// Exercised: a start gated by a sidecar (the first start of the init
+// container after it, or an app container's while none runs).
 func (r *sidecarGatingRule) before(_ int, a *model.Action) string {
 	if a.Kind != model.ActContainerStarted {
 		return ""
@@ -184,6 +200,7 @@ func (r *sidecarGatingRule) before(_ int, a *model.Action) string {
 		if k == 0 || t.c[k].here() > 0 || pi.kinds[k-1] != kindSidecar {
 			return ""
 		}
+		r.judge()
 		if !r.gateOK(k - 1) {
 			return sprintf("init container %s started at %v before sidecar %s had started (%s)", a.Container, a.At, pi.names[k-1], r.describe(k-1))
 		}
@@ -192,6 +209,7 @@ func (r *sidecarGatingRule) before(_ int, a *model.Action) string {
 		if l < 0 || pi.kinds[l] != kindSidecar || t.anyAppRunning() {
 			return ""
 		}
+		r.judge()
 		if !r.gateOK(l) {
 			return sprintf("app container %s started at %v, with no app container running, before the last init container, sidecar %s, had started (%s)", a.Container, a.At, pi.names[l], r.describe(l))
 		}
@@ -199,28 +217,33 @@ func (r *sidecarGatingRule) before(_ int, a *model.Action) string {
 	return ""
 }
 
-// postStartBeforeNextStart encodes SEMANTICS.md §2: "They are started in one
-// sync, in spec order; a postStart hook is run synchronously after each
-// start, so a slow postStart delays the start of the next container."
+// postStartBeforeNextStart encodes docs/semantics.md §2.6 and §6.2: the sync
+// waits for each postStart hook before it starts the next container, so a
+// slow hook delays every start after it.
 func postStartBeforeNextStart() Property {
 	return def("poststart-before-next-start",
 		"while a container's postStart hook runs, no other container is started",
-		`SEMANTICS.md §2: "a postStart hook is run synchronously after each start, so a slow postStart delays the start of the next container."`,
+		`docs/semantics.md §2.6, §6.2: the sync waits for a container's postStart hook before it starts another container (pkg/kubelet/kuberuntime/kuberuntime_container.go startContainer)`,
 		"No container may be started while another container's postStart hook is running (HookStarted(postStart) without its HookEnded). The kubelet runs postStart inside SyncPod and waits for it, so the next start in the same sync comes after the hook returns.",
 		func(t *tracker) rule { return &postStartNextRule{t: t} })
 }
 
 type postStartNextRule struct {
 	nop
+	judged
 	t *tracker
 }
 
+// Exercised: a start while another container with a postStart hook runs.
 func (r *postStartNextRule) before(_ int, a *model.Action) string {
 	if a.Kind != model.ActContainerStarted {
 		return ""
 	}
 	t := r.t
 	for j := range t.c {
+		if (t.c[j].psOpen || (t.c[j].running && t.pi.hasPostStart(j))) && t.pi.names[j] != a.Container {
+			r.judge()
+		}
 		if t.c[j].psOpen && t.pi.names[j] != a.Container {
 			return sprintf("%s started at %v while the postStart hook of %s (started %v) was still running", a.Container, a.At, t.pi.names[j], t.c[j].startedAt)
 		}
@@ -228,13 +251,13 @@ func (r *postStartNextRule) before(_ int, a *model.Action) string {
 	return ""
 }
 
-// neverFailsOnInitFailure encodes SEMANTICS.md §3: "With pod `Never`, a
-// failed regular init container makes the pod `Failed` and nothing more is
-// started."
+// neverFailsOnInitFailure encodes docs/semantics.md §3.2: under pod
+// restartPolicy `Never` a regular init container that fails ends the pod
+// `Failed`, and nothing more starts.
 func neverFailsOnInitFailure() Property {
 	return def("never-fails-on-init-failure",
 		"restartPolicy Never: a failed regular init container fails the pod and nothing more starts",
-		`SEMANTICS.md §3: "With pod `+"`Never`"+`, a failed regular init container makes the pod `+"`Failed`"+` and nothing more is started."`,
+		`docs/semantics.md §3.2, §8.5: under pod restartPolicy Never a failed regular init container makes the pod Failed and nothing more starts (pkg/kubelet/kuberuntime/kuberuntime_manager.go computeInitContainerActions; pkg/kubelet/kubelet_pods.go getPhase)`,
 		"Under pod restartPolicy Never, once a regular init container exits with a non-zero code, no container may be started again (except by a sync planned before the failure that the trace shows still running: the pod worker blocked in a hook or a kill since), every later Status must have phase Failed, and a complete trace must end with a Failed status. This catches pods that retry the init container, start the app anyway, or sit in Pending (as the upstream e2e test init-container-fails-stops-app-restartnever-pod asserts).",
 		func(t *tracker) rule { return &neverInitFailRule{t: t} })
 }
@@ -271,8 +294,11 @@ func (f *inFlight) on(at time.Duration) bool {
 	return f.active
 }
 
+// Exercised, once a regular init container failed under Never: a start, a
+// status (not a patch), or the end of a complete trace (not force-deleted).
 type neverInitFailRule struct {
 	nop
+	judged
 	t      *tracker
 	flight inFlight
 }
@@ -295,6 +321,7 @@ func (r *neverInitFailRule) before(_ int, a *model.Action) string {
 	inFlight := r.flight.on(a.At)
 	switch a.Kind {
 	case model.ActContainerStarted:
+		r.judge()
 		if inFlight {
 			return ""
 		}
@@ -302,6 +329,9 @@ func (r *neverInitFailRule) before(_ int, a *model.Action) string {
 	case model.ActStatus:
 		// (A patch keeps the phase of the last generation, which may
 		// come before the failure.)
+		if a.Status != nil && r.t.kb != kPatch {
+			r.judge()
+		}
 		if a.Status != nil && a.Status.Phase != v1.PodFailed && r.t.kb != kPatch {
 			return sprintf("status at %v has phase %s after a regular init container failed under restartPolicy Never; want Failed", a.At, a.Status.Phase)
 		}
@@ -314,6 +344,7 @@ func (r *neverInitFailRule) end(_ time.Duration, complete bool) string {
 		// A force-deleted pod is gone before the kubelet reports its end.
 		return ""
 	}
+	r.judge()
 	if r.t.status == nil || r.t.status.Phase != v1.PodFailed {
 		return "the pod finished after a regular init container failed under restartPolicy Never, but its last status is not Failed"
 	}

@@ -11,23 +11,24 @@ import (
 	"github.com/podconform/podconform/model"
 )
 
-// kubectlStatusConsistent encodes SEMANTICS.md §9: "Walk init statuses in
-// order: exit 0 → skip; terminated non-zero → `Init:<reason>` ...; waiting
-// with a reason other than PodInitializing → `Init:<reason>`
-// (`Init:CrashLoopBackOff`); else `Init:i/N` (`Init:0/2`). Started sidecars
-// are skipped. Then app containers: waiting reason, terminated reason, or
-// the phase. `Terminating` when a deletion timestamp is set. READY is
-// `ready/total` app containers; RESTARTS sums restart counts."
+// kubectlStatusConsistent encodes docs/semantics.md §11: the printer walks
+// the init statuses (§11.2: `Init:<reason>`, `Init:CrashLoopBackOff`,
+// `Init:i/N`, started sidecars passed over), then the app statuses (§11.3),
+// shows `Terminating` for a deleted pod (§11.4), and counts READY over app
+// containers and sidecars (§11.5); what it shows must agree with the trace
+// (§11.6).
 func kubectlStatusConsistent() Property {
 	return def("kubectl-status-consistent",
 		"the kubectl READY and STATUS columns agree with the phase, the container states and the trace",
-		`SEMANTICS.md §9: "Walk init statuses in order: exit 0 → skip; terminated non-zero → `+"`Init:<reason>`"+`...; waiting with a reason other than PodInitializing → `+"`Init:<reason>`"+`; else `+"`Init:i/N`"+`. Started sidecars are skipped. Then app containers: waiting reason, terminated reason, or the phase. `+"`Terminating`"+` when a deletion timestamp is set. READY is `+"`ready/total`"+` app containers; RESTARTS sums restart counts."`,
+		`docs/semantics.md §11.2 to §11.6: STATUS from the init walk (Init:<reason>, Init:i/N), then the app containers' reasons or the phase, Terminating once deleted; READY over app containers and sidecars; all consistent with the trace (pkg/printers/internalversion/printers.go printPod)`,
 		"For every Status, the checker renders the kubectl columns with model.Kubectl (printPod) on the pod (with a deletion timestamp once deleted) and checks them against the status and the trace: READY is ready/total with total = app containers + sidecars and ready = ready app containers + ready sidecars before the first init container that is not done; STATUS is Terminating exactly when deleted and not terminal; Succeeded shows an app container's terminated reason (Completed); Failed never shows Running or Terminating; a Pending, uninitialized pod with init containers shows Init:…; an initialized, undeleted pod with every init container done shows the first app container's waiting reason, or the phase when every app container runs; and a CrashLoopBackOff waiting reason needs a BackOff in the trace since that container's last exit.",
 		func(t *tracker) rule { return newKubectlRule(t) })
 }
 
+// Exercised: a status (not a patch): its kubectl columns are checked.
 type kubectlRule struct {
 	nop
+	judged
 	t     *tracker
 	pod   *v1.Pod // the context's pod, or a copy with a deletion timestamp
 	epoch time.Time
@@ -57,6 +58,7 @@ func (r *kubectlRule) after(_ int, a *model.Action) string {
 	if a.Kind != model.ActStatus || a.Status == nil || r.t.kb == kPatch {
 		return ""
 	}
+	r.judge()
 	t := r.t
 	st := a.Status
 	if t.deleted && r.pod == t.pi.pod {

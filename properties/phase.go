@@ -8,22 +8,34 @@ import (
 	"github.com/podconform/podconform/model"
 )
 
-// terminalPhaseAbsorbing encodes SEMANTICS.md §1: "`Succeeded` and `Failed`
-// are terminal: the kubelet refuses any transition out of them ("illegal
-// phase transition")."
+// terminalPhaseAbsorbing encodes docs/semantics.md §1.8: `Succeeded` and
+// `Failed` are final; every later status keeps the phase, and nothing starts
+// again (§3.6).
 func terminalPhaseAbsorbing() Property {
 	return def("terminal-phase-absorbing",
 		"once Succeeded or Failed, the phase never changes and nothing starts",
-		`SEMANTICS.md §1: "`+"`Succeeded` and `Failed`"+` are terminal: the kubelet refuses any transition out of them (\"illegal phase transition\")."`,
+		`docs/semantics.md §1.8, §3.6: once Succeeded or Failed is reported, every later status keeps it and no container starts again (pkg/kubelet/kubelet_pods.go generateAPIPodStatus, its "illegal phase transition" guard)`,
 		"After a Status with phase Succeeded or Failed, every later Status must have the same phase, and no container may be started (except by a sync planned before, that the trace shows still running: the pod worker blocked in a hook or a kill since the terminal status): the pod will run nothing more. A pod that goes from Failed back to Running, or restarts a container after it completed, breaks it.",
 		func(t *tracker) rule { return &terminalRule{t: t} })
 }
 
+// Exercised, once the phase is terminal: a status, or a start (excused or
+// not).
 type terminalRule struct {
 	nop
+	judged
 	t      *tracker
 	phase  v1.PodPhase
 	flight inFlight
+}
+
+// end: a pod that reached a terminal phase gave the rule the rest of the
+// trace to judge.
+func (r *terminalRule) end(time.Duration, bool) string {
+	if r.t.terminal {
+		r.judge()
+	}
+	return ""
 }
 
 func (r *terminalRule) after(_ int, a *model.Action) string {
@@ -44,10 +56,14 @@ func (r *terminalRule) before(_ int, a *model.Action) string {
 	inFlight := r.flight.on(a.At)
 	switch a.Kind {
 	case model.ActStatus:
+		if a.Status != nil {
+			r.judge()
+		}
 		if a.Status != nil && a.Status.Phase != r.phase {
 			return sprintf("status at %v has phase %s after the terminal phase %s", a.At, a.Status.Phase, r.phase)
 		}
 	case model.ActContainerStarted:
+		r.judge()
 		if !inFlight {
 			return sprintf("%s started at %v after the pod reached phase %s", a.Container, a.At, r.phase)
 		}
@@ -55,20 +71,24 @@ func (r *terminalRule) before(_ int, a *model.Action) string {
 	return ""
 }
 
-// succeededIffAllAppExitZero encodes SEMANTICS.md §8 rule 4: "all stopped
-// and the pod is terminal → Succeeded if every app container succeeded,
-// else Failed", with §7: "Sidecar exit codes at termination are ignored for
-// the pod's phase."
+// succeededIffAllAppExitZero encodes docs/semantics.md §8.5 (its fourth
+// case: a terminal pod whose containers have all stopped is Succeeded when
+// every app container's last exit was 0, else Failed), with §8.3 and §7.10:
+// sidecars' exit codes do not count towards the phase.
 func succeededIffAllAppExitZero() Property {
 	return def("succeeded-iff-all-app-exit-zero",
 		"Succeeded only if every app container's last exit was 0; Never with a failed app ends Failed",
-		`SEMANTICS.md §8: "4. all stopped and the pod is terminal → Succeeded if every app container succeeded, else Failed" and §7: "Sidecar exit codes at termination are ignored for the pod's phase."`,
+		`docs/semantics.md §8.5, §8.3, §7.12: a pod is Succeeded only if every app container's last exit was 0, else Failed; sidecars' exit codes do not count (pkg/kubelet/kubelet_pods.go getPhase)`,
 		"A Status with phase Succeeded requires every app container to have run and to be stopped with its last exit code 0 (sidecars do not count). Under restartPolicy Never, if an app container without its own restart policy last exited non-zero, a complete trace must end with phase Failed. A pod that reports Succeeded after a crash, or a failed Never pod that ends Succeeded or Running, breaks it.",
 		func(t *tracker) rule { return &succeededRule{t: t} })
 }
 
+// Exercised: a Succeeded status (not a patch) of a pod with app containers;
+// at the end of a complete trace of a Never pod, an app container whose
+// last exit was non-zero.
 type succeededRule struct {
 	nop
+	judged
 	t *tracker
 }
 
@@ -78,6 +98,7 @@ func (r *succeededRule) after(_ int, a *model.Action) string {
 	}
 	t := r.t
 	for _, i := range t.pi.apps {
+		r.judge()
 		c := &t.c[i]
 		switch {
 		case c.starts == 0:
@@ -109,6 +130,7 @@ func (r *succeededRule) end(_ time.Duration, complete bool) string {
 		if t.pi.ownPolicy(i) || c.exits == 0 || c.exitCode == 0 {
 			continue
 		}
+		r.judge()
 		if t.status == nil || t.status.Phase != v1.PodFailed {
 			phase := v1.PodPhase("none")
 			if t.status != nil {

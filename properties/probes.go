@@ -8,23 +8,24 @@ import (
 	"github.com/podconform/podconform/model"
 )
 
-// probePeriod encodes SEMANTICS.md §5: "Parameters and defaults:
-// initialDelaySeconds 0, periodSeconds 10 (min 1), timeoutSeconds 1,
-// successThreshold 1 (must be 1 for liveness and startup), failureThreshold
-// 3."
+// probePeriod encodes docs/semantics.md §5.2 and §5.3 (a probe runs only if
+// declared, not before initialDelaySeconds, at most once per periodSeconds,
+// default 10 s) with the manual readiness runs of §5.11.
 func probePeriod() Property {
 	return def("probe-period",
 		"probes run only if declared, first after initialDelaySeconds, then at least periodSeconds apart",
-		`SEMANTICS.md §5: "Parameters and defaults: initialDelaySeconds 0, periodSeconds 10 (min 1), timeoutSeconds 1, successThreshold 1 (must be 1 for liveness and startup), failureThreshold 3."`,
+		`docs/semantics.md §5.2, §5.3, §5.11: declared probes only; the first after initialDelaySeconds (whole seconds from the start), then periodSeconds apart (default 10 s), except manual readiness runs (pkg/kubelet/prober/worker.go run, doProbe; pkg/kubelet/prober/prober_manager.go UpdatePodStatus)`,
 		"A ProbeResult must be for a probe the container declares (regular init containers have none). For one instance and one probe, the first result must come at least initialDelaySeconds after the instance started, counted from its start time in whole seconds (the worker reads it from the status manager's copy, whose normalizeStatus truncates timestamps to the second: worker.go, status_manager.go), and consecutive results at least periodSeconds apart (default 10 s), except readiness results while the container is not ready: every status generation asks the readiness worker of a started container that is not ready for a manual run (prober_manager.go UpdatePodStatus). A prober that ignores the initial delay or probes a ready or live container too often breaks it.",
 		func(t *tracker) rule { return &probePeriodRule{t: t} })
 }
 
 type probePeriodRule struct {
 	nop
+	judged
 	t *tracker
 }
 
+// Exercised: any ProbeResult for a container of the pod.
 func (r *probePeriodRule) before(_ int, a *model.Action) string {
 	if a.Kind != model.ActProbeResult {
 		return ""
@@ -35,6 +36,7 @@ func (r *probePeriodRule) before(_ int, a *model.Action) string {
 	if i < 0 {
 		return ""
 	}
+	r.judge()
 	if p < 0 {
 		return sprintf("%s probe result for %s at %v: no such probe type", a.Probe, a.Container, a.At)
 	}
@@ -65,22 +67,24 @@ func (r *probePeriodRule) before(_ int, a *model.Action) string {
 	return ""
 }
 
-// noProbeAfterExit encodes SEMANTICS.md §5's prober workers, which probe a
-// running container: "No startup probe: the container is `started` when
-// running."
+// noProbeAfterExit encodes docs/semantics.md §5.4: prober workers probe only
+// an instance the status shows running, so no result concerns an instance
+// that is not running.
 func noProbeAfterExit() Property {
 	return def("no-probe-after-exit",
 		"probe results only for the running instance",
-		`SEMANTICS.md §5: "No startup probe: the container is `+"`started`"+` when running. With one, liveness and readiness do not run until the startup probe succeeds once" (prober workers probe the running instance: pkg/kubelet/prober/worker.go)`,
+		`docs/semantics.md §5.4: a worker probes only the instance the status shows running; a probe of an exited instance fails in the runtime and is dropped (pkg/kubelet/prober/worker.go doProbe)`,
 		"A ProbeResult must name a container that is running and its current instance (attempt). A result for an exited instance, or for an instance that has not started, is a prober that outlives or precedes its container.",
 		func(t *tracker) rule { return &noProbeAfterExitRule{t: t} })
 }
 
 type noProbeAfterExitRule struct {
 	nop
+	judged
 	t *tracker
 }
 
+// Exercised: any ProbeResult for a container of the pod.
 func (r *noProbeAfterExitRule) before(_ int, a *model.Action) string {
 	if a.Kind != model.ActProbeResult {
 		return ""
@@ -89,6 +93,7 @@ func (r *noProbeAfterExitRule) before(_ int, a *model.Action) string {
 	if i < 0 {
 		return ""
 	}
+	r.judge()
 	c := &r.t.c[i]
 	if !c.running {
 		return sprintf("%s probe result for %s#%d at %v, but %s is not running (last exit at %v)", a.Probe, a.Container, a.Attempt, a.At, a.Container, c.exitAt)
@@ -99,21 +104,24 @@ func (r *noProbeAfterExitRule) before(_ int, a *model.Action) string {
 	return ""
 }
 
-// startupGatesLivenessReadiness encodes SEMANTICS.md §5: "With one,
-// liveness and readiness do not run until the startup probe succeeds once".
+// startupGatesLivenessReadiness encodes docs/semantics.md §5.7: with a
+// startup probe, liveness and readiness do not run until it has succeeded
+// for the instance.
 func startupGatesLivenessReadiness() Property {
 	return def("startup-gates-liveness-readiness",
 		"no liveness or readiness result before the instance's startup probe succeeded",
-		`SEMANTICS.md §5: "With one, liveness and readiness do not run until the startup probe succeeds once; failureThreshold consecutive failures kill the container"`,
+		`docs/semantics.md §5.7, §5.12: liveness and readiness probe an instance only once its startup probe has succeeded, and the startup probe stops then (pkg/kubelet/prober/worker.go doProbe; pkg/kubelet/prober/prober_manager.go isContainerStarted)`,
 		"For a container with a startup probe, no liveness or readiness ProbeResult may come for an instance before a startup success of that instance, and no startup result may come after it (the startup worker stops once it succeeds). Once the pod terminates, the startup worker is stopped and its result removed, and the kubelet then counts the container as started (prober_manager.go isContainerStarted), so readiness may run. A slow-starting container killed by its liveness probe during start-up is the bug startup probes exist to prevent.",
 		func(t *tracker) rule { return &startupGatesRule{t: t} })
 }
 
 type startupGatesRule struct {
 	nop
+	judged
 	t *tracker
 }
 
+// Exercised: a probe result of a container with a startup probe.
 func (r *startupGatesRule) before(_ int, a *model.Action) string {
 	if a.Kind != model.ActProbeResult {
 		return ""
@@ -126,10 +134,12 @@ func (r *startupGatesRule) before(_ int, a *model.Action) string {
 	c := &t.c[i]
 	switch a.Probe {
 	case model.Liveness, model.Readiness:
+		r.judge()
 		if !c.startupOK && !t.deleted && !t.ending && !t.mayBeCarried(i, probeSlot(a.Probe), a.At) {
 			return sprintf("%s probe of %s#%d at %v before its startup probe succeeded", a.Probe, a.Container, a.Attempt, a.At)
 		}
 	case model.Startup:
+		r.judge()
 		if c.startupOK {
 			return sprintf("startup probe of %s#%d at %v after it had already succeeded", a.Container, a.Attempt, a.At)
 		}
@@ -137,19 +147,38 @@ func (r *startupGatesRule) before(_ int, a *model.Action) string {
 	return ""
 }
 
-// probesStopOnTermination encodes SEMANTICS.md §5: "During termination
-// liveness and startup probes stop; readiness keeps running".
+// probesStopOnTermination encodes docs/semantics.md §5.12: the pod's
+// termination stops the app containers' liveness and startup probes, while
+// readiness keeps running.
 func probesStopOnTermination() Property {
 	return def("probes-stop-on-termination",
 		"no liveness or startup probe once the pod is deleted or the instance is being killed",
-		`SEMANTICS.md §5: "During termination liveness and startup probes stop; readiness keeps running (a regression that stopped it was fixed upstream)."`,
+		`docs/semantics.md §5.12: termination stops the app containers' liveness and startup workers; readiness keeps running (kubernetes#110309 was the regression that stopped it) (pkg/kubelet/kubelet.go SyncTerminatingPod; pkg/kubelet/prober/prober_manager.go StopLivenessAndStartup)`,
 		"After a DeleteRequested, and after the kill of an instance began (its preStop or stop signal), no liveness or startup ProbeResult may come for it: a liveness failure during termination must not start a second kill. Readiness results may continue, and so may the other probe of a probe kill within a sync (a startup probe during a liveness kill, a liveness probe during a startup kill): only the pod's termination stops workers (StopLivenessAndStartup), and only the worker whose failure caused the kill holds until the next instance (worker.go). One exception follows the code: while a sidecar of a pod that was not deleted is killed, its liveness and startup probes go on (StopLivenessAndStartup stops only the app containers' workers).",
 		func(t *tracker) rule { return &probesStopRule{t: t} })
 }
 
 type probesStopRule struct {
 	nop
+	judged
 	t *tracker
+}
+
+// Exercised: a liveness or startup result after the delete, or while its
+// instance is being killed (excused or not).
+// end: a deleted pod with a liveness or startup probe gave the rule the
+// rest of the trace to judge, whether or not a probe result came in it.
+func (r *probesStopRule) end(time.Duration, bool) string {
+	if !r.t.deleted {
+		return ""
+	}
+	for _, ps := range r.t.pi.probes {
+		if ps[pLiveness] != nil || ps[pStartup] != nil {
+			r.judge()
+			break
+		}
+	}
+	return ""
 }
 
 func (r *probesStopRule) before(_ int, a *model.Action) string {
@@ -160,6 +189,9 @@ func (r *probesStopRule) before(_ int, a *model.Action) string {
 	i := t.ci
 	if i < 0 {
 		return ""
+	}
+	if t.deleted || t.c[i].killing {
+		r.judge()
 	}
 	if t.deleted {
 		return sprintf("%s probe of %s#%d at %v after the pod was deleted at %v", a.Probe, a.Container, a.Attempt, a.At, t.delAt)
@@ -221,34 +253,39 @@ type deferred struct {
 
 // probeKillRule is liveness-failure-threshold and
 // startup-failure-threshold.
+//
+// Exercised: outside deletion, the first kill action of a running instance
+// with the probe (is it explained?); a threshold reached, once its instant
+// is over (was the instance killed?); a result of the probe after its
+// threshold was reached.
 type probeKillRule struct {
 	nop
+	judged
 	t      *tracker
 	p      int
 	due    []deferred // thresholds reached: a kill must follow at once
 	unexpl []deferred // sidecar kills waiting for the end of the instant
 }
 
-// livenessFailureThreshold encodes SEMANTICS.md §5: "Liveness:
-// failureThreshold consecutive failures kill the container (its preStop hook
-// runs; the probe's own `terminationGracePeriodSeconds`, if set, overrides
-// the pod's for this kill)."
+// livenessFailureThreshold encodes docs/semantics.md §5.9: failureThreshold
+// liveness failures in a row (counted as in §5.6) kill the container, preStop
+// first, with the probe's own `terminationGracePeriodSeconds` if it is set
+// (§7.2).
 func livenessFailureThreshold() Property {
 	return def("liveness-failure-threshold",
 		"a liveness kill comes exactly when failureThreshold consecutive failures are reached",
-		`SEMANTICS.md §5: "Liveness: failureThreshold consecutive failures kill the container (its preStop hook runs; the probe's own `+"`terminationGracePeriodSeconds`"+`, if set, overrides the pod's for this kill)."`,
+		`docs/semantics.md §5.9, §5.6, §7.1: the failureThreshold-th liveness failure in a row, and no earlier one, gets the container killed at once; every kill outside deletion has a reason (pkg/kubelet/prober/worker.go doProbe; pkg/kubelet/kuberuntime/kuberuntime_manager.go computePodActions)`,
 		"Outside deletion, a kill (preStop or stop signal) of a container with a liveness probe must be explained: failureThreshold consecutive liveness failures of that instance, or another reason (a failed postStart, a startup-probe kill, the pod terminating on its own). Conversely, when the failureThreshold-th consecutive failure comes, the instance must be killed in the same instant (unless the trace shows the pod worker blocked in a hook or a kill), and the liveness probe must not run again for that instance. Killing on the first failure, or not killing at all, breaks it.",
 		func(t *tracker) rule { return &probeKillRule{t: t, p: pLiveness} })
 }
 
-// startupFailureThreshold encodes SEMANTICS.md §5: "With one, liveness and
-// readiness do not run until the startup probe succeeds once;
-// failureThreshold consecutive failures kill the container (then restart
-// policy and back-off apply)."
+// startupFailureThreshold encodes docs/semantics.md §5.8: failureThreshold
+// startup failures in a row kill the container; the restart policy and the
+// back-off then apply.
 func startupFailureThreshold() Property {
 	return def("startup-failure-threshold",
 		"a startup-probe kill comes exactly when failureThreshold consecutive failures are reached",
-		`SEMANTICS.md §5: "With one, liveness and readiness do not run until the startup probe succeeds once; failureThreshold consecutive failures kill the container (then restart policy and back-off apply)."`,
+		`docs/semantics.md §5.8, §5.6, §7.1: the failureThreshold-th startup failure in a row gets the container killed at once, then the restart policy and back-off apply (pkg/kubelet/prober/worker.go doProbe; pkg/kubelet/kuberuntime/kuberuntime_manager.go computePodActions, computeInitContainerActions)`,
 		"The startup-probe counterpart of liveness-failure-threshold: a kill of a container with a startup probe outside deletion needs a reason (failureThreshold consecutive startup failures of that instance, a failed postStart, a liveness kill, or the pod terminating), and reaching the threshold kills the instance in the same instant unless the worker is blocked; the startup probe then stops.",
 		func(t *tracker) rule { return &probeKillRule{t: t, p: pStartup} })
 }
@@ -263,6 +300,7 @@ func (r *probeKillRule) flush(now time.Duration) string {
 				k++
 				continue
 			}
+			r.judge()
 			c := &t.c[d.i]
 			// A sidecar whose startup probe has not succeeded is not
 			// restarted for its liveness failure (computeInitContainerActions
@@ -284,6 +322,7 @@ func (r *probeKillRule) flush(now time.Duration) string {
 				k++
 				continue
 			}
+			r.judge()
 			if !t.deleted && !t.podTerminating() && !t.killedByKillPod(d.at) {
 				r.unexpl = r.unexpl[:0]
 				return sprintf("sidecar %s#%d was killed at %v with %d consecutive %s failures (threshold %d) and no other reason (no delete, postStart ok, the pod not terminating)", t.pi.names[d.i], d.attempt, d.at, t.c[d.i].fails[r.p], probeNames[r.p], failureThreshold(t.pi.probes[d.i][r.p]))
@@ -306,6 +345,9 @@ func (r *probeKillRule) before(_ int, a *model.Action) string {
 	c := &t.c[i]
 	switch a.Kind {
 	case model.ActProbeResult:
+		if probeSlot(a.Probe) == r.p && c.due[r.p] {
+			r.judge()
+		}
 		if probeSlot(a.Probe) == r.p && c.due[r.p] && c.running && a.Attempt == c.cur {
 			return sprintf("%s probe of %s#%d at %v after it reached its failure threshold at %v: the instance should have been killed", a.Probe, a.Container, a.Attempt, a.At, c.dueAt[r.p])
 		}
@@ -313,7 +355,11 @@ func (r *probeKillRule) before(_ int, a *model.Action) string {
 		if a.Kind == model.ActHookStarted && a.Hook != model.HookPreStop {
 			return ""
 		}
-		if c.killing || t.deleted || !c.running || c.due[r.p] || t.killExplained(i) {
+		if c.killing || t.deleted || !c.running {
+			return ""
+		}
+		r.judge()
+		if c.due[r.p] || t.killExplained(i) {
 			return ""
 		}
 		switch t.pi.kinds[i] {
@@ -351,20 +397,23 @@ func (r *probeKillRule) end(end time.Duration, _ bool) string {
 	return r.flush(end)
 }
 
-// readinessThresholds encodes SEMANTICS.md §5: "Readiness: a container is
-// ready only when started and readiness succeeded successThreshold times in
-// a row; it turns unready after failureThreshold failures. No readiness
-// probe: ready once started. Before the first result, readiness is false."
+// readinessThresholds encodes docs/semantics.md §5.10 and §5.5: a started
+// container turns ready after successThreshold successes in a row and
+// unready after failureThreshold failures in a row; without a readiness
+// probe it is ready once started; before its first success it is not ready.
 func readinessThresholds() Property {
 	return def("readiness-thresholds",
 		"ready flips to true after successThreshold successes and to false after failureThreshold failures",
-		`SEMANTICS.md §5: "Readiness: a container is ready only when started and readiness succeeded successThreshold times in a row; it turns unready after failureThreshold failures. No readiness probe: ready once started. Before the first result, readiness is false."`,
+		`docs/semantics.md §5.10, §5.5, §5.6: ready after successThreshold successes in a row, unready after failureThreshold failures in a row, ready once started without a readiness probe, not ready before the first success (pkg/kubelet/prober/worker.go doProbe; pkg/kubelet/prober/prober_manager.go UpdatePodStatus)`,
 		"The checker replays each instance's readiness results (runs of equal answers, as the prober worker counts them) and its start-up (running, postStart done, startup probe succeeded). In every Status, each sidecar's and app container's ready flag must equal: started, and (no readiness probe, or the replayed result is success: successThreshold successes in a row and not failureThreshold failures in a row since). Ready after one success with successThreshold 3, unready after one failure with failureThreshold 3, or ready before the first result all break it.",
 		func(t *tracker) rule { return &readinessRule{t: t} })
 }
 
+// Exercised: a status of a sidecar or app container whose ready flag it
+// checks (with no readiness probe: ready once started).
 type readinessRule struct {
 	nop
+	judged
 	t *tracker
 }
 
@@ -386,6 +435,7 @@ func (r *readinessRule) check(a *model.Action, sts []v1.ContainerStatus, base in
 		if i < 0 || t.pi.kinds[i] == kindInit || !t.checks(a.Status, i, patchReady) {
 			continue
 		}
+		r.judge()
 		want := t.ready(i)
 		if cs.Ready == want || t.readyUnsure(i) {
 			continue

@@ -2,7 +2,7 @@
 // traces: the checks a trace of one pod's life must pass, whether it comes
 // from the reference model or, through an adapter, from a real kubelet.
 //
-// Each Property encodes one rule of ../shared/SEMANTICS.md (or of an
+// Each Property encodes one rule of docs/semantics.md (or of an
 // upstream kubelet function) and builds a Checker that reads the trace one
 // action at a time. A checker knows only the trace, the pod's spec and the
 // profile (Context); it never looks inside the model. The only helpers of
@@ -13,6 +13,21 @@
 // container's position in the spec, and do O(containers) work per action at
 // most. Check runs every property over a whole trace; Suite runs them
 // incrementally and stops at the first violation, as a fuzzer wants.
+//
+// A property that finds nothing wrong has not necessarily judged anything:
+// backoff-cap on a trace without a BackOff, init-strict-order on a pod
+// without init containers, the preStop properties where no container with
+// a preStop hook was killed. A property is exercised by a trace when it
+// tested, on that trace, a condition that could have failed (each rule
+// marks the point where it does so, past the cases it does not constrain);
+// a violated property always is. Audit checks a whole trace, as Check
+// does, and returns each property's outcome: whether the trace exercised
+// it, and its first violation, so that a conformance run reports a
+// property that held without being exercised as not exercised rather than
+// passed. (A property about what must not happen is exercised only by an
+// action of the kind it forbids, where it forbids it, excused or not:
+// no-restart-while-deleting by a start after the delete. A conformant
+// implementation may well leave it unexercised.)
 //
 // Timing properties state the earliest (and, where the kubelet acts at
 // once, the only) virtual time of an action, as the model computes it. A
@@ -63,7 +78,7 @@ type Property struct {
 	ID     string // stable, kebab-case
 	Title  string // one line
 	Doc    string // a paragraph: what is checked and why
-	Source string // the sentence of SEMANTICS.md it encodes, quoted, with the section, or an upstream file/function
+	Source string // the rule it encodes, "docs/semantics.md §N.M: ..." in a few words, with its upstream path; or an upstream file/function
 	New    func(ctx *Context) Checker
 
 	// Needs is what a trace must report for the property to apply: the
@@ -102,19 +117,34 @@ type Checker interface {
 // rule is a property's check over a shared tracker. before sees the
 // tracker's state before the action, after the state once the action is
 // applied. Each returns "" or a message describing the violation.
+// exercised reports whether the rule has judged anything so far (see
+// judged).
 type rule interface {
 	before(i int, a *model.Action) string
 	after(i int, a *model.Action) string
 	end(end time.Duration, complete bool) string
+	exercised() bool
 }
 
-// nop is embedded by rules that use only some of the hooks.
+// nop is embedded by rules that use only some of the hooks. It does not
+// provide exercised: every rule says for itself when it judges (judged).
 type nop struct{}
 
 func (nop) before(int, *model.Action) string    { return "" }
 func (nop) after(int, *model.Action) string     { return "" }
 func (nop) end(time.Duration, bool) string      { return "" }
 func sprintf(format string, args ...any) string { return fmt.Sprintf(format, args...) }
+
+// judged is embedded by every rule. A rule calls judge where it begins to
+// test a condition that can fail on the trace at hand: past its early "not
+// my business" returns (an action of a kind it looks at, but about
+// something it does not constrain), so that a rule that had nothing to
+// judge is not reported as passed. Every violation is reported after a
+// judge.
+type judged struct{ ex bool }
+
+func (j *judged) judge()          { j.ex = true }
+func (j *judged) exercised() bool { return j.ex }
 
 // def builds a catalogue entry.
 func def(id, title, source, doc string, mk func(t *tracker) rule) Property {
@@ -197,8 +227,50 @@ func Check(ctx *Context, trace []model.Action, end time.Duration, complete bool)
 
 // CheckProps is Check for the given properties only (from the catalogue:
 // All, ByID, Applicable), sharing one view of the trace; violations come in
-// the order of props. No properties check nothing.
+// the order of props. No properties check nothing. It is Audit's verdicts
+// without the coverage.
 func CheckProps(ctx *Context, props []Property, trace []model.Action, end time.Duration, complete bool) []Violation {
+	_, found := audit(ctx, props, trace, end, complete)
+	var out []Violation
+	for _, v := range found {
+		if v != nil {
+			out = append(out, *v)
+		}
+	}
+	return out
+}
+
+// Outcome is one property's verdict on one trace.
+type Outcome struct {
+	ID string // the property's ID
+	// Exercised says the property had something to judge on the trace: it
+	// tested a condition that could have failed there (an init
+	// container's start for init-strict-order, a BackOff for backoff-cap,
+	// a stop signal to a container with a preStop hook for
+	// prestop-before-stop-signal, a deadline that was checked, ...). A
+	// property that holds without being exercised holds vacuously. A
+	// violated property is exercised.
+	Exercised bool
+	Violation *Violation // the first violation, nil if the property holds
+}
+
+// Audit checks the given properties (from the catalogue: All, ByID,
+// Applicable) over a whole trace, as CheckProps does, sharing one view of
+// the trace: each property goes on after others broke and reports at most
+// its first violation. It returns one outcome per property, in the order of
+// props, with whether the trace exercised it.
+func Audit(ctx *Context, props []Property, trace []model.Action, end time.Duration, complete bool) []Outcome {
+	rules, found := audit(ctx, props, trace, end, complete)
+	out := make([]Outcome, len(props))
+	for k := range props {
+		out[k] = Outcome{ID: props[k].ID, Exercised: rules[k].exercised(), Violation: found[k]}
+	}
+	return out
+}
+
+// audit runs props over the trace: the rules as they ended, and each one's
+// first violation (nil if none), in the order of props.
+func audit(ctx *Context, props []Property, trace []model.Action, end time.Duration, complete bool) ([]rule, []*Violation) {
 	t := newTracker(ctx)
 	rules := make([]rule, len(props))
 	bm := make([]kmask, len(props))
@@ -227,7 +299,6 @@ func CheckProps(ctx *Context, props []Property, trace []model.Action, end time.D
 			}
 		}
 	}
-	var out []Violation
 	t.catchUp(end)
 	for k, r := range rules {
 		if found[k] == nil {
@@ -235,11 +306,8 @@ func CheckProps(ctx *Context, props []Property, trace []model.Action, end time.D
 				found[k] = &Violation{ID: props[k].ID, Index: -1, At: end, Message: msg}
 			}
 		}
-		if found[k] != nil {
-			out = append(out, *found[k])
-		}
 	}
-	return out
+	return rules, found
 }
 
 // Suite runs properties incrementally over one trace: Observe each new

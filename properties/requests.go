@@ -6,20 +6,23 @@ import (
 	"github.com/podconform/podconform/model"
 )
 
-// deleteRequestsHonoured encodes SEMANTICS.md §7: "A later delete can only
-// shorten the grace period, never lengthen it" and "Force delete
-// (--grace-period=0 --force): the API object goes at once", checked against
-// the deletes the world actually sent (Context.Events).
+// deleteRequestsHonoured encodes docs/semantics.md §7.6 to §7.8 (a delete
+// takes the grace it asks for or the pod's, a later one can only shorten it,
+// and a force delete removes the API object at once), checked against the
+// deletes the world actually sent (Context.Events).
 func deleteRequestsHonoured() Property {
 	return def("delete-requests-honoured",
 		"every delete the world sent is seen at its time, with the grace it asked for (only ever shorter), and a force delete as a force delete",
-		`SEMANTICS.md §7: "A later delete can only shorten the grace period, never lengthen it" and "Force delete (`+"`--grace-period=0 --force`"+`): the API object goes at once".`,
+		`docs/semantics.md §7.6, §7.7, §7.8: a delete's grace is the one asked for or the pod's, a later delete can only shorten it, and a force delete (grace 0) removes the API object at once (pkg/kubelet/pod_workers.go calculateEffectiveGracePeriod).`,
 		"Needs the scenario's events (Context.Events); without them it checks nothing. Each Delete at time t must appear as a DeleteRequested at t whose grace is the requested one (the pod's terminationGracePeriodSeconds when unset) or the previous effective grace if that is shorter; a grace of 0 is a force delete. Each ForceDelete must appear at its time with Force set and grace 0. Deletes after the pod object is gone are not expected. An implementation that treats a force delete as a graceful one, or lengthens the grace period, breaks it.",
 		func(t *tracker) rule { return &deleteRequestsRule{t: t} })
 }
 
+// Exercised, with the world's events known: a DeleteRequested, or at the
+// end a delete the world sent by then that the trace never showed.
 type deleteRequestsRule struct {
 	nop
+	judged
 	t       *tracker
 	next    int   // index of the next expected event
 	grace   int64 // effective grace so far
@@ -57,6 +60,7 @@ func (r *deleteRequestsRule) before(_ int, a *model.Action) string {
 	if evs == nil || a.Kind != model.ActDeleteRequested {
 		return ""
 	}
+	r.judge()
 	if r.next >= len(evs) {
 		return sprintf("delete at %v, but the world sent no more deletes", a.At)
 	}
@@ -81,6 +85,7 @@ func (r *deleteRequestsRule) end(end time.Duration, _ bool) string {
 		return ""
 	}
 	if ev := evs[r.next]; ev.At.Duration <= end {
+		r.judge()
 		return sprintf("the world's %s at %v was never seen", ev.Type, ev.At.Duration)
 	}
 	return ""

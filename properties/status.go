@@ -8,24 +8,28 @@ import (
 	"github.com/podconform/podconform/model"
 )
 
-// timeMonotone encodes the virtual clock of SEMANTICS.md §4 ("Observed
-// through the real `SyncPod` on a fake clock") as the trace format states it
-// (trace/doc.go): "The time is virtual time since the pod's creation. It is
-// never negative and never decreases from one action to the next".
+// timeMonotone encodes the virtual clock of docs/semantics.md §12.1 (it
+// starts at the pod's admission, is never negative and never goes back) as
+// the trace format states it (trace/doc.go): "The time is virtual time since
+// the pod's creation. It is never negative and never decreases from one
+// action to the next".
 func timeMonotone() Property {
 	return def("time-monotone",
 		"virtual time is never negative and never goes back",
-		`SEMANTICS.md §4: "Observed through the real `+"`SyncPod`"+` on a fake clock" — a trace's clock, as trace/doc.go states it: "The time is virtual time since the pod's creation. It is never negative and never decreases from one action to the next"`,
+		`docs/semantics.md §12.1: virtual time starts at the pod's admission, is never negative and never goes back — a trace's clock, as trace/doc.go states it: "The time is virtual time since the pod's creation. It is never negative and never decreases from one action to the next"`,
 		"Every action's time must be >= 0 and >= the previous action's time. Equal times are normal: many actions happen in the same instant, in the order given. A trace whose clock goes back cannot be measured by any timing property.",
 		func(t *tracker) rule { return &timeMonotoneRule{t: t} })
 }
 
 type timeMonotoneRule struct {
 	nop
+	judged
 	t *tracker
 }
 
+// Exercised: any action.
 func (r *timeMonotoneRule) before(_ int, a *model.Action) string {
+	r.judge()
 	if a.At < 0 {
 		return sprintf("%s at negative time %v", a.Kind, a.At)
 	}
@@ -48,15 +52,21 @@ func statusChanges() Property {
 
 type statusChangesRule struct {
 	nop
+	judged
 	t *tracker
 }
 
+// Exercised: a Status after another (or one without a status).
 func (r *statusChangesRule) before(_ int, a *model.Action) string {
 	if a.Kind != model.ActStatus {
 		return ""
 	}
 	if a.Status == nil {
+		r.judge()
 		return sprintf("Status action at %v without a status", a.At)
+	}
+	if r.t.status != nil {
+		r.judge()
 	}
 	if r.t.status != nil && model.StatusEqual(a.Status, r.t.status) {
 		return sprintf("status at %v is identical to the previous one (phase %s)", a.At, a.Status.Phase)
@@ -98,18 +108,22 @@ func (t *tracker) checks(st *v1.PodStatus, i int, patch uint8) bool {
 	return t.kb != kPatch || st != t.stFor || t.patched[i]&patch != 0
 }
 
-// restartCountMonotone encodes SEMANTICS.md §10: "liveness restarts with
-// monotonically increasing restart count".
+// restartCountMonotone encodes docs/semantics.md §1.5 and §10.7: a
+// restartCount never decreases (as upstream's container_probe.go e2e tests
+// assert, §14.1).
 func restartCountMonotone() Property {
 	return def("restart-count-monotone",
 		"a container's restartCount never decreases",
-		`SEMANTICS.md §10: "container_probe.go: ... liveness restarts with monotonically increasing restart count"`,
+		`docs/semantics.md §1.5, §10.7: restartCount never decreases (pkg/kubelet/kubelet_pods.go convertToAPIContainerStatuses; test/e2e/common/node/container_probe.go "should have monotonically increasing restart count")`,
 		"Across the trace's Status actions, each container's restartCount must never decrease (the upstream container_probe e2e tests assert it). A count that drops, for instance when a status is rebuilt from a garbage-collected runtime, breaks it.",
 		func(t *tracker) rule { return &restartMonotoneRule{t: t, last: make([]int32, len(t.pi.names))} })
 }
 
+// Exercised: a container status after an earlier one showed a positive
+// restartCount (one that could fall), or one that fell.
 type restartMonotoneRule struct {
 	nop
+	judged
 	t    *tracker
 	last []int32
 	at   time.Duration
@@ -124,26 +138,32 @@ func (r *restartMonotoneRule) after(_ int, a *model.Action) string {
 }
 
 func (r *restartMonotoneRule) check(i int, cs *v1.ContainerStatus) string {
+	if r.last[i] > 0 {
+		r.judge()
+	}
 	if cs.RestartCount < r.last[i] {
+		r.judge()
 		return sprintf("status at %v: restartCount of %s fell from %d to %d", r.at, cs.Name, r.last[i], cs.RestartCount)
 	}
 	r.last[i] = cs.RestartCount
 	return ""
 }
 
-// restartCountMatchesStarts encodes SEMANTICS.md §1: "plus `lastState`,
-// `restartCount`, `ready`, `started`" with the kubelet's count of restarts
-// (the instances started before the current one).
+// restartCountMatchesStarts encodes docs/semantics.md §1.5: restartCount is
+// the kubelet's count of restarts (the instances started before the current
+// one), with §10.7's allowance after a sandbox re-creation.
 func restartCountMatchesStarts() Property {
 	return def("restart-count-matches-starts",
 		"restartCount equals the number of restarts the trace shows",
-		`SEMANTICS.md §1: "Container state: ...; plus `+"`lastState`, `restartCount`, `ready`, `started`"+`." (restartCount counts the instances before the current one: kuberuntime_container.go getPodContainerStatuses)`,
+		`docs/semantics.md §1.5, §10.7: restartCount counts the instances that ran before the current one (pkg/kubelet/kuberuntime/kuberuntime_container.go getPodContainerStatuses; pkg/kubelet/kubelet_pods.go convertToAPIContainerStatuses)`,
 		"In every Status, each container's restartCount must equal the number of its instances started so far minus one (0 before its first start), as the trace's ContainerStarted actions show. After a sandbox re-creation purged an init container, the kubelet counts from the new attempt and the last status's count, which may fall behind: then any count from the current attempt to that number passes. A count that lags, jumps, or counts refused back-off attempts breaks it.",
 		func(t *tracker) rule { return &restartMatchesRule{t: t} })
 }
 
+// Exercised: a container status in a status (not a patch).
 type restartMatchesRule struct {
 	nop
+	judged
 	t  *tracker
 	at time.Duration
 }
@@ -157,6 +177,7 @@ func (r *restartMatchesRule) after(_ int, a *model.Action) string {
 }
 
 func (r *restartMatchesRule) check(i int, cs *v1.ContainerStatus) string {
+	r.judge()
 	c := &r.t.c[i]
 	want := int32(c.starts - 1)
 	if want < 0 {
@@ -174,18 +195,20 @@ func (r *restartMatchesRule) check(i int, cs *v1.ContainerStatus) string {
 	return ""
 }
 
-// readyImpliesStarted encodes SEMANTICS.md §5: "Readiness: a container is
-// ready only when started".
+// readyImpliesStarted encodes docs/semantics.md §1.7: a sidecar or app
+// container is ready only when it is started.
 func readyImpliesStarted() Property {
 	return def("ready-implies-started",
 		"a ready sidecar or app container is started",
-		`SEMANTICS.md §5: "Readiness: a container is ready only when started and readiness succeeded successThreshold times in a row"`,
+		`docs/semantics.md §1.7, §5.10: a container is ready only when it is started and its readiness probe, if any, holds a success (pkg/kubelet/prober/prober_manager.go UpdatePodStatus)`,
 		"In every Status, a sidecar or app container status with ready=true must have started=true. Readiness before the startup probe passed would send traffic to a container that is still starting.",
 		func(t *tracker) rule { return &readyStartedRule{t: t} })
 }
 
+// Exercised: a ready sidecar or app container status.
 type readyStartedRule struct {
 	nop
+	judged
 	t  *tracker
 	at time.Duration
 }
@@ -199,25 +222,30 @@ func (r *readyStartedRule) after(_ int, a *model.Action) string {
 }
 
 func (r *readyStartedRule) check(i int, cs *v1.ContainerStatus) string {
+	if r.t.pi.kinds[i] != kindInit && cs.Ready {
+		r.judge()
+	}
 	if r.t.pi.kinds[i] != kindInit && cs.Ready && (cs.Started == nil || !*cs.Started) {
 		return sprintf("status at %v: %s is ready but not started", r.at, cs.Name)
 	}
 	return ""
 }
 
-// readyImpliesRunning encodes SEMANTICS.md §5: "Init containers count as
-// ready only when terminated with exit 0." and the readiness of running
-// containers.
+// readyImpliesRunning encodes docs/semantics.md §1.7: a regular init
+// container is ready exactly when it terminated with exit 0, and a ready
+// sidecar or app container runs.
 func readyImpliesRunning() Property {
 	return def("ready-implies-running",
 		"a ready sidecar or app container is running; a ready init container terminated with 0",
-		`SEMANTICS.md §5: "`+"`ContainersReady`"+` = every app container and sidecar ready; ... Init containers count as ready only when terminated with exit 0."`,
+		`docs/semantics.md §1.7: a ready sidecar or app container runs; a regular init container is ready only once terminated with exit 0 (pkg/kubelet/kubelet_pods.go convertToAPIContainerStatuses; pkg/kubelet/prober/prober_manager.go UpdatePodStatus)`,
 		"In every Status, a sidecar or app container status with ready=true must be in state running, and a regular init container status with ready=true must be terminated with exit code 0. A container reported ready while waiting or terminated breaks it.",
 		func(t *tracker) rule { return &readyRunningRule{t: t} })
 }
 
+// Exercised: a ready container status.
 type readyRunningRule struct {
 	nop
+	judged
 	t  *tracker
 	at time.Duration
 }
@@ -234,6 +262,7 @@ func (r *readyRunningRule) check(i int, cs *v1.ContainerStatus) string {
 	if !cs.Ready {
 		return ""
 	}
+	r.judge()
 	if r.t.pi.kinds[i] == kindInit {
 		if t := cs.State.Terminated; t == nil || t.ExitCode != 0 {
 			return sprintf("status at %v: regular init container %s is ready but not terminated with exit 0", r.at, cs.Name)
@@ -246,20 +275,22 @@ func (r *readyRunningRule) check(i int, cs *v1.ContainerStatus) string {
 	return ""
 }
 
-// startedFlag encodes SEMANTICS.md §5: "No startup probe: the container is
-// `started` when running. With one, liveness and readiness do not run until
-// the startup probe succeeds once" and §6: "the container is not counted as
-// started ... until it returns."
+// startedFlag encodes docs/semantics.md §1.6: a container is started when it
+// runs, its postStart hook has returned (§6.3) and its startup probe, if any,
+// has succeeded (§5.7), with the carried flag of §10.8.
 func startedFlag() Property {
 	return def("started-flag",
 		"started is true exactly when running, postStart done and the startup probe succeeded",
-		`SEMANTICS.md §5: "No startup probe: the container is `+"`started`"+` when running." and §6: "postStart runs right after the container starts; the kubelet waits for it: the container is not counted as started, and the next container is not started, until it returns."`,
+		`docs/semantics.md §1.6, §6.3, §5.7: started means running, postStart returned, and the startup probe (if any) succeeded for this instance (pkg/kubelet/prober/prober_manager.go isContainerStarted; pkg/kubelet/kuberuntime/kuberuntime_container.go startContainer)`,
 		"In every Status, each container's started flag must equal what the trace shows: its current instance runs, its postStart hook (if any) has returned, and its startup probe (if any) has succeeded for this instance. Once the pod terminates, a container whose startup probe has not passed may show either value: the prober stops the startup worker and, with no worker and no result, the kubelet counts the container as started (prober_manager.go isContainerStarted). A container counted as started during postStart, or before its startup probe passed, breaks it.",
 		func(t *tracker) rule { return &startedFlagRule{t: t} })
 }
 
+// Exercised: a container status whose started flag it compares with the
+// trace.
 type startedFlagRule struct {
 	nop
+	judged
 	t  *tracker
 	at time.Duration
 }
@@ -273,6 +304,7 @@ func (r *startedFlagRule) after(_ int, a *model.Action) string {
 }
 
 func (r *startedFlagRule) check(i int, cs *v1.ContainerStatus) string {
+	r.judge()
 	got := cs.Started != nil && *cs.Started
 	t := r.t
 	if t.kb == kPatch {
@@ -302,20 +334,22 @@ func findCond(conds []v1.PodCondition, t v1.PodConditionType) *v1.PodCondition {
 	return nil
 }
 
-// initializedCondition encodes SEMANTICS.md §2: "`Initialized` is True once
-// all regular init containers completed successfully (and sidecars
-// started)." as GeneratePodInitializedCondition
+// initializedCondition encodes docs/semantics.md §9.4: Initialized is True
+// once every regular init container completed with exit 0 and every sidecar
+// started (or an app container has run), as GeneratePodInitializedCondition
 // (pkg/kubelet/status/generate.go) decides it.
 func initializedCondition() Property {
 	return def("initialized-condition",
 		"Initialized is True iff the init containers are done (or an app container has run)",
-		`SEMANTICS.md §2: "`+"`Initialized`"+` is True once all regular init containers completed successfully (and sidecars started)." (GeneratePodInitializedCondition, pkg/kubelet/status/generate.go)`,
+		`docs/semantics.md §9.4: Initialized is True once every regular init container completed with exit 0 and every sidecar started (pkg/kubelet/status/generate.go GeneratePodInitializedCondition)`,
 		"In every Status, the Initialized condition must exist and its status must be what GeneratePodInitializedCondition (model.InitializedCondition) derives from the same status's container statuses, phase and the previous status's conditions: True when every regular init container is ready (exited 0) and every sidecar started, or an app container is running or terminated, or the pod Succeeded, or it was True before. And the trace must agree: Initialized True needs an app container to have started, or every regular init container's last instance to have exited 0 with every sidecar started, or an earlier True.",
 		func(t *tracker) rule { return &initializedRule{t: t} })
 }
 
+// Exercised: a status (not a patch): its Initialized condition is checked.
 type initializedRule struct {
 	nop
+	judged
 	t    *tracker
 	memo condMemo
 	// seen: at some moment since the last Status (its own included) the
@@ -435,6 +469,7 @@ func (r *initializedRule) before(_ int, a *model.Action) string {
 	if a.Kind != model.ActStatus || a.Status == nil || r.t.kb == kPatch {
 		return ""
 	}
+	r.judge()
 	t := r.t
 	st := a.Status
 	got := findCond(st.Conditions, v1.PodInitialized)
@@ -490,19 +525,22 @@ func (r *initializedRule) before(_ int, a *model.Action) string {
 	return ""
 }
 
-// containersReadyCondition encodes SEMANTICS.md §5: "`ContainersReady` =
-// every app container and sidecar ready; `Ready` = ContainersReady and all
-// readiness gates."
+// containersReadyCondition encodes docs/semantics.md §9.5 and §9.6:
+// ContainersReady is True when every sidecar and app container is ready, and
+// Ready follows it (and the readiness gates).
 func containersReadyCondition() Property {
 	return def("containers-ready-condition",
 		"ContainersReady and Ready follow the containers' ready flags",
-		`SEMANTICS.md §5: "`+"`ContainersReady`"+` = every app container and sidecar ready; `+"`Ready`"+` = ContainersReady and all readiness gates."`,
+		`docs/semantics.md §9.5, §9.6: ContainersReady is True when every sidecar and app container is ready; Ready is ContainersReady and the readiness gates (pkg/kubelet/status/generate.go GenerateContainersReadyCondition, GeneratePodReadyCondition)`,
 		"In every Status, the ContainersReady condition must be what GenerateContainersReadyCondition (model.ContainersReadyCondition) derives from the same status (in the status TerminatePod writes, which turns a Pending or Running pod Failed, with the phase before: TerminatePod changes the phase and keeps the conditions), and Ready what GeneratePodReadyCondition (model.ReadyCondition) derives from it; and ContainersReady True needs every sidecar and app container to be ready by the trace's readiness replay (started, and readiness succeeded). A pod reported Ready while a container is unready would receive traffic it cannot serve.",
 		func(t *tracker) rule { return &containersReadyRule{t: t} })
 }
 
+// Exercised: any status: its ContainersReady and Ready conditions are
+// checked.
 type containersReadyRule struct {
 	nop
+	judged
 	t         *tracker
 	memo      condMemo
 	prevPhase v1.PodPhase // the phase of the status before this one
@@ -527,6 +565,7 @@ func (r *containersReadyRule) after(_ int, a *model.Action) string {
 	if a.Kind != model.ActStatus || a.Status == nil {
 		return ""
 	}
+	r.judge()
 	t := r.t
 	st := a.Status
 	cr := findCond(st.Conditions, v1.ContainersReady)

@@ -27,6 +27,8 @@ type Row struct {
 	Unpublished bool
 	First       bool
 	AtMark      bool
+
+	obs int // index of the observed action in the trace, or -1
 }
 
 // CompareOptions say where the failure is.
@@ -40,6 +42,11 @@ type CompareOptions struct {
 	// the time, as actionText gives it; "Status" for any status), or "".
 	Refinement bool
 	Focus      string
+	// Action is the index in observed of the action at which the failure
+	// was found, if HasAction; its row is then the first divergence,
+	// marked ▶.
+	Action    int
+	HasAction bool
 }
 
 // Comparison is expected (model) against observed (adapter), aligned by
@@ -162,7 +169,8 @@ func Compare(expected, observed []model.Action, opt CompareOptions) Comparison {
 			t = observed[j].At
 		}
 		var es, os []string
-		from := i // expected[from:i] are this instant's
+		from := i  // expected[from:i] are this instant's
+		ofrom := j // observed[ofrom:j] are this instant's
 		for ; i < len(expected) && expected[i].At == t; i++ {
 			es = append(es, actionText(&expected[i]))
 		}
@@ -171,12 +179,13 @@ func Compare(expected, observed []model.Action, opt CompareOptions) Comparison {
 		}
 		at := t.String()
 		for _, p := range alignInstant(es, os) {
-			r := Row{At: at, AtMark: hasMark && t == mark}
+			r := Row{At: at, AtMark: hasMark && t == mark, obs: -1}
 			if p[0] >= 0 {
 				r.Expected = es[p[0]]
 			}
 			if p[1] >= 0 {
 				r.Observed = os[p[1]]
+				r.obs = ofrom + p[1]
 			}
 			r.Differs = r.Expected != r.Observed
 			if r.Observed == "" && p[0] >= 0 && expected[from+p[0]].Kind == model.ActStatus {
@@ -195,9 +204,25 @@ func Compare(expected, observed []model.Action, opt CompareOptions) Comparison {
 			first = k
 		}
 	}
+	// The action the failure was found at, when the file says which: its
+	// row is the first divergence, whatever rows differ before it (an
+	// invariant's failure may lie after differences the refinement
+	// allows, or come first where the traces agree).
+	focused := false
+	if opt.HasAction && opt.Action >= 0 && opt.Action < len(observed) {
+		for k := range rows {
+			if rows[k].obs == opt.Action {
+				first, focused = k, true
+				if opt.Refinement {
+					rows[k].Differs = true
+				}
+				break
+			}
+		}
+	}
 	// The refinement check's own divergence: the row of the action it
 	// names, else the first difference at its moment.
-	if opt.Refinement && hasMark {
+	if opt.Refinement && hasMark && !focused {
 		at := -1
 		for k := range rows {
 			r := &rows[k]

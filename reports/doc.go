@@ -1,7 +1,10 @@
 // Package reports renders the results of a podconform run for people and
-// for CI: one self-contained HTML page (summary, invariant matrix, mutation
-// self-test score, and for each counterexample its invariant, scenario,
-// timeline, expected-against-observed comparison and replay command).
+// for CI: one self-contained HTML page (the verdict at each conformance
+// level and the distinct failures first, then the invariant matrix with
+// exercised counts, the configuration, the mutation self-test score, and
+// for each counterexample every check it breaks, its scenario, timeline,
+// expected-against-observed comparison with ▶ on the action where the
+// failure was found, and replay command).
 // summary.json and junit.xml, which the runner writes, sit beside it.
 //
 // The renderer reads saved files only (Load): the run's summary, each

@@ -54,11 +54,16 @@ func Render(w io.Writer, p *Page) error {
 // Write renders the report of a run's output directory into
 // DIR/report.html, atomically, and returns its path. selfTest names a
 // self-test score file to include ("": DIR/selftest.json if present).
-func Write(dir, selfTest string) (string, error) {
+func Write(dir, selfTest string) (string, error) { return WriteFor(dir, selfTest, "") }
+
+// WriteFor is Write with the commands shown written for invocation (see
+// Input.Invocation).
+func WriteFor(dir, selfTest, invocation string) (string, error) {
 	in, err := Load(dir, selfTest)
 	if err != nil {
 		return "", err
 	}
+	in.Invocation = invocation
 	var b bytes.Buffer
 	if err := Render(&b, Build(in)); err != nil {
 		return "", fmt.Errorf("rendering the report: %w", err)

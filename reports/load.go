@@ -39,6 +39,10 @@ type Input struct {
 	Saved map[string]*Saved
 	// SelfTest is the mutation self-test's score, if one was found.
 	SelfTest *SelfTest
+	// Invocation is how the reader runs podconform, for the commands the
+	// report shows ("": podconform; "go run ./cmd/podconform" for one
+	// who runs it from a checkout without installing it).
+	Invocation string
 }
 
 // Saved is one saved counterexample: its scenario file and the traces the

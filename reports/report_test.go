@@ -41,23 +41,41 @@ func TestBuildFromARun(t *testing.T) {
 	p := Build(in)
 
 	assert.False(t, p.OK)
-	assert.Equal(t, "not conformant", p.Verdict)
+	assert.Equal(t, "not conformant at the exact level", p.Verdict)
 	assert.Equal(t, in.Summary.Totals, p.Totals)
 	require.Len(t, p.Counterexamples, len(in.Summary.Failures))
 
-	// The matrix: one row per invariant, then refinement and the
-	// adapter's health; failed counts are the summary's.
-	require.Len(t, p.Matrix, len(in.Summary.Properties)+2)
+	// The matrix: one row per invariant, then refinement (at the
+	// tolerance and at 0) and the adapter's health; failed counts are
+	// every invariant each failure breaks, and passed counts only the
+	// scenarios that exercised the check.
+	require.Len(t, p.Matrix, len(in.Summary.Properties)+3)
 	failed := map[string]int{}
 	for _, f := range in.Summary.Failures {
-		failed[f.Property]++
+		for _, b := range f.Broken {
+			failed[b.ID]++
+		}
+		if f.Divergence != nil {
+			failed["refinement"]++
+		}
+		if f.Divergence != nil || f.ExactDivergence != nil {
+			failed["refinement-exact"]++
+		}
 	}
 	for _, r := range p.Matrix {
 		assert.Equal(t, failed[r.ID], r.Failed, r.ID)
-		assert.Equal(t, r.Checked, r.Passed+r.Failed, r.ID)
-		if r.Failed > 0 {
+		assert.Equal(t, r.Exercised, r.Passed+r.Failed, r.ID)
+		assert.LessOrEqual(t, r.Exercised, r.Checked, r.ID)
+		switch {
+		case r.Failed > 0:
 			assert.Equal(t, "fail", r.Status)
-			assert.NotEmpty(t, r.First)
+		case r.Exercised == 0:
+			assert.Equal(t, "not-exercised", r.Status, r.ID)
+		default:
+			assert.Equal(t, "pass", r.Status, r.ID)
+		}
+		if r.Failed > 0 {
+			assert.NotEmpty(t, r.First, r.ID)
 		}
 	}
 

@@ -40,6 +40,10 @@ type TimelineOptions struct {
 	// the violation is always in the picture. Actions after End are not
 	// drawn.
 	End time.Duration
+	// DataEnd is where the trace itself ends (0: the axis's end): rows
+	// stop there, so a trace shown on a longer axis (beside a longer one)
+	// draws nothing past its last moment.
+	DataEnd time.Duration
 	// Mark is the violating moment, drawn as a vertical band if HasMark.
 	Mark    time.Duration
 	HasMark bool
@@ -155,6 +159,9 @@ func BuildTimeline(actions []model.Action, opt TimelineOptions) Timeline {
 	sc := tlScale{x0: labelW, w: width - labelW - tlRightPad, end: end}
 
 	rowsEnd, removed := tlPodEnd(actions, end)
+	if opt.DataEnd > 0 && opt.DataEnd < rowsEnd {
+		rowsEnd = opt.DataEnd
+	}
 	scan := tlScanTrace(actions, opt.Containers, rowsEnd, removed)
 	tl := Timeline{Width: width, PlotX: sc.x0, PlotW: sc.w}
 	y := tlTopPad

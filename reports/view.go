@@ -21,13 +21,50 @@ type Page struct {
 	OK      bool
 	Config  []KV
 	Totals  runner.Totals
-	Matrix  []MatrixRow
+	// Levels is the verdict at each conformance level, weakest first.
+	Levels []LevelView
+	// Headline says how many distinct failures the failures are ("8
+	// distinct failures in 51 scenarios"); Groups lists them, most
+	// frequent first.
+	Headline string
+	Groups   []GroupView
+	// NotExercised names the invariants no scenario gave anything to
+	// judge: no verdict on them.
+	NotExercised []string
+	Matrix       []MatrixRow
 	// SelfTest is the mutation self-test's score (nil: none found).
 	SelfTest *SelfTestView
 	// Counterexamples are in scenario order.
 	Counterexamples []*CEView
 	// Properties offers the failing invariants, for the list's filter.
 	Failing []string
+}
+
+// LevelView is one conformance level's verdict.
+type LevelView struct {
+	Name, Tolerance string
+	Passed, Total   int
+	Met, Decides    bool
+}
+
+// GroupView is one distinct failure: its check, the shape of its scenarios,
+// its representative (shown first) and its other members.
+type GroupView struct {
+	Check, Shape string
+	Count        int
+	Rep          MemberView
+	Others       []MemberView
+}
+
+// ExpectedView is one action the model had taken and the adapter had not,
+// with the rule that made the model take it.
+type ExpectedView struct{ Action, Why string }
+
+// MemberView links to one counterexample.
+type MemberView struct {
+	Index  int
+	Anchor string
+	Name   string
 }
 
 // KV is one line of the configuration table.
@@ -37,11 +74,16 @@ type KV struct{ Key, Value string }
 // adapter's health) against the verdicts.
 type MatrixRow struct {
 	ID, Title string
+	// Exact marks an exact-timing check (it counts at the exact level
+	// only).
+	Exact     bool
 	Checked   int
+	Exercised int
 	Passed    int
 	Failed    int
-	// Status is pass, fail or unchecked; First links to its first
-	// counterexample.
+	// Status is pass, fail, not-exercised (no scenario gave the check
+	// anything to judge: no verdict) or unchecked; First links to its
+	// first counterexample.
 	Status string
 	First  string
 }
@@ -79,9 +121,16 @@ type CEView struct {
 	YAML                       string
 	Replay                     string
 	// Divergence details from the summary.
-	Expected []string
+	Expected []ExpectedView
 	Observed string
-	Timeline *Timeline
+	// Why is the model's reason at the divergence.
+	Why string
+	// Broken lists every invariant the scenario breaks; Divergence is its
+	// first divergence from the model (at the run's tolerance), when the
+	// scenario's own verdict is not the divergence.
+	Broken     []runner.BrokenInvariant
+	Divergence *runner.DivergenceInfo
+	Timeline   *Timeline
 	// ExpectedTimeline is the model's, shown for divergences.
 	ExpectedTimeline *Timeline
 	Compare          *Comparison
@@ -96,6 +145,12 @@ var builtinChecks = map[string]struct{ title, doc, cites string }{
 			"one the model allows at that point, no earlier than the model takes it and at most the run's " +
 			"tolerance later, and every action the model takes must appear. A divergence is the first point " +
 			"where this fails.",
+		cites: "the reference model (model/), refinement check in internal/refine",
+	},
+	"refinement-exact": {
+		title: "every observed action is one the model allows, at the model's moment",
+		doc: "The refinement check at tolerance 0: each action at the very moment the model takes it. The exact " +
+			"level needs it; the refinement level allows the run's tolerance instead.",
 		cites: "the reference model (model/), refinement check in internal/refine",
 	},
 	"adapter-error": {
@@ -119,8 +174,19 @@ func Build(in *Input) *Page {
 	if p.OK {
 		p.Verdict = "conformant"
 	}
+	p.Verdict += " at the " + string(s.Decider().Level) + " level"
 	p.Config = config(s)
 	p.Matrix = matrix(s)
+	p.Levels = levels(s)
+	p.Groups = groups(s)
+	if n := len(s.Failures); n > 0 {
+		p.Headline = fmt.Sprintf("%d distinct failure%s in %d scenario%s", len(s.Groups), plural(len(s.Groups)), n, plural(n))
+	}
+	for _, ps := range s.Properties {
+		if ps.Exercised == 0 {
+			p.NotExercised = append(p.NotExercised, ps.ID)
+		}
+	}
 	if in.SelfTest != nil {
 		st := in.SelfTest
 		p.SelfTest = &SelfTestView{
@@ -139,6 +205,46 @@ func Build(in *Input) *Page {
 	return p
 }
 
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+func levels(s *runner.Summary) []LevelView {
+	var out []LevelView
+	for _, l := range s.Levels {
+		out = append(out, LevelView{Name: string(l.Level), Tolerance: l.Tolerance, Passed: l.Passed, Total: l.Passed + l.Failed, Met: l.Met, Decides: l.Decides})
+	}
+	return out
+}
+
+func groups(s *runner.Summary) []GroupView {
+	by := map[int]*runner.Outcome{}
+	for _, o := range s.Failures {
+		by[o.Index] = o
+	}
+	member := func(i int) MemberView {
+		m := MemberView{Index: i, Anchor: fmt.Sprintf("ce-%d", i)}
+		if o := by[i]; o != nil {
+			m.Name = o.Name
+		}
+		return m
+	}
+	var out []GroupView
+	for _, g := range s.Groups {
+		gv := GroupView{Check: g.Check, Shape: g.Shape, Count: g.Count, Rep: member(g.Representative)}
+		for _, i := range g.Members {
+			if i != g.Representative {
+				gv.Others = append(gv.Others, member(i))
+			}
+		}
+		out = append(out, gv)
+	}
+	return out
+}
+
 func config(s *runner.Summary) []KV {
 	adapter := s.Adapter.Name
 	if s.Adapter.Version != "" {
@@ -152,7 +258,8 @@ func config(s *runner.Summary) []KV {
 		{"seed", fmt.Sprint(s.Config.Seed)},
 		{"checks", fmt.Sprintf("%d generated after %d corpus scenarios", s.Config.Checks, s.Config.Corpus)},
 		{"profile", s.Config.Profile},
-		{"tolerance", s.Config.Tolerance},
+		{"tolerance", s.Config.Tolerance + " (the refinement level's; the exact level's is 0)"},
+		{"deciding level", orNone(s.Config.Level, string(runner.LevelExact))},
 		{"shard", orNone(s.Config.Shard, "none (the whole run)")},
 		{"podconform version", orNone(s.Version, "unknown")},
 	}
@@ -173,19 +280,36 @@ func orNone(v, none string) string {
 }
 
 func matrix(s *runner.Summary) []MatrixRow {
+	// Each check links to the first failure that breaks it, first or not.
 	first := map[string]string{}
+	note := func(id string, o *runner.Outcome) {
+		if _, ok := first[id]; !ok {
+			first[id] = anchor(o)
+		}
+	}
 	for _, o := range s.Failures {
-		if _, ok := first[o.Property]; !ok {
-			first[o.Property] = anchor(o)
+		note(o.Property, o)
+		for _, b := range o.Broken {
+			note(b.ID, o)
+		}
+		if o.Divergence != nil {
+			note("refinement", o)
+			note("refinement-exact", o)
+		}
+		if o.ExactDivergence != nil {
+			note("refinement-exact", o)
 		}
 	}
 	row := func(ps runner.PropertyStat) MatrixRow {
-		r := MatrixRow{ID: ps.ID, Title: ps.Title, Checked: ps.Checked, Failed: ps.Violated, Passed: ps.Checked - ps.Violated, First: first[ps.ID]}
+		r := MatrixRow{ID: ps.ID, Title: ps.Title, Exact: ps.Exact, Checked: ps.Checked, Exercised: ps.Exercised,
+			Failed: ps.Violated, Passed: ps.Exercised - ps.Violated, First: first[ps.ID]}
 		switch {
 		case ps.Violated > 0:
 			r.Status = "fail"
 		case ps.Checked == 0:
 			r.Status = "unchecked"
+		case ps.Exercised == 0:
+			r.Status = "not-exercised"
 		default:
 			r.Status = "pass"
 		}
@@ -195,9 +319,9 @@ func matrix(s *runner.Summary) []MatrixRow {
 	for _, ps := range s.Properties {
 		rows = append(rows, row(ps))
 	}
-	rows = append(rows, row(s.Refinement))
+	rows = append(rows, row(s.Refinement), row(s.RefinementExact))
 	health := runner.PropertyStat{ID: "adapter-error", Title: builtinChecks["adapter-error"].title,
-		Checked: s.Totals.Scenarios, Violated: s.Totals.AdapterErrors}
+		Checked: s.Totals.Scenarios, Exercised: s.Totals.Scenarios, Violated: s.Totals.AdapterErrors}
 	rows = append(rows, row(health))
 	return rows
 }
@@ -208,7 +332,17 @@ func ceView(in *Input, o *runner.Outcome) *CEView {
 	c := &CEView{
 		Anchor: anchor(o), Index: o.Index, Name: o.Name, Source: o.Source, Verdict: string(o.Verdict),
 		Property: o.Property, Kind: o.Kind, At: o.At, Message: o.Message, ShrunkMessage: o.ShrunkMessage,
-		Expected: o.Expected, Observed: o.Observed,
+		Observed: o.Observed, Why: o.Why, Broken: o.Broken,
+	}
+	for i, e := range o.Expected {
+		ev := ExpectedView{Action: e}
+		if i < len(o.ExpectedWhy) {
+			ev.Why = o.ExpectedWhy[i]
+		}
+		c.Expected = append(c.Expected, ev)
+	}
+	if o.Verdict != runner.Divergence {
+		c.Divergence = o.Divergence
 	}
 	if c.ShrunkMessage == c.Message {
 		c.ShrunkMessage = ""
@@ -223,6 +357,9 @@ func ceView(in *Input, o *runner.Outcome) *CEView {
 		c.File, c.Original = o.Shrunk, o.File
 	}
 	c.Replay = replayCommand(in.Dir, o.Replay)
+	if in.Invocation != "" && strings.HasPrefix(c.Replay, "podconform ") {
+		c.Replay = in.Invocation + strings.TrimPrefix(c.Replay, "podconform")
+	}
 	if c.File == "" {
 		c.Problems = append(c.Problems, "no counterexample file was saved (the run had no output directory)")
 		return c
@@ -265,8 +402,17 @@ func ceView(in *Input, o *runner.Outcome) *CEView {
 			opt.End = max(opt.End, t.Actions[len(t.Actions)-1].At)
 		}
 	}
+	// Each picture stops where its own trace ends.
+	dataEnd := func(t *trace.Document) time.Duration {
+		if n := len(t.Actions); n > 0 {
+			return max(t.Actions[n-1].At, 1)
+		}
+		return 1
+	}
 	if sv.Observed != nil {
-		tl := BuildTimeline(sv.Observed.Actions, opt)
+		o := opt
+		o.DataEnd = dataEnd(sv.Observed)
+		tl := BuildTimeline(sv.Observed.Actions, o)
 		c.Timeline = &tl
 	}
 	if sv.Expected != nil && sv.Observed != nil {
@@ -276,6 +422,9 @@ func ceView(in *Input, o *runner.Outcome) *CEView {
 			expected = properties.Restrict(expected, obs)
 		}
 		copt := CompareOptions{Mark: mark, HasMark: hasMark, Refinement: o.Verdict == runner.Divergence}
+		if sv.Doc != nil && sv.Doc.Metadata.Counterexample != nil && sv.Doc.Metadata.Counterexample.Action != nil {
+			copt.Action, copt.HasAction = *sv.Doc.Metadata.Counterexample.Action, true
+		}
 		if copt.Refinement && o.Observed != "" {
 			// The summary's observed action, without its time.
 			_, copt.Focus, _ = strings.Cut(o.Observed, " ")
@@ -286,7 +435,9 @@ func ceView(in *Input, o *runner.Outcome) *CEView {
 		cmp := Compare(expected, sv.Observed.Actions, copt)
 		c.Compare = &cmp
 		if o.Verdict == runner.Divergence && !cmp.Same {
-			tl := BuildTimeline(sv.Expected.Actions, opt)
+			eo := opt
+			eo.DataEnd = dataEnd(sv.Expected)
+			tl := BuildTimeline(sv.Expected.Actions, eo)
 			c.ExpectedTimeline = &tl
 		}
 	}
@@ -299,7 +450,10 @@ func replayCommand(dir, replay string) string {
 	if replay == "" || dir == "" || dir == "." {
 		return replay
 	}
+	d := strings.ReplaceAll(dir, `\`, "/")
 	from := "--corpus " + runner.CounterexampleDir + "/"
-	to := "--corpus " + path.Join(strings.ReplaceAll(dir, `\`, "/"), runner.CounterexampleDir) + "/"
-	return strings.Replace(replay, from, to, 1)
+	to := "--corpus " + path.Join(d, runner.CounterexampleDir) + "/"
+	r := strings.Replace(replay, from, to, 1)
+	// Beside the run's output directory, never in it.
+	return strings.Replace(r, "--out "+runner.ReplayOut, "--out "+path.Clean(d)+"-replay", 1)
 }

@@ -62,6 +62,18 @@ type Counterexample struct {
 	// divergence from the model, whose kind Divergence gives.
 	Adapter    string `json:"adapter,omitempty"`
 	Divergence string `json:"divergence,omitempty"`
+	// Action is the index, in the observed trace saved beside the file,
+	// of the action at which the failure was found (absent when it was
+	// found at the trace's end or between actions).
+	Action *int `json:"action,omitempty"`
+	// Tolerance is the refinement's tolerance when Property is
+	// "refinement" (absent: 0).
+	Tolerance *metav1.Duration `json:"tolerance,omitempty"`
+	// Rerun holds the flags of podconform run that name the adapter it
+	// was found on and the run's settings (e.g. `--adapter exec
+	// --adapter-cmd "./impl" --tolerance 10s`), for a replay on an
+	// adapter podconform replay cannot start by itself.
+	Rerun string `json:"rerun,omitempty"`
 }
 
 // Model returns the scenario the model runs. It points into d: changing

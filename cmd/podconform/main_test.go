@@ -108,7 +108,7 @@ func TestPropertiesCommand(t *testing.T) {
 	require.NotContains(t, out, "needs:")
 	code, out, _ = runCLI("properties", "backoff-cap")
 	require.Equal(t, 0, code)
-	require.Contains(t, out, "source: SEMANTICS.md")
+	require.Contains(t, out, "source: docs/semantics.md §4.2")
 	require.Contains(t, out, "\n  needs: backoff; timing: tolerant\n")
 	code, out, _ = runCLI("properties", "backoff-doubling", "started-flag")
 	require.Equal(t, 0, code)

@@ -46,7 +46,7 @@ func reportCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "podconform report: expected exactly one DIR argument (a run's output directory)")
 		return 2
 	}
-	path, err := reports.Write(fs.Arg(0), *selfTest)
+	path, err := reports.WriteFor(fs.Arg(0), *selfTest, invocation())
 	if err != nil {
 		fmt.Fprintf(stderr, "podconform report: %v\n", err)
 		return 2

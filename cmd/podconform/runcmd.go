@@ -28,10 +28,22 @@ const runHelp = `Usage: podconform run [flags]
 
 Checks an implementation of the Pod lifecycle against the reference model.
 Replays the corpus (--corpus) first, then generates --checks scenarios from
---seed. Each scenario is run on the adapter; the trace it reports must keep
-every invariant that its observables allow, and must refine the model:
-every action one the model allows at that point, no earlier than the model
-takes it and at most --tolerance later.
+--seed. Each scenario is run on the adapter to its end; every invariant that
+its observables allow is checked on the whole trace it reports, and the
+trace is compared with the model (refinement): every action one the model
+allows at that point, no earlier than the model takes it and at most the
+tolerance later.
+
+One run computes three conformance levels (docs/adapter-protocol.md,
+"Conformance levels"):
+  invariants   the named invariants, except the exact-timing ones
+  refinement   the invariants level, and refinement within --tolerance
+  exact        every invariant, and refinement at tolerance 0
+--level picks the level that decides the verdicts, the counterexamples saved
+and the exit status. The first line of the summary says which levels the
+implementation meets. Failures are grouped by signature (the broken check
+and the shape of the shrunk scenario): "8 distinct failures in 51
+scenarios".
 
 Every failure is saved, atomically, as a scenario file in OUT/counterexamples
 before it is shrunk (by re-running the adapter on smaller scenarios), and
@@ -57,14 +69,15 @@ Adapters (--adapter):
                      else $PODCONFORM_KUBELET, else podconform-kubelet next to
                      podconform, else in $PATH, run as "podconform-kubelet serve"
 
-Exit status: 0 when conformant, 1 on violations or divergences, 2 on usage
-errors or adapter errors (crash, hang, protocol violation).
+Exit status: 0 when the implementation meets the deciding level, 1 when it
+does not, 2 on usage errors or adapter errors (crash, hang, protocol
+violation).
 
 Examples:
   podconform run --checks 1000
   podconform run --adapter mutant:parallel-init --checks 200 --out /tmp/pi
   podconform run --adapter exec --adapter-cmd "python3 adapters/exec/example/simple_kubelet.py"
-  podconform run --adapter kubelet --checks 200 --tolerance 10s
+  podconform run --adapter kubelet --checks 200 --level refinement
   podconform run --shard 0/4 --out shard-0 --checks 10000   # then: podconform merge
 
 Flags:
@@ -97,7 +110,8 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 	var corpus, props listFlag
 	fs.Var(&corpus, "corpus", "scenario file or directory to replay first (repeatable, or comma-separated)")
 	fs.Var(&props, "property", "check only these invariants (repeatable, or comma-separated IDs; default: all that apply)")
-	tolerance := fs.Duration("tolerance", 0, "how much later than the model the adapter may act (a real kubelet: about 10s)")
+	tolerance := fs.Duration("tolerance", 10*time.Second, "how much later than the model the adapter may act at the refinement level (a real kubelet: about 10s; the exact level is at 0)")
+	level := fs.String("level", "exact", "the conformance level that decides the verdicts and the exit status: invariants, refinement or exact")
 	timeout := fs.Duration("timeout", 60*time.Second, "longest wall time for one scenario on the adapter")
 	shrink := fs.Int("shrink-steps", 300, "most candidate scenarios tried when shrinking one counterexample (0: no shrinking)")
 	quiet := fs.Bool("quiet", false, "no progress line")
@@ -122,6 +136,10 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	if *tolerance < 0 || *timeout <= 0 || *budget < 0 {
 		return usageErr("--tolerance and --time-budget must be >= 0, --timeout > 0")
+	}
+	lvl, err := runner.ParseLevel(*level)
+	if err != nil {
+		return usageErr("--level: %v", err)
 	}
 	sh, err := runner.ParseShard(*shard)
 	if err != nil {
@@ -150,7 +168,7 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 	sum, err := runner.Run(ctx, runner.Options{
 		Adapter: a, AdapterSpec: spec,
 		Checks: *checks, Seed: *seed, TimeBudget: *budget, Parallel: *parallel,
-		Shard: sh, Out: *out, Corpus: corpus, Tolerance: *tolerance, Timeout: *timeout,
+		Shard: sh, Out: *out, Corpus: corpus, Tolerance: *tolerance, Level: lvl, Timeout: *timeout,
 		ShrinkSteps: *shrink, Properties: props, MaxFailures: *maxFailures,
 		Progress: progress, TTY: isTerminal(stderr), Version: version,
 		FixedProfile: *fixedProfile,
@@ -175,7 +193,7 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 // that cannot be written is an error (exit 2): the summary and the
 // counterexamples are on disk already.
 func writeReport(stdout, stderr io.Writer, cmd, out string) int {
-	path, err := reports.Write(out, "")
+	path, err := reports.WriteFor(out, "", invocation())
 	if err != nil {
 		fmt.Fprintf(stderr, "podconform %s: %v\n", cmd, err)
 		return 2
@@ -281,12 +299,33 @@ func printSummary(w io.Writer, s *runner.Summary, out string) {
 	if s.Adapter.Version != "" {
 		name += " " + s.Adapter.Version
 	}
-	fmt.Fprintf(w, "adapter %s: %d scenarios: %d passed, %d violations, %d divergences, %d adapter errors",
-		name, t.Scenarios, t.Passed, t.Violations, t.Divergences, t.AdapterErrors)
+	// First line: which levels the implementation meets.
+	var meets, fails []string
+	for _, l := range s.Levels {
+		label := levelLabel(l)
+		if l.Met {
+			meets = append(meets, label)
+		} else {
+			fails = append(fails, fmt.Sprintf("%s (%d of %d scenarios pass)", label, l.Passed, l.Passed+l.Failed))
+		}
+	}
+	line := "adapter " + name + ": "
+	if len(meets) > 0 {
+		line += "meets " + strings.Join(meets, ", ")
+	} else {
+		line += "meets no level"
+	}
+	if len(fails) > 0 {
+		line += "; fails " + strings.Join(fails, ", ")
+	}
+	d := s.Decider()
+	fmt.Fprintf(w, "%s; the %s level decides\n", line, d.Level)
+	fmt.Fprintf(w, "%d scenarios: %d passed, %d violations, %d divergences, %d adapter errors",
+		t.Scenarios, t.Passed, t.Violations, t.Divergences, t.AdapterErrors)
 	if t.NotRun > 0 {
 		fmt.Fprintf(w, ", %d not run", t.NotRun)
 	}
-	fmt.Fprintf(w, " (%d invariants and refinement, tolerance %s)\n", len(s.Properties), s.Config.Tolerance)
+	fmt.Fprintf(w, " at the %s level (%d invariants and refinement, tolerance %s)\n", d.Level, len(s.Properties), s.Config.Tolerance)
 	if t.OtherKillOrder > 0 {
 		what := "scenarios"
 		if t.OtherKillOrder == 1 {
@@ -294,24 +333,111 @@ func printSummary(w io.Writer, s *runner.Summary, out string) {
 		}
 		fmt.Fprintf(w, "%d %s killed the containers of one sync in another order than the model's first, as the kubelet's map order allows (docs/upstream-differences.md 2.32); the check followed that order\n", t.OtherKillOrder, what)
 	}
-	for i, f := range s.Failures {
+	var broken []string
+	for _, p := range s.Properties {
+		if p.Violated > 0 {
+			broken = append(broken, fmt.Sprintf("%s (%d)", p.ID, p.Violated))
+		}
+	}
+	if len(broken) > 0 {
+		fmt.Fprintf(w, "invariants broken: %s\n", strings.Join(broken, ", "))
+	}
+	if len(s.Failures) > 0 {
+		fmt.Fprintf(w, "%d distinct failure%s in %d scenario%s:\n", len(s.Groups), plural(len(s.Groups)), len(s.Failures), plural(len(s.Failures)))
+	}
+	byIndex := map[int]*runner.Outcome{}
+	for _, f := range s.Failures {
+		byIndex[f.Index] = f
+	}
+	for i, g := range s.Groups {
 		if i == 20 {
-			fmt.Fprintf(w, "... and %d more in %s/%s\n", len(s.Failures)-i, out, runner.SummaryFile)
+			fmt.Fprintf(w, "... and %d more groups in %s/%s\n", len(s.Groups)-i, out, runner.SummaryFile)
 			break
 		}
-		what := f.Property
-		if f.Kind != "" {
-			what += " (" + f.Kind + ")"
+		f := byIndex[g.Representative]
+		if f == nil {
+			continue
 		}
-		fmt.Fprintf(w, "%s %s: %s\n", strings.ToUpper(string(f.Verdict)), f.Name, what)
-		fmt.Fprintf(w, "    %s\n", f.Message)
+		fmt.Fprintf(w, "%4dx %s %s: %s\n", g.Count, strings.ToUpper(string(f.Verdict)), g.Check, g.Shape)
+		msg := f.ShrunkMessage
+		if msg == "" {
+			msg = f.Message
+		}
+		fmt.Fprintf(w, "      e.g. %s: %s\n", f.Name, msg)
+		if len(f.Broken) > 1 || (f.Verdict == runner.Violation && f.Divergence != nil) {
+			var also []string
+			for _, b := range f.Broken {
+				if b.ID != f.Property {
+					also = append(also, b.ID)
+				}
+			}
+			if f.Verdict == runner.Violation && f.Divergence != nil {
+				also = append(also, "refinement ("+f.Divergence.Kind+")")
+			}
+			if len(also) > 0 {
+				fmt.Fprintf(w, "      also broken: %s\n", strings.Join(also, ", "))
+			}
+		}
 		if f.Replay != "" {
-			// The summary's paths are relative to the output directory.
-			r := strings.Replace(f.Replay, "--corpus "+runner.CounterexampleDir+"/", "--corpus "+filepath.ToSlash(filepath.Join(out, runner.CounterexampleDir))+"/", 1)
-			fmt.Fprintf(w, "    replay: %s\n", r)
+			fmt.Fprintf(w, "      replay: %s\n", replayLine(f.Replay, out))
 		}
 	}
-	if s.Conformant() {
-		fmt.Fprintln(w, "conformant")
+	var idle []string
+	for _, p := range s.Properties {
+		if p.Exercised == 0 {
+			idle = append(idle, p.ID)
+		}
 	}
+	if len(idle) > 0 {
+		fmt.Fprintf(w, "not exercised by any scenario (no verdict): %s\n", strings.Join(idle, ", "))
+	}
+	if s.Conformant() && t.Scenarios > 0 {
+		fmt.Fprintf(w, "conformant at the %s level\n", d.Level)
+	}
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+// levelLabel names a level with its tolerance.
+func levelLabel(l runner.LevelStat) string {
+	if l.Level == runner.LevelRefinement {
+		return fmt.Sprintf("refinement (tolerance %s)", l.Tolerance)
+	}
+	return string(l.Level)
+}
+
+// replayLine makes a summary's replay command runnable as printed: from
+// the directory the user ran podconform in, with the command they ran it
+// by, the counterexample's path through the output directory.
+func replayLine(replay, out string) string {
+	r := strings.Replace(replay, "--corpus "+runner.CounterexampleDir+"/", "--corpus "+filepath.ToSlash(filepath.Join(out, runner.CounterexampleDir))+"/", 1)
+	r = strings.Replace(r, "--out "+runner.ReplayOut, "--out "+replayOut(out), 1)
+	return strings.Replace(r, "podconform ", invocation()+" ", 1)
+}
+
+// replayOut is where a printed replay command writes: beside the run's
+// output directory, never in it.
+func replayOut(out string) string {
+	return filepath.ToSlash(filepath.Clean(out)) + "-replay"
+}
+
+// invocation is how the user ran podconform, for the commands it prints:
+// "go run ./cmd/podconform" under go run (whose binary lives in a temporary
+// build directory), the path they gave (./bin/podconform), or podconform
+// from $PATH.
+func invocation() string {
+	arg0 := os.Args[0]
+	exe, err := os.Executable()
+	if err == nil && strings.Contains(exe, string(filepath.Separator)+"go-build") {
+		return "go run ./cmd/podconform"
+	}
+	if strings.ContainsRune(arg0, filepath.Separator) {
+		return arg0
+	}
+	return "podconform"
 }

@@ -5,7 +5,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strings"
+	"text/tabwriter"
 	"time"
+
+	v1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/podconform/podconform/internal/watch"
 	"github.com/podconform/podconform/model"
@@ -31,6 +36,13 @@ Output formats (-o):
   text   the trace, one line per action
   json   the trace document (podconform.dev/v1alpha1 Trace)
 
+With --why, the output is the trace, one action a line, each followed by
+the kubelet rule that made the model take it (and the upstream function it
+mirrors), e.g.
+  25s  BackOff app#2 wait=20s delay=20s  # restart refused: back-off 20s from the exit at 25s, until 45s (kuberuntime_manager.go doBackOff)
+Statuses are summarised as kubectl shows them. This form is for reading,
+not for tools: -o text and -o json stay the trace formats.
+
 Flags:
 `
 
@@ -41,6 +53,7 @@ func simulate(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(output, "output", "watch", "same as -o")
 	until := fs.Duration("until", 10*time.Minute, "stop when virtual time passes this duration")
 	all := fs.Bool("all-updates", false, "in watch output, print a row for every status update, not only visible changes")
+	why := fs.Bool("why", false, "print every action with the kubelet rule that caused it (implies -o text; not with -o json or watch)")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), simulateHelp)
 		fs.PrintDefaults()
@@ -63,26 +76,43 @@ func simulate(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "podconform simulate: unknown output format %q (want watch, text or json)\n", *output)
 		return 2
 	}
+	if *why {
+		explicit := false
+		fs.Visit(func(f *flag.Flag) { explicit = explicit || f.Name == "o" || f.Name == "output" })
+		if explicit && *output != "text" {
+			fmt.Fprintf(stderr, "podconform simulate: --why prints its own listing of the trace; it does not combine with -o %s\n", *output)
+			return 2
+		}
+		*output = "why"
+	}
 	doc, err := scenario.Load(fs.Arg(0))
 	if err != nil {
 		fmt.Fprintf(stderr, "podconform simulate: %v\n", err)
 		return 1
 	}
 	sc := doc.Model()
-	acts, err := model.Run(sc, *until)
+	var acts []model.Action
+	var causes []model.Cause
+	if *why {
+		acts, causes, err = model.RunExplained(sc, *until)
+	} else {
+		acts, err = model.Run(sc, *until)
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "podconform simulate: %s: %v\n", fs.Arg(0), err)
 		return 1
 	}
 	w := bufio.NewWriter(stdout)
 	defer w.Flush()
+	epoch := sc.Pod.CreationTimestamp.Time
+	if epoch.IsZero() {
+		epoch = model.DefaultEpoch
+	}
 	switch *output {
 	case "watch":
-		epoch := sc.Pod.CreationTimestamp.Time
-		if epoch.IsZero() {
-			epoch = model.DefaultEpoch
-		}
 		err = watch.Write(w, watch.Rows(&sc.Pod, epoch, acts, *all))
+	case "why":
+		err = writeWhy(w, doc.Metadata.Name, &sc.Pod, epoch, acts, causes)
 	case "text", "json":
 		td := trace.New(doc.Metadata.Name, sc.Profile.WithDefaults().Name, sc.Pod.Name, acts)
 		if *output == "json" {
@@ -99,4 +129,35 @@ func simulate(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// writeWhy prints the trace one action a line, each with its cause as a
+// trailing comment; statuses are summarised as kubectl shows them.
+func writeWhy(w io.Writer, name string, pod *v1.Pod, epoch time.Time, acts []model.Action, causes []model.Cause) error {
+	tw := tabwriter.NewWriter(w, 0, 8, 2, ' ', 0)
+	fmt.Fprintf(tw, "# podconform simulate --why: scenario %s, pod %s: each action, and the kubelet rule that made the model take it\n", name, pod.Name)
+	p := pod.DeepCopy()
+	for i := range acts {
+		a := &acts[i]
+		desc := trace.Describe(*a)
+		switch a.Kind {
+		case model.ActStatus:
+			r := model.Kubectl(p, a.Status, epoch.Add(a.At))
+			desc = fmt.Sprintf("%v Status phase=%s ready=%s status=%s restarts=%s", a.At, a.Status.Phase, r.Ready, r.Status, r.Restarts)
+		case model.ActDeleteRequested:
+			if p.DeletionTimestamp == nil {
+				ts := metav1.NewTime(epoch.Add(a.At + time.Duration(a.Grace)*time.Second))
+				p.DeletionTimestamp = &ts
+			}
+			g := a.Grace
+			p.DeletionGracePeriodSeconds = &g
+		}
+		at, rest, _ := strings.Cut(desc, " ")
+		cause := "(no cause recorded)"
+		if i < len(causes) && !causes[i].IsZero() {
+			cause = causes[i].String()
+		}
+		fmt.Fprintf(tw, "%s\t%s\t# %s\n", at, rest, cause)
+	}
+	return tw.Flush()
 }

@@ -50,7 +50,18 @@ type Divergence struct {
 	// not yet matched at that point, oldest first (for Missing, the
 	// missing action comes first).
 	Expected []model.Action
-	// Message says it in words.
+	// ExpectedWhy[i] says why the model took Expected[i]: the kubelet
+	// rule and upstream function behind it (see model.Cause).
+	ExpectedWhy []string
+	// Why says why the model expected what it did: for Early, Late and
+	// Missing, the cause of the model's action; for Unexpected, the cause
+	// of the first action it expected or, with none due, what its next
+	// timer is for and its state of the observed container; for Status,
+	// the cause of the model's status; for Rejected, the model's state of
+	// the input's container, if it names one. Message says it too.
+	Why string
+	// Message says it in words, on one line: what was observed, what the
+	// model expected, and why.
 	Message string
 }
 
@@ -72,6 +83,7 @@ type Options struct {
 type statusAt struct {
 	at  time.Duration
 	key string
+	why model.Cause
 }
 
 // Checker compares one implementation run with the model, step by step.
@@ -82,8 +94,9 @@ type Checker struct {
 	tol     time.Duration
 	obs     properties.Observables
 	pending []model.Action
-	hist    []statusAt // the model's statuses, oldest first, trimmed
-	lastObs string     // key of the last observed status
+	pendWhy []model.Cause // pendWhy[i] is the cause of pending[i]
+	hist    []statusAt    // the model's statuses, oldest first, trimmed
+	lastObs string        // key of the last observed status
 	sawObs  bool
 	// endOK holds, once the pod is force-deleted, the statuses the
 	// implementation may end with (see End); nil before.
@@ -129,8 +142,8 @@ func newChecker(s *model.Scenario, opt Options, picks []int) (*Checker, error) {
 		return nil, err
 	}
 	c := &Checker{pod: &s.Pod, m: m, mw: model.NewScript(s), tol: opt.Tolerance, obs: opt.Observes.Normal(), scen: s, opt: opt}
-	c.hist = append(c.hist, statusAt{0, c.key(m.Status())})
-	c.take(m.Drain())
+	c.hist = append(c.hist, statusAt{0, c.key(m.Status()), model.Cause{}})
+	c.take(m.Drain(), m.Causes())
 	c.answerProbes()
 	return c, nil
 }
@@ -155,15 +168,15 @@ func (c *Checker) compared(k model.ActionKind) bool {
 	return c.obs&properties.ObservableOf(k) != 0
 }
 
-// take records the model's actions.
-func (c *Checker) take(acts []model.Action) {
+// take records the model's actions and their causes.
+func (c *Checker) take(acts []model.Action, why []model.Cause) {
 	c.mw.Observe(acts)
 	for i := range acts {
 		a := acts[i]
 		if a.Kind == model.ActStatus {
 			if c.obs&properties.ObsStatus != 0 {
 				k := c.key(a.Status)
-				c.hist = append(c.hist, statusAt{a.At, k})
+				c.hist = append(c.hist, statusAt{a.At, k, why[i]})
 				if c.endOK != nil {
 					c.endOK[k] = true
 				}
@@ -176,6 +189,7 @@ func (c *Checker) take(acts []model.Action) {
 		if c.compared(a.Kind) {
 			a.Status = nil
 			c.pending = append(c.pending, a)
+			c.pendWhy = append(c.pendWhy, why[i])
 		}
 	}
 }
@@ -188,7 +202,7 @@ func (c *Checker) step(in model.Input) error {
 	if err != nil {
 		return err
 	}
-	c.take(acts)
+	c.take(acts, c.m.Causes())
 	return c.answerProbes()
 }
 
@@ -203,7 +217,7 @@ func (c *Checker) answerProbes() error {
 		if err != nil {
 			return err
 		}
-		c.take(acts)
+		c.take(acts, c.m.Causes())
 	}
 }
 
@@ -223,6 +237,9 @@ func (c *Checker) advance(t time.Duration) error {
 func (c *Checker) fail(d *Divergence) *Divergence {
 	if c.div == nil {
 		d.Expected = append(d.Expected, c.pending...)
+		for i := range c.pendWhy {
+			d.ExpectedWhy = append(d.ExpectedWhy, c.pendWhy[i].String())
+		}
 		c.div = d
 	}
 	return c.div
@@ -253,7 +270,13 @@ func (c *Checker) input(in model.Input) *Divergence {
 		return nil // the model asks its own probes
 	}
 	if err := c.step(in); err != nil {
-		return c.fail(&Divergence{Kind: Rejected, At: in.At, Message: fmt.Sprintf("the model cannot accept the world's %s: %v", describeInput(in), err)})
+		msg := fmt.Sprintf("the model cannot accept the world's %s: %v", describeInput(in), err)
+		var why string
+		if in.Container != "" {
+			why = c.m.DescribeContainer(in.Container)
+			msg += "; in the model, " + why
+		}
+		return c.fail(&Divergence{Kind: Rejected, At: in.At, Why: why, Message: msg})
 	}
 	return nil
 }
@@ -288,17 +311,26 @@ func (c *Checker) observe(a *model.Action) *Divergence {
 		}
 		switch {
 		case e.At > obs.At:
-			return c.fail(&Divergence{Kind: Early, At: obs.At, Observed: &obs,
-				Message: fmt.Sprintf("observed %s, but the model takes it only at %v", trace.Describe(obs), e.At)})
+			why := c.pendWhy[i].String()
+			return c.fail(&Divergence{Kind: Early, At: obs.At, Observed: &obs, Why: why,
+				Message: fmt.Sprintf("observed %s, but the model takes it only at %v; why: %s", trace.Describe(obs), e.At, why)})
 		case obs.At-e.At > c.tol:
-			return c.fail(&Divergence{Kind: Late, At: obs.At, Observed: &obs,
-				Message: fmt.Sprintf("observed %s, %v after the model took it at %v (tolerance %v)", trace.Describe(obs), obs.At-e.At, e.At, c.tol)})
+			why := c.pendWhy[i].String()
+			return c.fail(&Divergence{Kind: Late, At: obs.At, Observed: &obs, Why: why,
+				Message: fmt.Sprintf("observed %s, %v after the model took it at %v (tolerance %v); why the model took it then: %s", trace.Describe(obs), obs.At-e.At, e.At, c.tol, why)})
 		}
 		c.pending = append(c.pending[:i], c.pending[i+1:]...)
+		c.pendWhy = append(c.pendWhy[:i], c.pendWhy[i+1:]...)
 		return nil
 	}
-	return c.fail(&Divergence{Kind: Unexpected, At: obs.At, Observed: &obs,
-		Message: fmt.Sprintf("observed %s; the model does not take that action here (it expects %s)", trace.Describe(obs), c.expecting(obs.At))})
+	what, why, timer := c.expecting(obs.At)
+	if obs.Container != "" {
+		why += "; in the model, " + c.m.DescribeContainer(obs.Container)
+	}
+	d := &Divergence{Kind: Unexpected, At: obs.At, Observed: &obs,
+		Message: fmt.Sprintf("observed %s; the model does not take that action here (it expects %s)%s", trace.Describe(obs), what, why)}
+	d.Why = strings.TrimPrefix(timer+why, "; ")
+	return c.fail(d)
 }
 
 // Allows reports whether observing a now would be accepted (an autonomous
@@ -338,24 +370,34 @@ func (c *Checker) allows(a *model.Action) bool {
 	return false
 }
 
-// expecting describes the model's unmatched actions due by t.
-func (c *Checker) expecting(t time.Duration) string {
+// expecting describes the model's unmatched actions due by t (what), and
+// why: "; why it expects", the first of them and its cause. With none due,
+// what says when the model's next timer is and what it is for, and so does
+// timer.
+func (c *Checker) expecting(t time.Duration) (what, why, timer string) {
 	var parts []string
-	for _, e := range c.pending {
+	for i, e := range c.pending {
 		if e.At <= t {
+			if len(parts) == 0 {
+				why = "; why it expects " + trace.Describe(e) + ": " + c.pendWhy[i].String()
+			}
 			parts = append(parts, trace.Describe(e))
 		}
 	}
 	if next, ok := c.m.NextTimer(); ok && len(parts) == 0 {
-		return fmt.Sprintf("nothing now; its next timer is at %v", next)
+		timer = fmt.Sprintf("its next timer is at %v", next)
+		if nc := c.m.NextTimerCause(); !nc.IsZero() {
+			timer += ": " + nc.String()
+		}
+		return "nothing now; " + timer, "", timer
 	}
 	if len(parts) == 0 {
-		return "nothing"
+		return "nothing", "", ""
 	}
 	if len(parts) > 4 {
 		parts = append(parts[:4], fmt.Sprintf("and %d more", len(parts)-4))
 	}
-	return strings.Join(parts, "; ")
+	return strings.Join(parts, "; "), why, ""
 }
 
 // Sync says the implementation has reported everything up to t: a model
@@ -373,15 +415,19 @@ func (c *Checker) sync(t time.Duration) *Divergence {
 		return c.fail(&Divergence{Kind: Rejected, At: t, Message: "the model's own timers failed: " + err.Error()})
 	}
 	for i := range c.pending {
-		e := c.pending[i]
+		e, w := c.pending[i], c.pendWhy[i]
 		if e.At+c.tol <= t {
 			c.pending = append(c.pending[:i], c.pending[i+1:]...)
 			c.pending = append([]model.Action{e}, c.pending...)
+			c.pendWhy = append(c.pendWhy[:i], c.pendWhy[i+1:]...)
+			c.pendWhy = append([]model.Cause{w}, c.pendWhy...)
+			why := w.String()
 			msg := fmt.Sprintf("the model took %s; not observed by %v (tolerance %v)", trace.Describe(e), e.At+c.tol, c.tol)
 			if t > e.At+c.tol {
 				msg += fmt.Sprintf("; the implementation's next report was at %v", t)
 			}
-			return c.fail(&Divergence{Kind: Missing, At: e.At + c.tol, Message: msg})
+			msg += "; why the model took it: " + why
+			return c.fail(&Divergence{Kind: Missing, At: e.At + c.tol, Why: why, Message: msg})
 		}
 	}
 	c.trim(t)
@@ -424,8 +470,9 @@ func (c *Checker) end(until time.Duration, complete bool) *Divergence {
 	if complete && c.sawObs && len(c.hist) > 0 {
 		last := c.hist[len(c.hist)-1]
 		if last.key != c.lastObs && !c.endOK[c.lastObs] {
-			return c.fail(&Divergence{Kind: Status, At: until,
-				Message: fmt.Sprintf("the last reported status is %s; the model ends with %s", c.lastObs, last.key)})
+			why := statusWhy(last)
+			return c.fail(&Divergence{Kind: Status, At: until, Why: why,
+				Message: fmt.Sprintf("the last reported status is %s; the model ends with %s; why: %s", c.lastObs, last.key, why)})
 		}
 	}
 	return nil
@@ -472,15 +519,24 @@ func (c *Checker) observeStatus(a *model.Action) *Divergence {
 	if c.hadStatus(key, a.At) {
 		return nil
 	}
-	want := c.hist[len(c.hist)-1].key
+	want := c.hist[len(c.hist)-1]
 	for i := len(c.hist) - 1; i >= 0; i-- {
 		if c.hist[i].at <= a.At {
-			want = c.hist[i].key
+			want = c.hist[i]
 			break
 		}
 	}
-	return c.fail(&Divergence{Kind: Status, At: a.At, Observed: a,
-		Message: fmt.Sprintf("reported status %s; the model's status then was %s", key, want)})
+	why := statusWhy(want)
+	return c.fail(&Divergence{Kind: Status, At: a.At, Observed: a, Why: why,
+		Message: fmt.Sprintf("reported status %s; the model's status then was %s; why: %s", key, want.key, why)})
+}
+
+// statusWhy says why the model published s, and when.
+func statusWhy(s statusAt) string {
+	if s.why.IsZero() {
+		return "the pod's status before its first sync"
+	}
+	return fmt.Sprintf("the model set it at %v: %s", s.at, s.why)
 }
 
 // same reports whether observed action o is the model's action e, on the

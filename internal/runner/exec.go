@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/podconform/podconform/adapters"
@@ -18,19 +19,91 @@ const (
 	maxStepsSameTime = 2000
 )
 
+// Level is a conformance level: what a scenario must pass to meet it.
+// Every run computes all three; Options.Level picks the one that decides
+// the verdicts, the failures saved and the exit code.
+type Level string
+
+// The conformance levels, weakest first (docs/adapter-protocol.md,
+// "Conformance levels").
+const (
+	// LevelInvariants: every named invariant that applies to what the
+	// adapter observes, except the exact-timing ones (Property.Exact).
+	LevelInvariants Level = "invariants"
+	// LevelRefinement: the invariants level, and refinement against the
+	// model within the run's tolerance.
+	LevelRefinement Level = "refinement"
+	// LevelExact: every applicable invariant, exact-timing ones included,
+	// and refinement at tolerance 0 (kubelet-exact).
+	LevelExact Level = "exact"
+)
+
+// Levels lists the levels, weakest first.
+var Levels = []Level{LevelInvariants, LevelRefinement, LevelExact}
+
+// ParseLevel reads a level's name.
+func ParseLevel(v string) (Level, error) {
+	for _, l := range Levels {
+		if string(l) == v {
+			return l, nil
+		}
+	}
+	return "", fmt.Errorf("unknown level %q (want invariants, refinement or exact)", v)
+}
+
 // result is the outcome of one run of one scenario on the adapter.
 type result struct {
+	// verdict, violation and divergence are the scenario's failure at the
+	// deciding level (settle): violation the first invariant broken that
+	// the level counts, divergence the first divergence at the level's
+	// tolerance.
 	verdict    Verdict
 	violation  *properties.Violation
 	divergence *refine.Divergence
 	adapterErr *adapters.Error
-	observed   []model.Action
+
+	// broken lists every invariant the whole observed trace breaks, in
+	// the order of the run's properties (exact ones included);
+	// exercised[k] says whether property k had anything to judge; audited
+	// says the invariants were checked at all.
+	broken    []properties.Violation
+	exercised []bool
+	audited   bool
+	// div is the first divergence at the run's tolerance, exactDiv at
+	// tolerance 0 (the same when the tolerance is 0).
+	div, exactDiv *refine.Divergence
+	// meets says which levels the scenario meets.
+	meets map[Level]bool
+
+	observed []model.Action
 	// picks: what the checker's model took at its choices (the kill
 	// orders the implementation showed; see model.Choice), for the
 	// expected trace of a report.
 	picks    []int
 	end      time.Duration
 	complete bool
+
+	countedFn func(*properties.Violation) bool
+	tol       time.Duration
+	// divAt and exactDivAt are the indices in observed of the actions
+	// at which div and exactDiv were found (-1: none, or not at an
+	// action).
+	divAt, exactDivAt int
+}
+
+// failAt is the index in observed of the action at which the deciding
+// failure was found, or -1.
+func (r *result) failAt() int {
+	switch r.verdict {
+	case Violation:
+		return r.violation.Index
+	case Divergence:
+		if r.divergence == r.exactDiv {
+			return r.exactDivAt
+		}
+		return r.divAt
+	}
+	return -1
 }
 
 // failed reports whether the result is a conformance failure.
@@ -50,23 +123,185 @@ func (r *result) class() string {
 	return string(r.verdict)
 }
 
-// checker bundles the two checks of one scenario.
+// has reports whether the result shows the failure of class (see class)
+// at the deciding level, first or not: a shrunk scenario keeps the failure
+// it was shrunk for even when another one now comes first.
+func (r *result) has(class string) bool {
+	if r.class() == class {
+		return true
+	}
+	if r.adapterErr != nil {
+		return false
+	}
+	switch {
+	case strings.HasPrefix(class, "violation:"):
+		id := strings.TrimPrefix(class, "violation:")
+		for i := range r.broken {
+			if r.broken[i].ID == id && r.counted(&r.broken[i]) {
+				return true
+			}
+		}
+	case strings.HasPrefix(class, "divergence:"):
+		return r.divergence != nil && "divergence:"+string(r.divergence.Kind) == class
+	}
+	return false
+}
+
+// focus makes the failure of class (see has) the result's first, so that
+// a shrunk counterexample is saved as the failure it was shrunk for.
+func (r *result) focus(class string) {
+	if r.class() == class || r.adapterErr != nil {
+		return
+	}
+	if strings.HasPrefix(class, "violation:") {
+		id := strings.TrimPrefix(class, "violation:")
+		for i := range r.broken {
+			if r.broken[i].ID == id {
+				r.verdict, r.violation = Violation, &r.broken[i]
+				return
+			}
+		}
+	}
+	if strings.HasPrefix(class, "divergence:") && r.divergence != nil {
+		r.verdict, r.violation = Divergence, nil
+	}
+}
+
+// counted reports whether violation v counts at the deciding level (the
+// exact-timing invariants count at the exact level only). It is set by
+// settle.
+func (r *result) counted(v *properties.Violation) bool { return r.countedFn == nil || r.countedFn(v) }
+
+// settle decides the verdict at level from what the checks found.
+func (r *result) settle(level Level, props []properties.Property) {
+	exact := map[string]bool{}
+	for _, p := range props {
+		if p.Exact {
+			exact[p.ID] = true
+		}
+	}
+	r.countedFn = func(v *properties.Violation) bool { return level == LevelExact || !exact[v.ID] }
+	var loose, all *properties.Violation
+	for i := range r.broken {
+		v := &r.broken[i]
+		if all == nil || earlier(v, all) {
+			all = v
+		}
+		if !exact[v.ID] && (loose == nil || earlier(v, loose)) {
+			loose = v
+		}
+	}
+	ok := r.adapterErr == nil && r.audited
+	r.meets = map[Level]bool{
+		LevelInvariants: ok && loose == nil,
+		LevelRefinement: ok && loose == nil && r.div == nil,
+		LevelExact:      ok && all == nil && r.exactDiv == nil && r.div == nil,
+	}
+	r.violation, r.divergence = loose, r.div
+	if level == LevelExact {
+		r.violation, r.divergence = all, r.exactDiv
+	}
+	if level == LevelInvariants {
+		r.divergence = nil
+	}
+	switch {
+	case r.adapterErr != nil:
+		r.verdict = AdapterError
+	case r.violation != nil:
+		r.verdict = Violation
+	case r.divergence != nil:
+		r.verdict = Divergence
+	default:
+		r.verdict = Pass
+	}
+}
+
+// earlier orders violations by when they were found (those found at the
+// trace's end last), then by property.
+func earlier(a, b *properties.Violation) bool {
+	ai, bi := a.Index, b.Index
+	if ai < 0 {
+		ai = 1 << 62
+	}
+	if bi < 0 {
+		bi = 1 << 62
+	}
+	return ai < bi
+}
+
+// checkCfg is what one scenario's checks need.
+type checkCfg struct {
+	props []properties.Property
+	// tol is the refinement level's tolerance.
+	tol   time.Duration
+	until time.Duration
+	level Level
+	// both checks refinement at tol even when the exact check passes
+	// (tests of the shortcut).
+	both bool
+}
+
+// levelFor is the level a tolerance alone implies: exact at 0, refinement
+// above.
+func levelFor(tol time.Duration) Level {
+	if tol > 0 {
+		return LevelRefinement
+	}
+	return LevelExact
+}
+
+// refCall is one call of the refinement checker, kept so that a check at
+// another tolerance can be replayed over the same run. It is small: a
+// tick keeps its time only, another input its index in inputs.
+type refCall struct {
+	kind     uint8 // callInput, callTick, callObserve, callSync, callEnd
+	complete bool
+	i        int32 // callInput: index into inputs; callObserve: into observed
+	t        time.Duration
+}
+
+const (
+	callInput uint8 = iota
+	callTick
+	callObserve
+	callSync
+	callEnd
+)
+
+// checker bundles the checks of one scenario. Refinement is checked as the
+// run goes, at tolerance 0; the invariants are checked on the whole
+// observed trace at its end (finish), so that a divergence hides none of
+// them; the refinement at the run's tolerance is replayed from the calls
+// when the exact check failed (a trace that refines the model at 0 refines
+// it at any tolerance).
 type checker struct {
-	suite *properties.Suite
+	s     *model.Scenario
+	cfg   checkCfg
+	info  adapters.Info
 	ref   *refine.Checker
+	// calls and inputs record the run for a replay at the run's
+	// tolerance (only when it is above 0).
+	calls  []refCall
+	inputs []model.Input
+	record bool
 	obs   properties.Observables
 	names map[string]bool
 	res   *result
+	// acts is an autonomous adapter's trace, replayed whole at another
+	// tolerance (the order of one instant's inputs depends on it).
+	acts []model.Action
 }
 
-func newChecker(s *model.Scenario, props []properties.Property, info adapters.Info, tol time.Duration) (*checker, error) {
+func newChecker(s *model.Scenario, cfg checkCfg, info adapters.Info) (*checker, error) {
+	return newCheckerAt(s, cfg, info, 0)
+}
+
+// newCheckerAt is newChecker with the refinement checked at tol.
+func newCheckerAt(s *model.Scenario, cfg checkCfg, info adapters.Info, tol time.Duration) (*checker, error) {
 	ref, err := refine.New(s, refine.Options{Tolerance: tol, Observes: info.Observes})
 	if err != nil {
 		return nil, err
 	}
-	evs := append([]model.Event(nil), s.Events...)
-	sort.SliceStable(evs, func(a, b int) bool { return evs[a].At.Duration < evs[b].At.Duration })
-	pctx := &properties.Context{Pod: &s.Pod, Profile: s.Profile.WithDefaults(), Events: evs}
 	names := map[string]bool{}
 	for _, c := range s.Pod.Spec.InitContainers {
 		names[c.Name] = true
@@ -74,23 +309,16 @@ func newChecker(s *model.Scenario, props []properties.Property, info adapters.In
 	for _, c := range s.Pod.Spec.Containers {
 		names[c.Name] = true
 	}
-	if len(props) == 0 {
-		// Suite treats an empty list as the whole catalogue; an adapter
-		// that observes too little for any invariant gets refinement only.
-		props = nil
-	}
-	c := &checker{ref: ref, obs: info.Observes.Normal(), names: names, res: &result{verdict: Pass}}
-	if len(props) > 0 {
-		c.suite = properties.NewSuite(pctx, props...)
-	}
-	return c, nil
+	return &checker{s: s, cfg: cfg, info: info, ref: ref, obs: info.Observes.Normal(), names: names, record: cfg.tol > 0 && tol == 0,
+		res: &result{verdict: Pass, divAt: -1, exactDivAt: -1}}, nil
 }
 
-func (c *checker) done() bool { return c.res.verdict != Pass }
+// stopped says the run cannot go on: the adapter failed.
+func (c *checker) stopped() bool { return c.res.adapterErr != nil }
 
 func (c *checker) adapterFail(e *adapters.Error) {
-	if !c.done() {
-		c.res.verdict, c.res.adapterErr = AdapterError, e
+	if c.res.adapterErr == nil {
+		c.res.adapterErr = e
 	}
 }
 
@@ -130,9 +358,10 @@ func knownKind(k model.ActionKind) bool {
 	return false
 }
 
-// observe checks one reported action with both checks.
+// observe checks one reported action for refinement and keeps it for the
+// invariants.
 func (c *checker) observe(a model.Action, lo, hi time.Duration) {
-	if c.done() {
+	if c.stopped() {
 		return
 	}
 	if e := c.validate(&a, lo, hi); e != nil {
@@ -141,83 +370,160 @@ func (c *checker) observe(a model.Action, lo, hi time.Duration) {
 	}
 	c.res.observed = append(c.res.observed, a)
 	i := len(c.res.observed) - 1
-	if c.suite != nil {
-		if v := c.suite.Observe(i, &c.res.observed[i]); v != nil {
-			c.res.verdict, c.res.violation = Violation, v
-			return
-		}
+	if c.record {
+		c.calls = append(c.calls, refCall{kind: callObserve, i: int32(i)})
 	}
-	if d := c.ref.Observe(&c.res.observed[i]); d != nil {
-		c.diverged(d)
+	if c.ref.Divergence() == nil && c.ref.Observe(&c.res.observed[i]) != nil {
+		c.res.exactDivAt = i
 	}
-}
-
-func (c *checker) diverged(d *refine.Divergence) {
-	c.res.verdict, c.res.divergence = Divergence, d
 }
 
 func (c *checker) input(in model.Input) {
-	if c.done() {
+	if c.stopped() {
 		return
 	}
-	if d := c.ref.Input(in); d != nil {
-		c.diverged(d)
+	if c.record {
+		if in.Kind == model.InTick {
+			c.calls = append(c.calls, refCall{kind: callTick, t: in.At})
+		} else {
+			c.calls = append(c.calls, refCall{kind: callInput, i: int32(len(c.inputs))})
+			c.inputs = append(c.inputs, in)
+		}
 	}
+	c.ref.Input(in)
 }
 
 func (c *checker) sync(t time.Duration) {
-	if c.done() {
+	if c.stopped() {
 		return
 	}
-	if d := c.ref.Sync(t); d != nil {
-		c.diverged(d)
+	if c.record {
+		c.calls = append(c.calls, refCall{kind: callSync, t: t})
 	}
+	c.ref.Sync(t)
 }
 
-func (c *checker) end(end, until time.Duration, complete bool) {
-	c.res.end, c.res.complete = end, complete
-	defer func() { c.res.picks = c.ref.Picks() }()
-	if c.done() {
-		return
-	}
-	if c.suite != nil {
-		if v := c.suite.End(end, complete); v != nil {
-			c.res.verdict, c.res.violation = Violation, v
-			return
+// finish ends the checks: the run ended at end (complete: both sides are
+// done). It checks every invariant on the whole observed trace, ends the
+// refinement check (unless the adapter failed: its trace stops short),
+// replays the refinement at the run's tolerance where needed, and settles
+// the verdict.
+func (c *checker) finish(end time.Duration, complete bool) *result {
+	r := c.res
+	r.end, r.complete, r.tol = end, complete, c.cfg.tol
+	if len(c.cfg.props) > 0 {
+		evs := append([]model.Event(nil), c.s.Events...)
+		sort.SliceStable(evs, func(a, b int) bool { return evs[a].At.Duration < evs[b].At.Duration })
+		pctx := &properties.Context{Pod: &c.s.Pod, Profile: c.s.Profile.WithDefaults(), Events: evs}
+		outs := properties.Audit(pctx, c.cfg.props, r.observed, end, complete)
+		r.exercised = make([]bool, len(outs))
+		for k, o := range outs {
+			r.exercised[k] = o.Exercised
+			if o.Violation != nil {
+				r.broken = append(r.broken, *o.Violation)
+			}
 		}
 	}
-	limit := until
-	if complete && end > limit {
-		limit = end
+	r.audited = true
+	if r.adapterErr == nil {
+		limit := c.cfg.until
+		if complete && end > limit {
+			limit = end
+		}
+		if c.record {
+			c.calls = append(c.calls, refCall{kind: callEnd, t: limit, complete: complete})
+		}
+		c.ref.End(limit, complete)
 	}
-	if d := c.ref.End(limit, complete); d != nil {
-		c.diverged(d)
+	r.exactDiv = c.ref.Divergence()
+	r.div, r.divAt = r.exactDiv, r.exactDivAt
+	r.picks = c.ref.Picks()
+	if (r.exactDiv != nil || c.cfg.both) && c.cfg.tol > 0 {
+		r.div, r.divAt, r.picks = c.replayAt(c.cfg.tol)
 	}
+	r.settle(c.cfg.level, c.cfg.props)
+	return r
 }
 
-// runDriven runs scenario s on a driven adapter, playing its world.
-func runDriven(ctx context.Context, a adapters.DrivenAdapter, s *model.Scenario, props []properties.Property, tol, until time.Duration) *result {
+// replayAt checks the recorded run again at tolerance tol, and returns the
+// divergence, the index of the observed action it was found at, and the
+// model's picks.
+func (c *checker) replayAt(tol time.Duration) (*refine.Divergence, int, []int) {
+	if c.acts != nil {
+		c2, err := newCheckerAt(c.s, c.cfg, c.info, tol)
+		if err != nil {
+			return c.ref.Divergence(), c.res.exactDivAt, c.ref.Picks()
+		}
+		end, complete := c2.replayTrace(c.acts)
+		if c2.res.adapterErr == nil {
+			limit := c.cfg.until
+			if complete && end > limit {
+				limit = end
+			}
+			c2.ref.End(limit, complete)
+		}
+		return c2.ref.Divergence(), c2.res.exactDivAt, c2.ref.Picks()
+	}
+	ref, err := refine.New(c.s, refine.Options{Tolerance: tol, Observes: c.info.Observes})
+	if err != nil {
+		return c.ref.Divergence(), c.res.exactDivAt, c.ref.Picks()
+	}
+	at := -1
+	for _, k := range c.calls {
+		switch k.kind {
+		case callInput:
+			ref.Input(c.inputs[k.i])
+		case callTick:
+			ref.Input(model.Input{Kind: model.InTick, At: k.t})
+		case callObserve:
+			if ref.Observe(&c.res.observed[k.i]) != nil {
+				at = int(k.i)
+			}
+		case callSync:
+			ref.Sync(k.t)
+		case callEnd:
+			ref.End(k.t, k.complete)
+		}
+		if ref.Divergence() != nil {
+			break
+		}
+	}
+	return ref.Divergence(), at, ref.Picks()
+}
+
+// runDriven runs scenario s on a driven adapter, playing its world. The
+// run goes on to its end after a divergence: the world keeps playing its
+// script and the implementation keeps acting, so that every invariant is
+// checked on the whole trace.
+func runDriven(ctx context.Context, a adapters.DrivenAdapter, s *model.Scenario, cfg checkCfg) *result {
 	info := a.Info()
-	c, err := newChecker(s, props, info, tol)
+	c, err := newChecker(s, cfg, info)
 	if err != nil {
 		return &result{verdict: AdapterError, adapterErr: adapters.Errorf(adapters.ErrKindRefused, "the model cannot run the scenario: %v", err)}
 	}
 	sess, err := a.Open(ctx, s)
 	if err != nil {
 		c.adapterFail(adapters.AsError(err))
-		return c.res
+		return c.finish(0, false)
 	}
-	defer func() {
-		if err := sess.Close(); err != nil && !c.done() {
+	closed := false
+	closeSess := func() {
+		if closed {
+			return
+		}
+		closed = true
+		if err := sess.Close(); err != nil {
 			c.adapterFail(adapters.AsError(fmt.Errorf("closing the session: %w", err)))
 		}
-	}()
+	}
+	defer closeSess()
 	w := model.NewScript(s)
 	now := time.Duration(0)
+	until := cfg.until
 	handle := func(rep adapters.Reply, lo time.Duration) {
 		for i := range rep.Actions {
 			c.observe(rep.Actions[i], lo, now)
-			if c.done() {
+			if c.stopped() {
 				return
 			}
 			w.Observe(rep.Actions[i : i+1])
@@ -234,7 +540,7 @@ func runDriven(ctx context.Context, a adapters.DrivenAdapter, s *model.Scenario,
 	rep, err := sess.Start(ctx)
 	if err != nil {
 		c.adapterFail(adapters.AsError(err))
-		return c.res
+		return c.finish(0, false)
 	}
 	handle(rep, 0)
 	if len(rep.Probes) == 0 {
@@ -242,7 +548,7 @@ func runDriven(ctx context.Context, a adapters.DrivenAdapter, s *model.Scenario,
 	}
 	complete := false
 	sameTime := 0
-	for steps := 0; !c.done(); steps++ {
+	for steps := 0; !c.stopped(); steps++ {
 		if steps >= maxSteps {
 			c.adapterFail(adapters.Errorf(adapters.ErrKindProtocol, "more than %d steps by %v: a runaway", maxSteps, now))
 			break
@@ -289,9 +595,6 @@ func runDriven(ctx context.Context, a adapters.DrivenAdapter, s *model.Scenario,
 		lo := now
 		now = in.At
 		c.input(in)
-		if c.done() {
-			break
-		}
 		rep, err = sess.Step(ctx, in)
 		if err != nil {
 			c.adapterFail(adapters.AsError(err))
@@ -304,33 +607,44 @@ func runDriven(ctx context.Context, a adapters.DrivenAdapter, s *model.Scenario,
 			c.sync(now)
 		}
 	}
+	closeSess()
 	end := now
-	if !complete {
+	if !complete && !c.stopped() {
 		end = until
 	}
-	c.end(end, until, complete)
-	return c.res
+	return c.finish(end, complete)
 }
 
 // runAutonomous runs scenario s on an autonomous adapter and checks the
 // trace it returns, replaying the world's script against it.
-func runAutonomous(ctx context.Context, a adapters.AutonomousAdapter, s *model.Scenario, props []properties.Property, tol, until time.Duration) *result {
+func runAutonomous(ctx context.Context, a adapters.AutonomousAdapter, s *model.Scenario, cfg checkCfg) *result {
 	info := a.Info()
-	c, err := newChecker(s, props, info, tol)
+	c, err := newChecker(s, cfg, info)
 	if err != nil {
 		return &result{verdict: AdapterError, adapterErr: adapters.Errorf(adapters.ErrKindRefused, "the model cannot run the scenario: %v", err)}
 	}
-	acts, err := a.Run(ctx, s, until)
+	acts, err := a.Run(ctx, s, cfg.until)
 	if err != nil {
 		c.adapterFail(adapters.AsError(err))
-		return c.res
+		return c.finish(0, false)
 	}
-	w := model.NewScript(s)
+	c.acts, c.record = acts, false // a replay at another tolerance goes over acts
+	end, complete := c.replayTrace(acts)
+	return c.finish(end, complete)
+}
+
+// replayTrace checks an autonomous adapter's trace against ref, giving it
+// the world's inputs in between, and returns where the run ended. It goes
+// on to the trace's end after a divergence.
+func (c *checker) replayTrace(acts []model.Action) (time.Duration, bool) {
+	ref := c.ref
+	w := model.NewScript(c.s)
 	now := time.Duration(0)
+	until := c.cfg.until
 	// feed gives the model the world's inputs due before t (or at t, with
 	// atToo).
 	feed := func(t time.Duration, atToo bool) {
-		for !c.done() {
+		for !c.stopped() {
 			wi, ok := w.Next()
 			if !ok || wi.At > t || (wi.At == t && !atToo) {
 				return
@@ -355,7 +669,7 @@ func runAutonomous(ctx context.Context, a adapters.AutonomousAdapter, s *model.S
 		// inputs came before this action: give them one at a time until
 		// the model allows it (the model's own timers fire first, as the
 		// runner does when it drives).
-		for !c.done() && !c.ref.Allows(&a) {
+		for !c.stopped() && ref.Divergence() == nil && !ref.Allows(&a) {
 			wi, ok := w.Next()
 			if !ok || wi.At != now {
 				break
@@ -364,21 +678,20 @@ func runAutonomous(ctx context.Context, a adapters.AutonomousAdapter, s *model.S
 			c.input(wi)
 		}
 		c.observe(a, now, now)
-		if c.done() {
+		if c.stopped() {
 			break
 		}
 		w.Observe(acts[i : i+1])
 	}
-	if !c.done() {
-		feed(until, true)
-		c.sync(now)
+	if c.stopped() {
+		return now, false
 	}
+	feed(until, true)
+	c.sync(now)
 	_, pending := w.Next()
-	complete := !pending && c.ref.Model().Finished()
-	end := until
+	complete := !pending && ref.Divergence() == nil && ref.Model().Finished()
 	if complete {
-		end = now
+		return now, true
 	}
-	c.end(end, until, complete)
-	return c.res
+	return until, false
 }

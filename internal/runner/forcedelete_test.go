@@ -52,10 +52,10 @@ events:
 		}
 		kept = append(kept, a)
 	}
-	props, err := SelectProperties(properties.ObsAll, 0, []string{"time-monotone"})
+	props, err := SelectProperties(properties.ObsAll, []string{"time-monotone"})
 	require.NoError(t, err)
 	f := &fixedTrace{acts: kept, obs: properties.ObsAll}
-	return runAutonomous(context.Background(), f, doc.Model(), props, 0, until)
+	return runAutonomous(context.Background(), f, doc.Model(), checkCfg{props: props, until: until, level: LevelExact})
 }
 
 // The API object of a force-deleted pod goes at once: the statuses the

@@ -35,7 +35,12 @@ type junitCase struct {
 	Classname string        `xml:"classname,attr"`
 	Failure   *junitFailure `xml:"failure,omitempty"`
 	Error     *junitFailure `xml:"error,omitempty"`
+	Skipped   *junitSkipped `xml:"skipped,omitempty"`
 	SystemOut string        `xml:"system-out,omitempty"`
+}
+
+type junitSkipped struct {
+	Message string `xml:"message,attr"`
 }
 
 type junitFailure struct {
@@ -45,9 +50,11 @@ type junitFailure struct {
 }
 
 // JUnit renders the summary as JUnit XML: one test suite for the adapter,
-// one test case per invariant checked, one for the refinement check and one
-// for the adapter's own health. A failing case lists its counterexamples
-// with the command that replays each.
+// one test case per invariant checked, one per refinement check (at the
+// run's tolerance and at 0) and one for the adapter's own health. A failing
+// case lists its counterexamples with the command that replays each; an
+// invariant no scenario exercised is skipped ("not exercised"), never
+// passed.
 func (s *Summary) JUnit() ([]byte, error) {
 	class := "podconform." + s.Adapter.Name
 	suite := junitSuite{Name: "podconform/" + s.Adapter.Name}
@@ -59,35 +66,82 @@ func (s *Summary) JUnit() ([]byte, error) {
 		{"shard", s.Config.Shard},
 		{"version", s.Version},
 	}
-	byProp := map[string][]*Outcome{}
-	for _, f := range s.Failures {
-		byProp[f.Property] = append(byProp[f.Property], f)
+	suite.Properties = append(suite.Properties, junitProperty{"level", s.Config.Level})
+	// Each failure under every check it breaks (its message for that
+	// check).
+	type hit struct {
+		o   *Outcome
+		at  string
+		msg string
 	}
-	body := func(fs []*Outcome) string {
+	byProp := map[string][]hit{}
+	for _, f := range s.Failures {
+		for _, b := range f.Broken {
+			byProp[b.ID] = append(byProp[b.ID], hit{f, b.At, b.Message})
+		}
+		if f.Divergence != nil {
+			byProp["refinement"] = append(byProp["refinement"], hit{f, f.Divergence.At, f.Divergence.Message})
+		}
+		switch {
+		case f.ExactDivergence != nil:
+			byProp["refinement-exact"] = append(byProp["refinement-exact"], hit{f, f.ExactDivergence.At, f.ExactDivergence.Message})
+		case f.Divergence != nil:
+			byProp["refinement-exact"] = append(byProp["refinement-exact"], hit{f, f.Divergence.At, f.Divergence.Message})
+		}
+		if f.Verdict == AdapterError {
+			byProp["adapter-error"] = append(byProp["adapter-error"], hit{f, f.At, f.Message})
+		}
+	}
+	body := func(hs []hit) string {
 		var b strings.Builder
-		for _, f := range fs {
-			fmt.Fprintf(&b, "%s (%s) at %s: %s\n", f.Name, f.Source, f.At, f.Message)
-			if f.Replay != "" {
-				fmt.Fprintf(&b, "  replay: %s\n", f.Replay)
+		for _, h := range hs {
+			fmt.Fprintf(&b, "%s (%s) at %s: %s\n", h.o.Name, h.o.Source, h.at, h.msg)
+			if h.o.Replay != "" {
+				fmt.Fprintf(&b, "  replay: %s\n", h.o.Replay)
 			}
 		}
 		return b.String()
 	}
-	add := func(id string, checked int) {
-		c := junitCase{Name: id, Classname: class, SystemOut: fmt.Sprintf("checked on %d scenarios", checked)}
-		if fs := byProp[id]; len(fs) > 0 {
-			c.Failure = &junitFailure{Message: fmt.Sprintf("%d counterexample(s); first: %s", len(fs), fs[0].Message), Type: id, Body: body(fs)}
+	level := s.Decider().Level
+	// counts says a check's failures fail the run at its level: the
+	// exact-timing invariants and the refinement at 0 count at the exact
+	// level only, the refinement not at the invariants level.
+	counts := func(p PropertyStat) bool {
+		switch {
+		case level == LevelExact:
+			return true
+		case p.Exact:
+			return false
+		case p.ID == "refinement":
+			return level == LevelRefinement
+		}
+		return true
+	}
+	add := func(p PropertyStat) {
+		c := junitCase{Name: p.ID, Classname: class, SystemOut: fmt.Sprintf("checked on %d scenarios, exercised by %d, violated in %d", p.Checked, p.Exercised, p.Violated)}
+		if !counts(p) {
+			c.SystemOut += fmt.Sprintf("; it does not count at the %s level", level)
+		}
+		if hs := byProp[p.ID]; len(hs) > 0 && counts(p) {
+			c.Failure = &junitFailure{Message: fmt.Sprintf("violated in %d scenario(s); %d listed (failures at the %s level); first: %s", p.Violated, len(hs), s.Decider().Level, hs[0].msg), Type: p.ID, Body: body(hs)}
 			suite.Failures++
+		} else if p.Violated > 0 && counts(p) {
+			c.Failure = &junitFailure{Message: fmt.Sprintf("violated in %d scenario(s), none of them failures at the %s level (see summary.json's levels)", p.Violated, s.Decider().Level), Type: p.ID}
+			suite.Failures++
+		} else if p.Exercised == 0 {
+			c.Skipped = &junitSkipped{Message: fmt.Sprintf("not exercised: none of the %d scenarios checked gave it anything to judge", p.Checked)}
+			suite.Skipped++
 		}
 		suite.Cases = append(suite.Cases, c)
 	}
 	for _, p := range s.Properties {
-		add(p.ID, p.Checked)
+		add(p)
 	}
-	add("refinement", s.Refinement.Checked)
+	add(s.Refinement)
+	add(s.RefinementExact)
 	hc := junitCase{Name: "adapter-health", Classname: class, SystemOut: fmt.Sprintf("%d scenarios run", s.Totals.Scenarios)}
 	if fs := byProp["adapter-error"]; len(fs) > 0 {
-		hc.Error = &junitFailure{Message: fmt.Sprintf("%d adapter error(s); first: %s", len(fs), fs[0].Message), Type: "adapter-error", Body: body(fs)}
+		hc.Error = &junitFailure{Message: fmt.Sprintf("%d adapter error(s); first: %s", len(fs), fs[0].msg), Type: "adapter-error", Body: body(fs)}
 		suite.Errors++
 	}
 	suite.Cases = append(suite.Cases, hc)

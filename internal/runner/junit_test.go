@@ -32,30 +32,45 @@ func TestJUnitReadByACIParser(t *testing.T) {
 	require.Len(t, suites, 1)
 	s := suites[0]
 	assert.Equal(t, "podconform/mutant:parallel-init", s.Name)
-	// Every invariant checked, then refinement and the adapter's health.
-	require.Len(t, s.Tests, len(sum.Properties)+2)
+	// Every invariant checked, then refinement (at the tolerance and at
+	// 0) and the adapter's health.
+	require.Len(t, s.Tests, len(sum.Properties)+3)
 	byName := map[string]junit.Test{}
 	for _, tc := range s.Tests {
 		assert.Equal(t, "podconform.mutant:parallel-init", tc.Classname)
 		byName[tc.Name] = tc
 	}
+	// Each failure counts under every invariant it breaks, not only its
+	// first.
 	failing := map[string]int{}
 	for _, f := range sum.Failures {
-		failing[f.Property]++
+		for _, b := range f.Broken {
+			failing[b.ID]++
+		}
+		if f.Divergence != nil {
+			failing["refinement"]++
+			failing["refinement-exact"]++
+		}
 	}
-	for _, p := range sum.Properties {
+	for _, p := range append(sum.Properties, sum.Refinement, sum.RefinementExact) {
 		tc, ok := byName[p.ID]
 		require.True(t, ok, "no test case for %s", p.ID)
 		if failing[p.ID] == 0 {
-			assert.Equal(t, junit.StatusPassed, tc.Status, p.ID)
+			if p.Exercised == 0 {
+				assert.Equal(t, junit.StatusSkipped, tc.Status, p.ID)
+			} else {
+				assert.Equal(t, junit.StatusPassed, tc.Status, p.ID)
+			}
 			continue
 		}
 		assert.Equal(t, junit.StatusFailed, tc.Status, p.ID)
 		require.NotNil(t, tc.Error)
-		assert.Contains(t, tc.Message, "counterexample(s)")
+		assert.Contains(t, tc.Message, "violated in")
 		for _, f := range sum.Failures {
-			if f.Property == p.ID {
-				assert.Contains(t, tc.Error.Error(), f.Replay)
+			for _, b := range f.Broken {
+				if b.ID == p.ID {
+					assert.Contains(t, tc.Error.Error(), f.Replay)
+				}
 			}
 		}
 	}

@@ -34,11 +34,11 @@ func runKillOrder(t *testing.T, acts []model.Action, doc *scenario.Document, inv
 	var props []properties.Property
 	if invariants {
 		var err error
-		props, err = SelectProperties(properties.ObsAll, 0, nil)
+		props, err = SelectProperties(properties.ObsAll, nil)
 		require.NoError(t, err)
 	}
 	f := &fixedTrace{acts: acts, obs: properties.ObsAll}
-	return runAutonomous(context.Background(), f, doc.Model(), props, 0, 2*time.Minute)
+	return runAutonomous(context.Background(), f, doc.Model(), checkCfg{props: props, until: 2 * time.Minute, level: LevelExact})
 }
 
 // The kubelet kills one sync's containers in Go map order: the checker

@@ -68,10 +68,16 @@ func Merge(shards []*Summary) (*Summary, error) {
 	out.Config.Shard = ""
 	out.Properties = make([]PropertyStat, len(first.Properties))
 	out.Totals = Totals{}
-	out.Refinement = PropertyStat{ID: first.Refinement.ID, Title: first.Refinement.Title}
+	out.Refinement = PropertyStat{ID: first.Refinement.ID, Title: first.Refinement.Title, Exact: first.Refinement.Exact}
+	out.RefinementExact = PropertyStat{ID: first.RefinementExact.ID, Title: first.RefinementExact.Title, Exact: first.RefinementExact.Exact}
 	out.Failures = []*Outcome{}
 	for k := range out.Properties {
-		out.Properties[k] = PropertyStat{ID: first.Properties[k].ID, Title: first.Properties[k].Title}
+		p := first.Properties[k]
+		out.Properties[k] = PropertyStat{ID: p.ID, Title: p.Title, Exact: p.Exact}
+	}
+	out.Levels = make([]LevelStat, len(first.Levels))
+	for k, l := range first.Levels {
+		out.Levels[k] = LevelStat{Level: l.Level, Tolerance: l.Tolerance, Decides: l.Decides}
 	}
 	for _, s := range shards {
 		t := &out.Totals
@@ -84,13 +90,29 @@ func Merge(shards []*Summary) (*Summary, error) {
 		t.OtherKillOrder += s.Totals.OtherKillOrder
 		for k := range s.Properties {
 			out.Properties[k].Checked += s.Properties[k].Checked
+			out.Properties[k].Exercised += s.Properties[k].Exercised
 			out.Properties[k].Violated += s.Properties[k].Violated
 		}
-		out.Refinement.Checked += s.Refinement.Checked
-		out.Refinement.Violated += s.Refinement.Violated
+		if len(s.Levels) != len(out.Levels) {
+			return nil, fmt.Errorf("summary of shard %s counts other levels than summary 1", s.Config.Shard)
+		}
+		for k := range s.Levels {
+			out.Levels[k].Passed += s.Levels[k].Passed
+			out.Levels[k].Failed += s.Levels[k].Failed
+		}
+		for _, r := range []struct{ to, from *PropertyStat }{{&out.Refinement, &s.Refinement}, {&out.RefinementExact, &s.RefinementExact}} {
+			r.to.Checked += r.from.Checked
+			r.to.Exercised += r.from.Exercised
+			r.to.Violated += r.from.Violated
+		}
 		out.Failures = append(out.Failures, s.Failures...)
 	}
 	sort.SliceStable(out.Failures, func(a, b int) bool { return out.Failures[a].Index < out.Failures[b].Index })
+	for k := range out.Levels {
+		out.Levels[k].Met = out.Levels[k].Failed == 0 && out.Levels[k].Passed > 0
+	}
+	out.Groups = groupFailures(out.Failures)
+	out.Totals.Distinct = len(out.Groups)
 	return &out, nil
 }
 

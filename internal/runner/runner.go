@@ -14,6 +14,8 @@ import (
 	"sync"
 	"time"
 
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
 	"github.com/podconform/podconform/adapters"
 	"github.com/podconform/podconform/gen"
 	"github.com/podconform/podconform/internal/check"
@@ -74,8 +76,13 @@ type Options struct {
 	Out string
 	// Corpus lists scenario files and directories replayed first.
 	Corpus []string
-	// Tolerance is how much later than the model the adapter may act.
+	// Tolerance is how much later than the model the adapter may act, at
+	// the refinement level (the exact level is at 0).
 	Tolerance time.Duration
+	// Level is the conformance level that decides the verdicts, the
+	// failures saved and the exit code ("": exact at tolerance 0,
+	// refinement above). Every level is counted whatever it is.
+	Level Level
 	// Timeout bounds one scenario's run, in wall time (0: 60 s).
 	Timeout time.Duration
 	// ShrinkSteps bounds the candidates tried per counterexample (0: no
@@ -183,10 +190,11 @@ func untilOf(d *scenario.Document) time.Duration {
 }
 
 // SelectProperties returns the invariants a run checks on an adapter that
-// observes obs, with tolerance tol: those whose needs obs covers (and no
-// exact-timing ones when tol > 0), narrowed to ids when given.
-func SelectProperties(obs properties.Observables, tol time.Duration, ids []string) ([]properties.Property, error) {
-	ps := properties.Applicable(obs, tol == 0)
+// observes obs: those whose needs obs covers, the exact-timing ones
+// included (they count at the exact level only), narrowed to ids when
+// given.
+func SelectProperties(obs properties.Observables, ids []string) ([]properties.Property, error) {
+	ps := properties.Applicable(obs, true)
 	if len(ids) == 0 {
 		return ps, nil
 	}
@@ -230,7 +238,13 @@ func Run(ctx context.Context, opt Options) (*Summary, error) {
 	if opt.Shard.Count <= 0 {
 		opt.Shard = Shard{0, 1}
 	}
-	props, err := SelectProperties(info.Observes, opt.Tolerance, opt.Properties)
+	if opt.Level == "" {
+		opt.Level = levelFor(opt.Tolerance)
+	}
+	if _, err := ParseLevel(string(opt.Level)); err != nil {
+		return nil, err
+	}
+	props, err := SelectProperties(info.Observes, opt.Properties)
 	if err != nil {
 		return nil, err
 	}
@@ -367,6 +381,10 @@ func runOnce(ctx context.Context, opt Options, props []properties.Property, doc 
 	ctx, cancel := context.WithTimeout(adapters.WithScenarioName(ctx, doc.Metadata.Name), opt.Timeout)
 	defer cancel()
 	s := doc.Model()
+	cfg := checkCfg{props: props, tol: opt.Tolerance, until: until, level: opt.Level}
+	if cfg.level == "" {
+		cfg.level = levelFor(opt.Tolerance)
+	}
 	ch := make(chan *result, 1)
 	go func() {
 		defer func() {
@@ -379,9 +397,9 @@ func runOnce(ctx context.Context, opt Options, props []properties.Property, doc 
 		case err != nil:
 			ch <- &result{verdict: AdapterError, adapterErr: adapters.Errorf(adapters.ErrKindStart, "%v", err)}
 		case u != nil:
-			ch <- runAutonomous(ctx, u, s, props, opt.Tolerance, until)
+			ch <- runAutonomous(ctx, u, s, cfg)
 		default:
-			ch <- runDriven(ctx, d, s, props, opt.Tolerance, until)
+			ch <- runDriven(ctx, d, s, cfg)
 		}
 	}()
 	select {
@@ -403,6 +421,10 @@ func runOnce(ctx context.Context, opt Options, props []properties.Property, doc 
 func runItem(ctx context.Context, opt Options, props []properties.Property, cedir string, it *item) (*Outcome, error) {
 	r := runOnce(ctx, opt, props, it.doc, it.until)
 	o := newOutcome(it, r)
+	if r.verdict == Pass {
+		return o, nil
+	}
+	o.group(it.doc)
 	if !r.failed() {
 		if r.verdict == AdapterError && cedir != "" {
 			// Keep the scenario the adapter failed on, too.
@@ -427,13 +449,15 @@ func runItem(ctx context.Context, opt Options, props []properties.Property, cedi
 		if ctx.Err() != nil {
 			return false
 		}
-		return runOnce(ctx, opt, props, d, it.until).class() == class
+		return runOnce(ctx, opt, props, d, it.until).has(class)
 	}, opt.ShrinkSteps)
 	sr := runOnce(ctx, opt, props, shrunk, it.until)
-	if sr.class() != class {
+	if !sr.has(class) {
 		return o, nil // flaky: keep the original
 	}
-	o.shrunk(sr)
+	sr.focus(class)
+	o.shrunk(sr, class)
+	o.group(shrunk)
 	sce := counterexample(shrunk, sr, opt, it.until)
 	if cedir != "" {
 		if err := saveCE(cedir, sce, sr, o, true); err != nil {
@@ -441,6 +465,12 @@ func runItem(ctx context.Context, opt Options, props []properties.Property, cedi
 		}
 	}
 	return o, nil
+}
+
+// group sets the failure's group from the scenario shown for it.
+func (o *Outcome) group(doc *scenario.Document) {
+	o.Group = checkOf(o) + " | " + shapeOf(doc)
+	o.Size = sizeOf(doc)
 }
 
 // counterexample marks doc as a counterexample of r.
@@ -468,11 +498,24 @@ func counterexample(doc *scenario.Document, r *result, opt Options, until time.D
 		ce = &c
 	}
 	ce.Metadata.Counterexample.Adapter = info.Name
+	if opt.AdapterSpec != "" {
+		rerun := fmt.Sprintf("%s --tolerance %v", opt.AdapterSpec, opt.Tolerance)
+		if opt.Level != "" && opt.Level != levelFor(opt.Tolerance) {
+			rerun += " --level " + string(opt.Level)
+		}
+		ce.Metadata.Counterexample.Rerun = rerun
+	}
 	if mut == 0 {
 		ce.Metadata.Name = slug(info.Name) + "-" + ce.Metadata.Name
 	}
 	if r.verdict == Divergence {
 		ce.Metadata.Counterexample.Divergence = string(r.divergence.Kind)
+		if r.divergence != r.exactDiv {
+			ce.Metadata.Counterexample.Tolerance = &metav1.Duration{Duration: r.tol}
+		}
+	}
+	if i := r.failAt(); i >= 0 && r.verdict != AdapterError {
+		ce.Metadata.Counterexample.Action = &i
 	}
 	if r.verdict == AdapterError {
 		ce.Metadata.Counterexample.Divergence = "adapter-" + r.adapterErr.Kind

@@ -12,6 +12,7 @@ import (
 
 	"github.com/podconform/podconform/adapters"
 	"github.com/podconform/podconform/internal/check"
+	"github.com/podconform/podconform/internal/refine"
 	"github.com/podconform/podconform/model"
 	"github.com/podconform/podconform/properties"
 	"github.com/podconform/podconform/scenario"
@@ -36,12 +37,57 @@ type Summary struct {
 	Adapter    AdapterInfo `json:"adapter"`
 	Config     Config      `json:"config"`
 	Totals     Totals      `json:"totals"`
+	// Levels says, for each conformance level (weakest first), how many
+	// scenarios meet it and whether the implementation does.
+	Levels []LevelStat `json:"levels"`
+	// Groups are the distinct failures: the failures at the deciding
+	// level grouped by signature, most frequent first.
+	Groups []*Group `json:"groups"`
 	// Properties are the invariants checked, with counts, in catalogue
-	// order; Refinement counts the check against the model.
-	Properties []PropertyStat `json:"properties"`
-	Refinement PropertyStat   `json:"refinement"`
-	// Failures are the scenarios that did not pass, in scenario order.
+	// order; Refinement counts the check against the model at the run's
+	// tolerance, RefinementExact at tolerance 0.
+	Properties      []PropertyStat `json:"properties"`
+	Refinement      PropertyStat   `json:"refinement"`
+	RefinementExact PropertyStat   `json:"refinementExact"`
+	// Failures are the scenarios that did not pass at the deciding level,
+	// in scenario order.
 	Failures []*Outcome `json:"failures"`
+}
+
+// LevelStat counts one conformance level over the run.
+type LevelStat struct {
+	Level Level `json:"level"`
+	// Tolerance is the refinement's tolerance at this level ("" for the
+	// invariants level, which does not compare with the model).
+	Tolerance string `json:"tolerance,omitempty"`
+	// Passed counts the scenarios that meet it, Failed those that do not
+	// (adapter errors included).
+	Passed int `json:"passed"`
+	Failed int `json:"failed"`
+	// Met says every scenario run meets it (and at least one ran).
+	Met bool `json:"met"`
+	// Decides says it is the level that decides the verdicts and the exit
+	// code.
+	Decides bool `json:"decides,omitempty"`
+}
+
+// Group is one distinct failure: the failures with one signature (the
+// broken check and the shape of the shrunk counterexample).
+type Group struct {
+	// Signature is the group's key: Check, then Shape.
+	Signature string `json:"signature"`
+	// Check is the invariant's ID, "refinement (KIND)" or
+	// "adapter-error (KIND)".
+	Check string `json:"check"`
+	// Shape describes the scenario's structure, without its names and
+	// times (see scenario shape).
+	Shape string `json:"shape"`
+	Count int    `json:"count"`
+	// Representative is the index of the member shown (the one with the
+	// smallest counterexample, then the first); Members every member's
+	// index, in scenario order.
+	Representative int   `json:"representative"`
+	Members        []int `json:"members"`
 }
 
 // AdapterInfo describes the adapter in a summary.
@@ -66,6 +112,9 @@ type Config struct {
 	// Profile is the profile of generated scenarios (each scenario may
 	// vary it; see the scenario files).
 	Profile string `json:"profile"`
+	// Level is the conformance level that decides the verdicts and the
+	// exit code.
+	Level string `json:"level"`
 	// CorpusSkipped lists the corpus files left out because their profile
 	// is not the default one (Options.FixedProfile).
 	CorpusSkipped []string `json:"corpusSkipped,omitempty"`
@@ -86,16 +135,44 @@ type Totals struct {
 	// than the model's first (the kubelet's Go map order; see
 	// model.Choice), which the check accepted and followed.
 	OtherKillOrder int `json:"otherKillOrder,omitempty"`
+	// Distinct counts the distinct failures (Summary.Groups).
+	Distinct int `json:"distinct"`
 }
 
 // PropertyStat counts one check over the run.
 type PropertyStat struct {
 	ID    string `json:"id"`
 	Title string `json:"title,omitempty"`
-	// Checked counts the scenarios the check ran to a verdict on (adapter
-	// errors excluded); Violated those it failed.
-	Checked  int `json:"checked"`
-	Violated int `json:"violated"`
+	// Exact marks an exact-timing invariant (Property.Exact): it counts
+	// at the exact level only.
+	Exact bool `json:"exact,omitempty"`
+	// Checked counts the scenarios whose trace the check read (up to an
+	// adapter error, if any); Exercised those of them that gave it
+	// something to judge; Violated those it failed, whatever else the
+	// scenario broke.
+	Checked   int `json:"checked"`
+	Exercised int `json:"exercised"`
+	Violated  int `json:"violated"`
+}
+
+// BrokenInvariant is one invariant a scenario breaks.
+type BrokenInvariant struct {
+	ID      string `json:"id"`
+	At      string `json:"at"`
+	Message string `json:"message"`
+	// Exact marks an exact-timing invariant (counted at the exact level
+	// only).
+	Exact bool `json:"exact,omitempty"`
+}
+
+// DivergenceInfo is a scenario's first divergence from the model.
+type DivergenceInfo struct {
+	Kind    string `json:"kind"`
+	At      string `json:"at"`
+	Message string `json:"message"`
+	// Why is the rule that made the model act (or not) as it did.
+	Why       string `json:"why,omitempty"`
+	Tolerance string `json:"tolerance"`
 }
 
 // Outcome is one scenario's result.
@@ -112,9 +189,13 @@ type Outcome struct {
 	At      string `json:"at,omitempty"`
 	Message string `json:"message,omitempty"`
 	// Expected is what the model had done and the adapter had not (for a
-	// divergence); Observed the adapter's action at the divergence.
-	Expected []string `json:"expected,omitempty"`
-	Observed string   `json:"observed,omitempty"`
+	// divergence), with the rule behind each in ExpectedWhy; Observed the
+	// adapter's action at the divergence; Why the reason for the
+	// divergence, in the model's terms.
+	Expected    []string `json:"expected,omitempty"`
+	ExpectedWhy []string `json:"expectedWhy,omitempty"`
+	Observed    string   `json:"observed,omitempty"`
+	Why         string   `json:"why,omitempty"`
 	// File is the saved counterexample, relative to the output directory;
 	// Shrunk the shrunk one (when shrinking made it smaller).
 	File   string `json:"file,omitempty"`
@@ -123,15 +204,49 @@ type Outcome struct {
 	ShrunkMessage string `json:"shrunkMessage,omitempty"`
 	// Replay is the command that re-runs the counterexample.
 	Replay string `json:"replay,omitempty"`
+	// Broken lists every invariant the whole observed trace breaks, at
+	// any level, first found first; Divergence is the first divergence
+	// from the model at the run's tolerance and ExactDivergence at 0 (when
+	// they differ).
+	Broken          []BrokenInvariant `json:"broken,omitempty"`
+	Divergence      *DivergenceInfo   `json:"divergence,omitempty"`
+	ExactDivergence *DivergenceInfo   `json:"exactDivergence,omitempty"`
+	// Meets lists the levels the scenario meets.
+	Meets []Level `json:"meets"`
+	// Group is the signature of the failure's group (Summary.Groups).
+	Group string `json:"group,omitempty"`
+	// Size is the shown counterexample's size (containers plus events),
+	// which picks a group's representative.
+	Size int `json:"size,omitempty"`
 
-	checked    bool // the checks reached a verdict (not an adapter error)
+	checked    bool // the checks read the trace
 	otherOrder bool // the check followed another kill order (Totals.OtherKillOrder)
+	exercised  []bool
+	meets      map[Level]bool
+	shape      string
 }
 
 func newOutcome(it *item, r *result) *Outcome {
-	o := &Outcome{Index: it.index, Name: it.name, Source: it.source, Verdict: r.verdict, checked: r.verdict != AdapterError, otherOrder: otherPicks(r.picks)}
+	o := &Outcome{Index: it.index, Name: it.name, Source: it.source, Verdict: r.verdict, checked: r.audited,
+		otherOrder: otherPicks(r.picks), exercised: r.exercised, meets: r.meets, Meets: []Level{}}
+	for _, l := range Levels {
+		if r.meets[l] {
+			o.Meets = append(o.Meets, l)
+		}
+	}
 	fill := func(prop, kind string, at time.Duration, msg string) {
 		o.Property, o.Kind, o.At, o.Message = prop, kind, at.String(), msg
+	}
+	o.Broken = brokenInOrder(r.broken)
+	info := func(d *refine.Divergence, tol string) *DivergenceInfo {
+		if d == nil {
+			return nil
+		}
+		return &DivergenceInfo{Kind: string(d.Kind), At: d.At.String(), Message: d.Message, Why: d.Why, Tolerance: tol}
+	}
+	o.Divergence = info(r.div, r.tol.String())
+	if r.exactDiv != r.div {
+		o.ExactDivergence = info(r.exactDiv, "0s")
 	}
 	switch r.verdict {
 	case Violation:
@@ -142,12 +257,18 @@ func newOutcome(it *item, r *result) *Outcome {
 		if d.Observed != nil {
 			o.Observed = trace.Describe(*d.Observed)
 		}
+		o.Why = d.Why
 		for i, e := range d.Expected {
 			if i == 8 {
 				o.Expected = append(o.Expected, fmt.Sprintf("... %d more", len(d.Expected)-i))
 				break
 			}
 			o.Expected = append(o.Expected, trace.Describe(e))
+			why := ""
+			if i < len(d.ExpectedWhy) {
+				why = d.ExpectedWhy[i]
+			}
+			o.ExpectedWhy = append(o.ExpectedWhy, why)
 		}
 	case AdapterError:
 		fill("adapter-error", r.adapterErr.Kind, r.end, r.adapterErr.Err.Error())
@@ -156,11 +277,34 @@ func newOutcome(it *item, r *result) *Outcome {
 	return o
 }
 
-func (o *Outcome) shrunk(r *result) {
-	switch r.verdict {
-	case Violation:
-		o.ShrunkMessage = r.violation.Message
-	case Divergence:
+// brokenInOrder lists vs as BrokenInvariants, first found first.
+func brokenInOrder(vs []properties.Violation) []BrokenInvariant {
+	idx := make([]int, len(vs))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(a, b int) bool { return earlier(&vs[idx[a]], &vs[idx[b]]) })
+	var out []BrokenInvariant
+	for _, i := range idx {
+		v := &vs[i]
+		p, _ := properties.ByID(v.ID)
+		out = append(out, BrokenInvariant{ID: v.ID, At: v.At.String(), Message: v.Message, Exact: p.Exact})
+	}
+	return out
+}
+
+// shrunk records the failure of class as the shrunk scenario shows it.
+func (o *Outcome) shrunk(r *result, class string) {
+	switch {
+	case strings.HasPrefix(class, "violation:"):
+		id := strings.TrimPrefix(class, "violation:")
+		for i := range r.broken {
+			if r.broken[i].ID == id {
+				o.ShrunkMessage = r.broken[i].Message
+				return
+			}
+		}
+	case strings.HasPrefix(class, "divergence:") && r.divergence != nil:
 		o.ShrunkMessage = r.divergence.Message
 	}
 }
@@ -225,9 +369,12 @@ func newSummary(opt Options, info adapters.Info, props []properties.Property, co
 		Adapter: AdapterInfo{Name: info.Name, Version: info.Version, Mode: string(info.Mode),
 			Observes: info.Observes.Normal().Names(), Spec: opt.AdapterSpec},
 		Config: Config{Seed: opt.Seed, Checks: opt.Checks, Corpus: corpus, Tolerance: opt.Tolerance.String(),
+			Level: string(opt.Level),
 			Shard: opt.Shard.String(), Profile: "generated (varies per scenario; base " + model.DefaultProfileName + ")"},
-		Refinement: PropertyStat{ID: "refinement", Title: "every observed action is one the model allows, in time"},
-		Failures:   []*Outcome{},
+		Refinement:      PropertyStat{ID: "refinement", Title: "every observed action is one the model allows, within the tolerance"},
+		RefinementExact: PropertyStat{ID: "refinement-exact", Title: "every observed action is one the model allows, at the model's moment", Exact: true},
+		Groups:          []*Group{},
+		Failures:        []*Outcome{},
 	}
 	if opt.TimeBudget > 0 {
 		s.Config.TimeBudget = opt.TimeBudget.String()
@@ -236,7 +383,17 @@ func newSummary(opt Options, info adapters.Info, props []properties.Property, co
 		s.Config.Profile = model.DefaultProfileName + " (fixed)"
 	}
 	for _, p := range props {
-		s.Properties = append(s.Properties, PropertyStat{ID: p.ID, Title: p.Title})
+		s.Properties = append(s.Properties, PropertyStat{ID: p.ID, Title: p.Title, Exact: p.Exact})
+	}
+	for _, l := range Levels {
+		ls := LevelStat{Level: l, Decides: l == opt.Level}
+		switch l {
+		case LevelRefinement:
+			ls.Tolerance = opt.Tolerance.String()
+		case LevelExact:
+			ls.Tolerance = "0s"
+		}
+		s.Levels = append(s.Levels, ls)
 	}
 	return s
 }
@@ -257,16 +414,39 @@ func (s *Summary) add(o *Outcome) {
 	if o.otherOrder {
 		s.Totals.OtherKillOrder++
 	}
+	for i := range s.Levels {
+		if o.meets[s.Levels[i].Level] {
+			s.Levels[i].Passed++
+		} else {
+			s.Levels[i].Failed++
+		}
+	}
 	if o.checked {
+		broken := map[string]bool{}
+		for _, b := range o.Broken {
+			broken[b.ID] = true
+		}
 		for i := range s.Properties {
-			s.Properties[i].Checked++
-			if o.Verdict == Violation && o.Property == s.Properties[i].ID {
-				s.Properties[i].Violated++
+			p := &s.Properties[i]
+			p.Checked++
+			if i < len(o.exercised) && o.exercised[i] {
+				p.Exercised++
+			}
+			if broken[p.ID] {
+				p.Violated++
 			}
 		}
-		s.Refinement.Checked++
-		if o.Verdict == Divergence {
-			s.Refinement.Violated++
+		if o.Verdict != AdapterError {
+			s.Refinement.Checked++
+			s.Refinement.Exercised++
+			s.RefinementExact.Checked++
+			s.RefinementExact.Exercised++
+			if o.Divergence != nil {
+				s.Refinement.Violated++
+			}
+			if o.Divergence != nil || o.ExactDivergence != nil {
+				s.RefinementExact.Violated++
+			}
 		}
 	}
 	if o.Verdict != Pass {
@@ -275,23 +455,91 @@ func (s *Summary) add(o *Outcome) {
 			f = o.File
 		}
 		if f != "" {
-			o.Replay = fmt.Sprintf("podconform run %s --tolerance %s --corpus %s --checks 0", s.Adapter.Spec, s.Config.Tolerance, f)
+			o.Replay = replayCommand(s, f)
 		}
 		s.Failures = append(s.Failures, o)
 	}
 }
 
-func (s *Summary) finish() {
-	sort.Slice(s.Failures, func(a, b int) bool { return s.Failures[a].Index < s.Failures[b].Index })
+// replayCommand is the command that re-runs one saved counterexample on
+// the run's adapter, with the run's settings; FILE is relative to the
+// output directory. It writes nowhere near the run's own output.
+func replayCommand(s *Summary, file string) string {
+	cmd := fmt.Sprintf("podconform run %s --tolerance %s", s.Adapter.Spec, s.Config.Tolerance)
+	if s.Config.Level != "" && s.Config.Level != string(levelForString(s.Config.Tolerance)) {
+		cmd += " --level " + s.Config.Level
+	}
+	return cmd + fmt.Sprintf(" --corpus %s --checks 0 --out %s", file, ReplayOut)
 }
 
-// Conformant reports whether every scenario passed.
+// ReplayOut is the output directory of the replay commands a summary
+// gives: never the run's own.
+const ReplayOut = "podconform-replay"
+
+func levelForString(tol string) Level {
+	d, err := time.ParseDuration(tol)
+	if err != nil {
+		return LevelExact
+	}
+	return levelFor(d)
+}
+
+func (s *Summary) finish() {
+	sort.Slice(s.Failures, func(a, b int) bool { return s.Failures[a].Index < s.Failures[b].Index })
+	for i := range s.Levels {
+		s.Levels[i].Met = s.Levels[i].Failed == 0 && s.Levels[i].Passed > 0
+	}
+	s.Groups = groupFailures(s.Failures)
+	s.Totals.Distinct = len(s.Groups)
+}
+
+// groupFailures groups failures by signature (Outcome.Group), most
+// frequent first, then by first member.
+func groupFailures(fs []*Outcome) []*Group {
+	by := map[string]*Group{}
+	var gs []*Group
+	size := map[int]int{}
+	for _, f := range fs {
+		size[f.Index] = f.Size
+		g := by[f.Group]
+		if g == nil {
+			check, shape, _ := strings.Cut(f.Group, " | ")
+			g = &Group{Signature: f.Group, Check: check, Shape: shape, Representative: f.Index}
+			by[f.Group] = g
+			gs = append(gs, g)
+		}
+		g.Count++
+		g.Members = append(g.Members, f.Index)
+		if f.Size < size[g.Representative] {
+			g.Representative = f.Index
+		}
+	}
+	sort.SliceStable(gs, func(a, b int) bool {
+		if gs[a].Count != gs[b].Count {
+			return gs[a].Count > gs[b].Count
+		}
+		return gs[a].Members[0] < gs[b].Members[0]
+	})
+	return gs
+}
+
+// Decider returns the level that decides the run's verdict.
+func (s *Summary) Decider() LevelStat {
+	for _, l := range s.Levels {
+		if l.Decides {
+			return l
+		}
+	}
+	return LevelStat{Level: LevelExact}
+}
+
+// Conformant reports whether every scenario passed at the deciding level.
 func (s *Summary) Conformant() bool {
 	return s.Totals.Violations == 0 && s.Totals.Divergences == 0 && s.Totals.AdapterErrors == 0
 }
 
-// ExitCode is 0 when conformant, 1 on violations or divergences, 2 on
-// adapter errors.
+// ExitCode is 0 when the implementation meets the deciding level, 1 when
+// it does not, 2 on adapter errors.
 func (s *Summary) ExitCode() int {
 	switch {
 	case s.Totals.AdapterErrors > 0:
@@ -347,6 +595,10 @@ func ReadSummary(path string) (*Summary, error) {
 	}
 	for _, f := range s.Failures {
 		f.checked = f.Verdict != AdapterError
+		f.meets = map[Level]bool{}
+		for _, l := range f.Meets {
+			f.meets[l] = true
+		}
 	}
 	return &s, nil
 }

@@ -54,10 +54,10 @@ func crashloopTrace(t *testing.T, shift time.Duration) (*scenario.Document, []mo
 }
 
 func runFixed(t *testing.T, doc *scenario.Document, acts []model.Action, tol time.Duration) *result {
-	props, err := SelectProperties(properties.ObsActions, tol, nil)
+	props, err := SelectProperties(properties.ObsActions, nil)
 	require.NoError(t, err)
 	f := &fixedTrace{acts: acts, obs: properties.ObsActions}
-	return runAutonomous(context.Background(), f, doc.Model(), props, tol, 3*time.Minute)
+	return runAutonomous(context.Background(), f, doc.Model(), checkCfg{props: props, tol: tol, until: 3 * time.Minute, level: levelFor(tol)})
 }
 
 func TestToleranceAcceptsLateWithinBound(t *testing.T) {

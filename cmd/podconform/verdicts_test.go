@@ -1,0 +1,163 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/podconform/podconform/internal/runner"
+)
+
+// TestExecParallelInitNamedEverywhere: an implementation behind the exec
+// protocol that starts init containers in parallel is reported as breaking
+// init-strict-order in every output (console, summary.json, JUnit and the
+// report), not only as a divergence from the model.
+func TestExecParallelInitNamedEverywhere(t *testing.T) {
+	bin := podconformBinary(t)
+	dir := t.TempDir()
+	code, out, _ := runCLI("run", "--out", dir, "--quiet", "--adapter", "exec",
+		"--adapter-cmd", bin+" exec-server --mutant parallel-init", "--checks", "60", "--shrink-steps", "20")
+	require.Equal(t, 1, code, out)
+	sum, err := runner.ReadSummary(filepath.Join(dir, runner.SummaryFile))
+	require.NoError(t, err)
+
+	// summary.json: the invariant is violated, and its failures are
+	// listed under it.
+	var stat *runner.PropertyStat
+	for i := range sum.Properties {
+		if sum.Properties[i].ID == "init-strict-order" {
+			stat = &sum.Properties[i]
+		}
+	}
+	require.NotNil(t, stat)
+	require.Positive(t, stat.Violated, "summary.json counts the invariant as violated")
+	require.GreaterOrEqual(t, stat.Exercised, stat.Violated)
+	named := 0
+	for _, f := range sum.Failures {
+		for _, b := range f.Broken {
+			if b.ID == "init-strict-order" {
+				named++
+			}
+		}
+	}
+	require.Equal(t, stat.Violated, named)
+	require.NotEmpty(t, sum.Groups)
+	require.Equal(t, len(sum.Groups), sum.Totals.Distinct)
+
+	// console
+	require.Contains(t, out, "init-strict-order")
+	require.Contains(t, out, "distinct failure")
+
+	// JUnit: the invariant's case fails.
+	junit, err := os.ReadFile(filepath.Join(dir, runner.JUnitFile))
+	require.NoError(t, err)
+	j := string(junit)
+	i := strings.Index(j, `name="init-strict-order"`)
+	require.GreaterOrEqual(t, i, 0)
+	end := strings.Index(j[i:], "</testcase>")
+	require.Contains(t, j[i:i+end], "<failure", "the JUnit case of init-strict-order fails")
+
+	// report
+	html, err := os.ReadFile(filepath.Join(dir, "report.html"))
+	require.NoError(t, err)
+	h := string(html)
+	k := strings.Index(h, `<tr class="st-fail"><td><code>init-strict-order</code>`)
+	require.GreaterOrEqual(t, k, 0, "the report's matrix row of init-strict-order is a failure")
+	row := h[k:]
+	row = row[:strings.Index(row, "</tr>")]
+	require.Contains(t, row, ">fail<", "the report's matrix row of init-strict-order says fail")
+	require.Contains(t, h, "distinct failure")
+}
+
+// TestNotExercisedIsNoPass: an invariant that no scenario exercised is
+// shown as not exercised, never as passed: in summary.json (exercised 0),
+// on the console, in JUnit (skipped) and in the report.
+func TestNotExercisedIsNoPass(t *testing.T) {
+	dir := t.TempDir()
+	// One scenario with no init containers, probes, hooks or restarts.
+	code, out, _ := runCLI("run", "--out", dir, "--quiet", "--checks", "0",
+		"--corpus", "../../corpus/examples/myapp-pod.yaml")
+	require.Equal(t, 0, code, out)
+	sum, err := runner.ReadSummary(filepath.Join(dir, runner.SummaryFile))
+	require.NoError(t, err)
+	var idle []string
+	for _, p := range sum.Properties {
+		require.LessOrEqual(t, p.Exercised, p.Checked, p.ID)
+		if p.Exercised == 0 {
+			idle = append(idle, p.ID)
+		}
+	}
+	require.Contains(t, idle, "backoff-cap", "a scenario without a BackOff gives backoff-cap nothing to judge")
+	require.Contains(t, out, "not exercised by any scenario")
+	require.Contains(t, out, "backoff-cap")
+	junit, err := os.ReadFile(filepath.Join(dir, runner.JUnitFile))
+	require.NoError(t, err)
+	j := string(junit)
+	i := strings.Index(j, `name="backoff-cap"`)
+	require.GreaterOrEqual(t, i, 0)
+	end := strings.Index(j[i:], "</testcase>")
+	require.Contains(t, j[i:i+end], "<skipped", "JUnit shows an unexercised invariant as skipped, not passed")
+	html, err := os.ReadFile(filepath.Join(dir, "report.html"))
+	require.NoError(t, err)
+	h := string(html)
+	k := strings.Index(h, `<tr class="st-not-exercised"><td><code>backoff-cap</code>`)
+	require.GreaterOrEqual(t, k, 0, "the report's row of backoff-cap is styled not exercised")
+	row := h[k:]
+	row = row[:strings.Index(row, "</tr>")]
+	require.Contains(t, row, "not exercised")
+	require.NotContains(t, row, ">pass<")
+}
+
+// TestReplayCommandsWorkAsPrinted: the replay command a run prints runs as
+// printed (from the directory the run was started in; with the command the
+// user ran podconform by), reproduces the failure, and writes beside the
+// run's output directory, never into it. podconform replay of the saved
+// file reproduces it too, a refinement failure included.
+func TestReplayCommandsWorkAsPrinted(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "out")
+	code, out, _ := runCLI("run", "--out", dir, "--quiet", "--adapter", "mutant:sidecars-first", "--checks", "200", "--shrink-steps", "30")
+	require.Equal(t, 1, code, out)
+	before, err := os.ReadFile(filepath.Join(dir, runner.SummaryFile))
+	require.NoError(t, err)
+	var lines []string
+	for _, l := range strings.Split(out, "\n") {
+		if _, cmd, ok := strings.Cut(l, "replay: "); ok {
+			lines = append(lines, cmd)
+		}
+	}
+	require.NotEmpty(t, lines, out)
+	sawRefinement := false
+	for _, cmd := range lines {
+		// The test binary is run by go test, as go run would: the printed
+		// command starts with how the user ran podconform.
+		require.True(t, strings.HasPrefix(cmd, invocation()+" run "), cmd)
+		args := strings.Fields(strings.TrimPrefix(cmd, invocation()+" "))
+		require.Contains(t, cmd, "--out "+dir+"-replay")
+		rc, rout, rerr := runCLI(append(args, "--quiet")...)
+		require.Equal(t, 1, rc, "%s\n%s%s", cmd, rout, rerr)
+		after, err := os.ReadFile(filepath.Join(dir, runner.SummaryFile))
+		require.NoError(t, err)
+		require.Equal(t, string(before), string(after), "a replay must not write into the run's output directory")
+		_, err = os.Stat(filepath.Join(dir+"-replay", runner.SummaryFile))
+		require.NoError(t, err)
+
+		file := args[indexOf(args, "--corpus")+1]
+		pc, pout, perr := runCLI("replay", "-o", "none", file)
+		require.Equal(t, 1, pc, "%s%s", pout, perr)
+		require.Contains(t, pout, "REPRODUCED on adapter mutant:sidecars-first", "%s%s", pout, perr)
+		sawRefinement = sawRefinement || strings.Contains(pout, "refinement (")
+	}
+	require.True(t, sawRefinement, "a refinement counterexample replays as such")
+}
+
+func indexOf(xs []string, x string) int {
+	for i, v := range xs {
+		if v == x {
+			return i
+		}
+	}
+	return -1
+}
