@@ -275,18 +275,18 @@ const (
 // when the exact check failed (a trace that refines the model at 0 refines
 // it at any tolerance).
 type checker struct {
-	s     *model.Scenario
-	cfg   checkCfg
-	info  adapters.Info
-	ref   *refine.Checker
+	s    *model.Scenario
+	cfg  checkCfg
+	info adapters.Info
+	ref  *refine.Checker
 	// calls and inputs record the run for a replay at the run's
 	// tolerance (only when it is above 0).
 	calls  []refCall
 	inputs []model.Input
 	record bool
-	obs   properties.Observables
-	names map[string]bool
-	res   *result
+	obs    properties.Observables
+	names  map[string]bool
+	res    *result
 	// acts is an autonomous adapter's trace, replayed whole at another
 	// tolerance (the order of one instant's inputs depends on it).
 	acts []model.Action
