@@ -19,7 +19,7 @@ test: fmt-check vet
 
 ## The upstream kubelet adapter is its own Go module (adapters/kubelet), so
 ## that the core builds without k8s.io/kubernetes. Its first build downloads
-## about 660 MB of modules and takes about 5 minutes on 2 cores.
+## about 660 MB of modules and takes about 10 minutes on 2 cores.
 KUBELET_DIR := adapters/kubelet
 
 ## kubelet: build bin/podconform-kubelet, which "podconform run --adapter
