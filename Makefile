@@ -3,7 +3,7 @@ GO      ?= go
 EXAMPLE ?= corpus/examples/myapp-pod-scenario.yaml
 BENCHTIME ?= 2s
 
-.PHONY: all build test vet fmt-check run simulate mutants bench fuzz fuzz-smoke selftest clean kubelet kubelet-test fidelity bench-kubelet report-browser-test
+.PHONY: all build test vet fmt-check run simulate mutants bench fuzz fuzz-smoke selftest clean kubelet kubelet-test fidelity bench-kubelet report-browser-test node-build node-up node-down node-status node-test
 FUZZTIME ?= 30s
 
 all: build
@@ -101,3 +101,19 @@ selftest:
 
 clean:
 	rm -rf bin selftest-counterexamples podconform-results fidelity-results $(REPORT_DIR)
+
+## The local real node (scripts/localnode.sh): etcd, kube-apiserver,
+## kube-controller-manager, containerd + runc and a v1.36.3 kubelet, built
+## from the Go module proxy (cached) and run inside a network namespace of
+## their own. node-test brings it up, runs a pod, takes it down, and checks
+## that the host is as it was (also after a killed up). Needs root.
+node-build:
+	scripts/localnode.sh build
+node-up:
+	scripts/localnode.sh up
+node-down:
+	scripts/localnode.sh down
+node-status:
+	scripts/localnode.sh status
+node-test:
+	scripts/localnode-test.sh

@@ -1,0 +1,3 @@
+// Package kwok is a build module of the local node: its go.mod and go.sum
+// pin the kwok that scripts/localnode.sh builds (see tools.go).
+package kwok

@@ -1,0 +1,3 @@
+// Package runc is a build module of the local node: its go.mod and go.sum
+// pin the runc that scripts/localnode.sh builds (see tools.go).
+package runc

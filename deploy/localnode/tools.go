@@ -1,0 +1,11 @@
+//go:build tools
+
+// Package localnode pins the Kubernetes commands the local node builds
+// (see scripts/localnode.sh); it has no code of its own.
+package localnode
+
+import (
+	_ "k8s.io/kubernetes/cmd/kube-apiserver"
+	_ "k8s.io/kubernetes/cmd/kube-controller-manager"
+	_ "k8s.io/kubernetes/cmd/kubelet"
+)
