@@ -223,7 +223,6 @@ type Outcome struct {
 	otherOrder bool // the check followed another kill order (Totals.OtherKillOrder)
 	exercised  []bool
 	meets      map[Level]bool
-	shape      string
 }
 
 func newOutcome(it *item, r *result) *Outcome {
