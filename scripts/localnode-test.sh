@@ -23,7 +23,7 @@ snapshot() { # DIR
   awk '{print $5}' /proc/self/mountinfo | grep -v '^/proc/' | sort > "$d/mounts"
   ip -o link show | awk -F': ' '{print $2}' | sed 's/@.*//' | sort > "$d/links"
   find /sys/fs/cgroup -maxdepth 2 -type d 2>/dev/null | sort > "$d/cgroups"
-  for p in /var/lib/kubelet /var/log/containers /var/log/pods /var/lib/cni /run/containerd /etc/cni /opt/cni /run/podconform-node; do
+  for p in /var/lib/kubelet /var/log/containers /var/log/pods /var/lib/cni /run/containerd /etc/cni /opt/cni /run/podconform-node /run/netns /opt/containerd /run/nri /run/mount; do
     [ -e "$p" ] && echo "$p"
   done > "$d/paths" || true
   ss -Hltn 2>/dev/null | awk '{print $4}' | sort > "$d/listen" || true

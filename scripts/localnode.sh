@@ -117,7 +117,7 @@ IN=(nsenter "--net=/run/netns/$NS")
 SYSCTLS="vm.overcommit_memory kernel.panic kernel.panic_on_oops vm.panic_on_oom kernel.keys.root_maxkeys kernel.keys.root_maxbytes"
 # Host paths the kubelet, containerd and the CNI library create whatever
 # their flags say; down removes those that did not exist before up.
-HOST_PATHS="/var/lib/kubelet /var/log/containers /var/log/pods /var/lib/cni /run/containerd /etc/cni /opt/cni"
+HOST_PATHS="/var/lib/kubelet /var/log/containers /var/log/pods /var/lib/cni /run/containerd /etc/cni /opt/cni /opt/containerd /run/nri /run/mount"
 KUBECONFIG_ADMIN=$RUN/pki/admin.kubeconfig
 
 # api PATH: GET PATH from the API server, as admin, inside the namespace.
@@ -159,6 +159,9 @@ save_host() {
     if [ -e "$p" ]; then echo "$p" >> "$RUN/host/paths"; fi
   done
   ls /run/netns 2>/dev/null > "$RUN/host/netns" || true
+  # ip netns add creates /run/netns and bind-mounts it on itself.
+  if [ -d /run/netns ]; then touch "$RUN/host/netns-dir"; fi
+  if awk '$5 == "/run/netns" {found=1} END {exit !found}' /proc/self/mountinfo; then touch "$RUN/host/netns-mount"; fi
   : > "$RUN/host/cgroups"
   for h in /sys/fs/cgroup/*/; do
     for c in kubepods kubepods.slice k8s.io podconform; do
@@ -269,6 +272,10 @@ state = "$RUN/containerd/state"
   address = "$RUN/containerd/containerd.sock"
 [ttrpc]
   address = "$RUN/containerd/containerd.sock.ttrpc"
+[plugins.'io.containerd.internal.v1.opt']
+  path = "$RUN/containerd/opt"
+[plugins.'io.containerd.nri.v1.nri']
+  disable = true
 [plugins.'io.containerd.cri.v1.runtime']
   restrict_oom_score_adj = true
   [plugins.'io.containerd.cri.v1.runtime'.containerd]
@@ -455,6 +462,16 @@ cmd_down() {
   for n in "${new_ns[@]}"; do
     ip netns delete "$n" 2>/dev/null || true
   done
+  # /run/netns as it was: ip netns add made it (and its mount) if it was
+  # not there.
+  if [ -d "$RUN/host" ]; then
+    if [ ! -e "$RUN/host/netns-mount" ] && awk '$5 == "/run/netns" {found=1} END {exit !found}' /proc/self/mountinfo; then
+      [ -z "$(ls -A /run/netns 2>/dev/null)" ] && umount /run/netns 2>/dev/null || true
+    fi
+    if [ ! -e "$RUN/host/netns-dir" ]; then
+      rmdir /run/netns 2>/dev/null || true
+    fi
+  fi
   # Sysctls as they were.
   if [ -f "$RUN/host/sysctl" ]; then
     while IFS== read -r k v; do
