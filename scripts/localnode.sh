@@ -86,7 +86,7 @@ gobuild() {
 }
 
 cmd_build() {
-  apt_need libseccomp-dev containernetworking-plugins busybox-static iproute2 openssl
+  apt_need libseccomp-dev containernetworking-plugins busybox-static iproute2 openssl curl procps util-linux python3
   mkdir -p "$BIN"
   log "binaries in $BIN ($VERSIONS)"
   build_one etcd gobuild etcd etcd go.etcd.io/etcd/server/v3 CGO_ENABLED=0

@@ -336,7 +336,11 @@ func printSummary(w io.Writer, s *runner.Summary, out string) {
 	var broken []string
 	for _, p := range s.Properties {
 		if p.Violated > 0 {
-			broken = append(broken, fmt.Sprintf("%s (%d)", p.ID, p.Violated))
+			if p.Exact && d.Level != runner.LevelExact {
+				broken = append(broken, fmt.Sprintf("%s (%d; exact timing, counts at the exact level only)", p.ID, p.Violated))
+			} else {
+				broken = append(broken, fmt.Sprintf("%s (%d)", p.ID, p.Violated))
+			}
 		}
 	}
 	if len(broken) > 0 {
