@@ -84,6 +84,23 @@ if [ "$phase" != Succeeded ]; then
   echo "localnode-test: the test pod ended $phase, not Succeeded" >&2
   fail=1
 fi
+# KWOK's fast stages run a pod on the fake node kwok-fast.
+cat > "$tmp/kwok.json" <<'JSON'
+{"apiVersion":"v1","kind":"Pod","metadata":{"name":"localnode-test-kwok","namespace":"default"},
+ "spec":{"nodeName":"kwok-fast","tolerations":[{"key":"kwok.x-k8s.io/node","operator":"Exists","effect":"NoSchedule"}],
+  "containers":[{"name":"c","image":"none"}]}}
+JSON
+api -X POST -H 'Content-Type: application/json' --data-binary @"$tmp/kwok.json" https://127.0.0.1:6443/api/v1/namespaces/default/pods >/dev/null
+phase=""
+for _ in $(seq 1 60); do
+  phase=$(api https://127.0.0.1:6443/api/v1/namespaces/default/pods/localnode-test-kwok | python3 -c 'import json,sys; print(json.load(sys.stdin).get("status",{}).get("phase",""))')
+  [ "$phase" = Running ] && break
+  sleep 0.5
+done
+if [ "$phase" != Running ]; then
+  echo "localnode-test: the pod on kwok-fast is $phase, not Running" >&2
+  fail=1
+fi
 "$NODE" up # a second up is harmless
 "$NODE" down
 snapshot "$tmp/after"
@@ -107,4 +124,4 @@ if [ $fail != 0 ]; then
   echo "localnode-test: FAILED: the host is not as it was" >&2
   exit 1
 fi
-echo "localnode-test: the host is as it was (up, a pod, up again, down; a killed up, down)"
+echo "localnode-test: the host is as it was (up, a real pod and a KWOK pod, up again, down; a killed up, down)"

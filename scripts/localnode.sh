@@ -102,7 +102,7 @@ cmd_build() {
 }
 
 # ---------------------------------------------------------------------------
-# The node.
+# The node (and two KWOK nodes on the same API server).
 
 NS=${PODCONFORM_NODE_NETNS:-podconform-node}
 RUN=${PODCONFORM_NODE_RUN:-/run/podconform-node}
@@ -334,12 +334,46 @@ featureGates: {KubeletCrashLoopBackOffMax: true}
 KCFG
 }
 
+# kwok_nodes starts two KWOK controllers on the same API server, each
+# faking one node with one of KWOK's stage sets: kwok-fast (pod/fast) and
+# kwok-general (pod/general), with the node stages node/fast and
+# node/heartbeat. The stage files come from KWOK's module, as the build
+# fetched it.
+kwok_nodes() {
+  local src
+  src=$(cd "$ROOT/deploy/localnode/kwok" && go list -m -f '{{.Dir}}' sigs.k8s.io/kwok)/kustomize/stage
+  [ -d "$src" ] || die "KWOK's stages are not in the module cache ($src)"
+  local set node
+  for set in fast general; do
+    node=kwok-$set
+    mkdir -p "$RUN/kwok/$set"
+    {
+      for f in "$src"/node/fast/*.yaml "$src"/node/heartbeat/*.yaml "$src"/pod/$set/*.yaml; do
+        case "$(basename "$f")" in kustomization.yaml) continue ;; esac
+        cat "$f"
+        printf '\n---\n'
+      done
+    } > "$RUN/kwok/$set/stages.yaml"
+    printf '{"apiVersion":"v1","kind":"Node","metadata":{"name":"%s","labels":{"type":"kwok","podconform.dev/kwok-stages":"%s"},"annotations":{"kwok.x-k8s.io/node":"fake"}},"spec":{"taints":[{"key":"kwok.x-k8s.io/node","value":"fake","effect":"NoSchedule"}]}}' "$node" "$set" > "$RUN/kwok/$set/node.json"
+    "${IN[@]}" curl -sSf --max-time 5 --cacert "$RUN/pki/ca.crt" --cert "$RUN/pki/admin.crt" --key "$RUN/pki/admin.key" \
+      -X POST -H 'Content-Type: application/json' --data-binary @"$RUN/kwok/$set/node.json" https://127.0.0.1:6443/api/v1/nodes >/dev/null
+    start "kwok-$set" "$BIN/kwok" --kubeconfig "$RUN/pki/admin.kubeconfig" --config "$RUN/kwok/$set/stages.yaml" \
+      --manage-single-node "$node" --server-address "127.0.0.1:$([ $set = fast ] && echo 10247 || echo 10248)" \
+      --node-ip "10.200.1.$([ $set = fast ] && echo 1 || echo 2)" --cidr "10.245.$([ $set = fast ] && echo 0 || echo 1).1/24"
+    wait_for "KWOK node $node" 60 node_ready_named "$node"
+  done
+}
+
+node_ready_named() {
+  api "/api/v1/nodes/$1" 2>/dev/null | python3 -c 'import json,sys; n=json.load(sys.stdin); sys.exit(0 if any(c["type"]=="Ready" and c["status"]=="True" for c in n["status"].get("conditions") or []) else 1)' 2>/dev/null
+}
+
 running() { # NAME: the process recorded for NAME is alive
   [ -f "$RUN/pids/$1.pid" ] && kill -0 "$(cat "$RUN/pids/$1.pid")" 2>/dev/null
 }
 
 node_ready() {
-  api "/api/v1/nodes/$NODE" | python3 -c 'import json,sys; n=json.load(sys.stdin); sys.exit(0 if any(c["type"]=="Ready" and c["status"]=="True" for c in n["status"]["conditions"]) else 1)'
+  api "/api/v1/nodes/$NODE" 2>/dev/null | python3 -c 'import json,sys; n=json.load(sys.stdin); sys.exit(0 if any(c["type"]=="Ready" and c["status"]=="True" for c in n["status"]["conditions"]) else 1)'
 }
 
 cmd_up() {
@@ -396,10 +430,11 @@ cmd_up() {
   # Namespace default's service account, which pods need (the
   # controller-manager makes it).
   wait_for "service account default/default" 60 api /api/v1/namespaces/default/serviceaccounts/default
+  kwok_nodes
   for name in $(cat "$RUN/pids/order"); do
     running "$name" || die "$name stopped (log: $RUN/log/$name.log)"
   done
-  log "up in $((SECONDS - t0)) s: node $NODE Ready; kubeconfig $KUBECONFIG_ADMIN (use it inside the namespace: $0 exec CMD)"
+  log "up in $((SECONDS - t0)) s: node $NODE Ready, KWOK nodes kwok-fast and kwok-general Ready; kubeconfig $KUBECONFIG_ADMIN (use it inside the namespace: $0 exec CMD)"
 }
 
 # kill_pid PID: TERM, then KILL after 10 s.
@@ -504,7 +539,9 @@ cmd_status() {
       ok=1
     fi
   done
-  if node_ready; then echo "  node $NODE: Ready"; else echo "  node $NODE: not Ready"; ok=1; fi
+  for n in "$NODE" kwok-fast kwok-general; do
+    if node_ready_named "$n"; then echo "  node $n: Ready"; else echo "  node $n: not Ready"; ok=1; fi
+  done
   echo "  kubeconfig: $KUBECONFIG_ADMIN (inside the namespace: $0 exec CMD)"
   return $ok
 }
