@@ -31,7 +31,7 @@ snapshot() { # DIR
 
 # node_procs: PIDs of processes running a binary of the node's cache.
 node_procs() {
-  local cache=${PODCONFORM_NODE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/podconform-node}
+  local cache=${PODCONFORM_NODE_CACHE:-${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/podconform-node}
   for e in /proc/[0-9]*/exe; do
     t=$(readlink "$e" 2>/dev/null || true)
     case "$t" in "$cache"/*) p=${e#/proc/}; echo "${p%/exe}" ;; esac

@@ -23,7 +23,7 @@ RUNC_VERSION=v1.5.3
 KWOK_VERSION=v0.8.0
 VERSIONS="k8s-$K8S_VERSION etcd-$ETCD_VERSION containerd-$CONTAINERD_VERSION runc-$RUNC_VERSION kwok-$KWOK_VERSION"
 
-CACHE=${PODCONFORM_NODE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/podconform-node}
+CACHE=${PODCONFORM_NODE_CACHE:-${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/podconform-node}
 BIN=$CACHE/bin-$(printf '%s' "$VERSIONS" | sha256sum | cut -c1-12)
 
 log() { printf 'localnode: %s\n' "$*" >&2; }
