@@ -175,6 +175,10 @@ func Build(in *Input) *Page {
 		p.Verdict = "conformant"
 	}
 	p.Verdict += " at the " + string(s.Decider().Level) + " level"
+	if s.Incomplete {
+		p.OK = false
+		p.Verdict = fmt.Sprintf("INCOMPLETE (interrupted: %d scenarios cut, %d not run); ", s.Totals.Interrupted, s.Totals.NotRun) + p.Verdict
+	}
 	p.Config = config(s)
 	p.Matrix = matrix(s)
 	p.Levels = levels(s)

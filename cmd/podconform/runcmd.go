@@ -11,6 +11,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -71,7 +72,10 @@ Adapters (--adapter):
 
 Exit status: 0 when the implementation meets the deciding level, 1 when it
 does not, 2 on usage errors or adapter errors (crash, hang, protocol
-violation).
+violation), 130 or 143 when the run was interrupted by SIGINT (Ctrl-C) or
+SIGTERM: the scenarios in flight are marked interrupted, never adapter
+errors, and the summary, JUnit and report are written, marked incomplete. A
+second Ctrl-C exits at once.
 
 Examples:
   podconform run --checks 1000
@@ -159,8 +163,29 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 		*fixedProfile = true
 	}
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	// The first Ctrl-C or SIGTERM stops starting scenarios: those in
+	// flight are cut and marked interrupted (never adapter errors), and the
+	// summary, JUnit and report are written, marked incomplete. A second
+	// one exits at once.
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	var got atomic.Value
+	go func() {
+		first := true
+		for sig := range sigs {
+			if !first {
+				fmt.Fprintln(stderr, "podconform run: interrupted again: exiting now")
+				os.Exit(signalExit(sig))
+			}
+			first = false
+			got.Store(sig)
+			fmt.Fprintln(stderr, "podconform run: interrupted: finishing the summary (interrupt again to exit at once)")
+			cancel()
+		}
+	}()
 	progress := io.Writer(stderr)
 	if *quiet {
 		progress = nil
@@ -183,10 +208,20 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 			return rc
 		}
 	}
-	if ctx.Err() != nil {
-		fmt.Fprintln(stderr, "podconform run: interrupted; the summary covers the scenarios finished")
+	if sig, ok := got.Load().(os.Signal); ok {
+		fmt.Fprintln(stderr, "podconform run: interrupted; the summary covers the scenarios finished and is marked incomplete")
+		return signalExit(sig)
 	}
 	return sum.ExitCode()
+}
+
+// signalExit is the exit status for a run ended by sig: 128 + its number
+// (130 for SIGINT, 143 for SIGTERM).
+func signalExit(sig os.Signal) int {
+	if s, ok := sig.(syscall.Signal); ok {
+		return 128 + int(s)
+	}
+	return 130
 }
 
 // writeReport renders OUT/report.html after a run or a merge. A report
@@ -320,8 +355,14 @@ func printSummary(w io.Writer, s *runner.Summary, out string) {
 	}
 	d := s.Decider()
 	fmt.Fprintf(w, "%s; the %s level decides\n", line, d.Level)
+	if s.Incomplete {
+		fmt.Fprintf(w, "INCOMPLETE: the run was interrupted; the verdicts cover the %d scenarios that finished (%d interrupted, %d not run)\n", t.Scenarios, t.Interrupted, t.NotRun)
+	}
 	fmt.Fprintf(w, "%d scenarios: %d passed, %d violations, %d divergences, %d adapter errors",
 		t.Scenarios, t.Passed, t.Violations, t.Divergences, t.AdapterErrors)
+	if t.Interrupted > 0 {
+		fmt.Fprintf(w, ", %d interrupted", t.Interrupted)
+	}
 	if t.NotRun > 0 {
 		fmt.Fprintf(w, ", %d not run", t.NotRun)
 	}
@@ -395,7 +436,7 @@ func printSummary(w io.Writer, s *runner.Summary, out string) {
 	if len(idle) > 0 {
 		fmt.Fprintf(w, "not exercised by any scenario (no verdict): %s\n", strings.Join(idle, ", "))
 	}
-	if s.Conformant() && t.Scenarios > 0 {
+	if s.Conformant() && t.Scenarios > 0 && !s.Incomplete {
 		fmt.Fprintf(w, "conformant at the %s level\n", d.Level)
 	}
 }

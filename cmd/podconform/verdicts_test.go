@@ -1,10 +1,13 @@
 package main
 
 import (
+	"bytes"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -160,4 +163,47 @@ func indexOf(xs []string, x string) int {
 		}
 	}
 	return -1
+}
+
+// TestInterruptIsNobodysFault: SIGINT to a run in progress through the
+// exec protocol ends it with exit status 130, a summary marked incomplete,
+// the scenarios cut counted as interrupted and none as an adapter error,
+// and a JUnit file whose adapter-health case does not fail.
+func TestInterruptIsNobodysFault(t *testing.T) {
+	bin := podconformBinary(t)
+	dir := t.TempDir()
+	cmd := exec.Command(bin, "run", "--adapter", "exec", "--adapter-cmd", bin+" exec-server",
+		"--checks", "1000000", "--parallel", "2", "--shrink-steps", "0", "--quiet", "--out", dir)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	require.NoError(t, cmd.Start())
+	time.Sleep(2 * time.Second) // let scenarios be in flight
+	require.NoError(t, cmd.Process.Signal(os.Interrupt))
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	var err error
+	select {
+	case err = <-done:
+	case <-time.After(2 * time.Minute):
+		cmd.Process.Kill()
+		t.Fatalf("the run did not end after SIGINT:\n%s", out.String())
+	}
+	var ee *exec.ExitError
+	require.ErrorAs(t, err, &ee, out.String())
+	require.Equal(t, 130, ee.ExitCode(), out.String())
+	sum, rerr := runner.ReadSummary(filepath.Join(dir, runner.SummaryFile))
+	require.NoError(t, rerr, out.String())
+	require.True(t, sum.Incomplete, "the summary is marked incomplete")
+	require.Zero(t, sum.Totals.AdapterErrors, "an interruption blames no adapter: %s", out.String())
+	require.Positive(t, sum.Totals.Scenarios)
+	require.Positive(t, sum.Totals.NotRun)
+	require.Contains(t, out.String(), "INCOMPLETE")
+	junit, rerr := os.ReadFile(filepath.Join(dir, runner.JUnitFile))
+	require.NoError(t, rerr)
+	i := strings.Index(string(junit), `name="adapter-health"`)
+	require.GreaterOrEqual(t, i, 0)
+	rest := string(junit)[i:]
+	require.NotContains(t, rest[:strings.Index(rest, "</testcase>")], "<error")
+	ents, _ := os.ReadDir(filepath.Join(dir, runner.CounterexampleDir))
+	require.Empty(t, ents, "nothing is saved as a counterexample of the interruption")
 }

@@ -87,6 +87,8 @@ func Merge(shards []*Summary) (*Summary, error) {
 		t.Divergences += s.Totals.Divergences
 		t.AdapterErrors += s.Totals.AdapterErrors
 		t.NotRun += s.Totals.NotRun
+		t.Interrupted += s.Totals.Interrupted
+		out.Incomplete = out.Incomplete || s.Incomplete
 		t.OtherKillOrder += s.Totals.OtherKillOrder
 		for k := range s.Properties {
 			out.Properties[k].Checked += s.Properties[k].Checked

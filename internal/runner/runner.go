@@ -33,6 +33,10 @@ const (
 	Violation    Verdict = "violation"     // an invariant broke on the observed trace
 	Divergence   Verdict = "divergence"    // the trace does not refine the model
 	AdapterError Verdict = "adapter-error" // the adapter crashed, hung or broke the protocol
+	// Interrupted: the run was interrupted (Ctrl-C, SIGTERM) while the
+	// scenario ran. It is no verdict on the adapter: nothing is saved, and
+	// the scenario counts in no level.
+	Interrupted Verdict = "interrupted"
 )
 
 // Shard selects every Count-th scenario, starting at Index.
@@ -323,6 +327,9 @@ func Run(ctx context.Context, opt Options) (*Summary, error) {
 	}
 	wg.Wait()
 	prog.finish()
+	if ctx.Err() != nil {
+		sum.Incomplete = true
+	}
 	if saveErr != nil {
 		return nil, saveErr
 	}
@@ -420,6 +427,11 @@ func runOnce(ctx context.Context, opt Options, props []properties.Property, doc 
 // again. The error is for a counterexample that could not be saved.
 func runItem(ctx context.Context, opt Options, props []properties.Property, cedir string, it *item) (*Outcome, error) {
 	r := runOnce(ctx, opt, props, it.doc, it.until)
+	if ctx.Err() != nil && r.verdict != Pass {
+		// The run was interrupted while the scenario ran: whatever the
+		// adapter did or did not do since says nothing about it.
+		return &Outcome{Index: it.index, Name: it.name, Source: it.source, Verdict: Interrupted, Meets: []Level{}}, nil
+	}
 	o := newOutcome(it, r)
 	if r.verdict == Pass {
 		return o, nil

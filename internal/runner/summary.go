@@ -43,6 +43,9 @@ type Summary struct {
 	// Groups are the distinct failures: the failures at the deciding
 	// level grouped by signature, most frequent first.
 	Groups []*Group `json:"groups"`
+	// Incomplete says the run was interrupted (Ctrl-C, SIGTERM): the
+	// summary covers the scenarios that finished.
+	Incomplete bool `json:"incomplete,omitempty"`
 	// Properties are the invariants checked, with counts, in catalogue
 	// order; Refinement counts the check against the model at the run's
 	// tolerance, RefinementExact at tolerance 0.
@@ -128,8 +131,10 @@ type Totals struct {
 	Divergences   int `json:"divergences"`
 	AdapterErrors int `json:"adapterErrors"`
 	// NotRun counts scenarios of the shard not run (time budget or
-	// interruption).
-	NotRun int `json:"notRun,omitempty"`
+	// interruption); Interrupted those cut short by an interruption (no
+	// verdict on them).
+	NotRun      int `json:"notRun,omitempty"`
+	Interrupted int `json:"interrupted,omitempty"`
 	// OtherKillOrder counts scenarios, whatever their verdict, where the
 	// implementation killed the containers of one sync in another order
 	// than the model's first (the kubelet's Go map order; see
@@ -399,6 +404,11 @@ func newSummary(opt Options, info adapters.Info, props []properties.Property, co
 
 // add counts one outcome; replay commands are filled in here.
 func (s *Summary) add(o *Outcome) {
+	if o.Verdict == Interrupted {
+		s.Totals.Interrupted++
+		s.Incomplete = true
+		return
+	}
 	s.Totals.Scenarios++
 	switch o.Verdict {
 	case Pass:
