@@ -61,6 +61,9 @@ type Saved struct {
 // counterexample it names and its traces, and selfTest if not empty (else
 // DIR/selftest.json when present).
 func Load(dir, selfTest string) (*Input, error) {
+	if runner.Unfinished(dir) {
+		return nil, fmt.Errorf("%s holds a run that did not finish: it was killed (or crashed, or the disk filled) before it wrote its summary, so there is nothing to report (%s marks it); its counterexamples are in %s", dir, runner.InProgressFile, filepath.Join(dir, runner.CounterexampleDir))
+	}
 	sum, err := runner.ReadSummary(filepath.Join(dir, runner.SummaryFile))
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {

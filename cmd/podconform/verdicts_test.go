@@ -207,3 +207,47 @@ func TestInterruptIsNobodysFault(t *testing.T) {
 	ents, _ := os.ReadDir(filepath.Join(dir, runner.CounterexampleDir))
 	require.Empty(t, ents, "nothing is saved as a counterexample of the interruption")
 }
+
+// TestKilledRunIsDetected: a run killed with SIGKILL leaves its output
+// directory marked unfinished; the previous run's summary, JUnit and
+// report are gone rather than passing for this one's; podconform report
+// refuses the directory, naming why; and the next run into it cleans the
+// stray temporary files and finishes normally.
+func TestKilledRunIsDetected(t *testing.T) {
+	bin := podconformBinary(t)
+	dir := t.TempDir()
+	code, out, _ := runCLI("run", "--out", dir, "--quiet", "--checks", "5")
+	require.Equal(t, 0, code, out)
+	_, err := os.Stat(filepath.Join(dir, runner.SummaryFile))
+	require.NoError(t, err)
+	require.False(t, runner.Unfinished(dir))
+
+	cmd := exec.Command(bin, "run", "--adapter", "exec", "--adapter-cmd", bin+" exec-server",
+		"--checks", "1000000", "--parallel", "2", "--quiet", "--out", dir)
+	require.NoError(t, cmd.Start())
+	for i := 0; i < 200 && !runner.Unfinished(dir); i++ {
+		time.Sleep(50 * time.Millisecond)
+	}
+	time.Sleep(time.Second)
+	require.NoError(t, cmd.Process.Kill())
+	cmd.Wait()
+
+	require.True(t, runner.Unfinished(dir), "the killed run's directory is marked unfinished")
+	for _, f := range []string{runner.SummaryFile, runner.JUnitFile, "report.html"} {
+		_, err := os.Stat(filepath.Join(dir, f))
+		require.True(t, os.IsNotExist(err), "the previous run's %s is gone", f)
+	}
+	rc, rout, rerr := runCLI("report", dir)
+	require.Equal(t, 2, rc, rout)
+	require.Contains(t, rerr, "did not finish")
+
+	stray := filepath.Join(dir, runner.CounterexampleDir, ".x-123.tmp")
+	require.NoError(t, os.WriteFile(stray, []byte("half"), 0o644))
+	code, out, _ = runCLI("run", "--out", dir, "--quiet", "--checks", "5")
+	require.Equal(t, 0, code, out)
+	require.False(t, runner.Unfinished(dir))
+	_, err = os.Stat(stray)
+	require.True(t, os.IsNotExist(err), "stray temporary files are cleaned")
+	rc, rout, rerr = runCLI("report", dir)
+	require.Equal(t, 0, rc, rout+rerr)
+}

@@ -123,6 +123,9 @@ func Merge(shards []*Summary) (*Summary, error) {
 func MergeDirs(out string, dirs []string) (*Summary, error) {
 	var sums []*Summary
 	for _, d := range dirs {
+		if Unfinished(d) {
+			return nil, fmt.Errorf("%s holds a run that did not finish (killed before it wrote its summary: %s)", d, InProgressFile)
+		}
 		s, err := ReadSummary(filepath.Join(d, SummaryFile))
 		if err != nil {
 			return nil, err
