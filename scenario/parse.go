@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"regexp"
 	"slices"
@@ -19,12 +20,35 @@ import (
 	"sigs.k8s.io/yaml"
 )
 
+// MaxFileBytes bounds a scenario file: Load reads no more (a scenario of
+// the largest pod the API server accepts is far smaller), so that a file
+// like /dev/zero is an error, not a process that grows until it dies.
+const MaxFileBytes = 8 << 20
+
+// readBounded reads at most max bytes of path; a longer file is an error
+// naming it.
+func readBounded(path string, max int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err // *fs.PathError names the path
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, max+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if int64(len(data)) > max {
+		return nil, fmt.Errorf("%s: larger than %d MiB, the most a scenario file may be", path, max>>20)
+	}
+	return data, nil
+}
+
 // Load reads the scenario file at path, parses it and validates it. Every
 // error names the path.
 func Load(path string) (*Document, error) {
-	data, err := os.ReadFile(path)
+	data, err := readBounded(path, MaxFileBytes)
 	if err != nil {
-		return nil, err // *fs.PathError names the path
+		return nil, err
 	}
 	d, err := Parse(data, path)
 	if err != nil {

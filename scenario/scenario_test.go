@@ -735,3 +735,14 @@ func TestBadQuantityNamesField(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "pod.spec.containers[0].resources.requests[memory]")
 }
+
+// TestLoadIsBounded: a file larger than MaxFileBytes (here /dev/zero,
+// which never ends) is an error naming it, read no further than the bound.
+func TestLoadIsBounded(t *testing.T) {
+	if _, err := os.Stat("/dev/zero"); err != nil {
+		t.Skip("SKIPPED: no /dev/zero")
+	}
+	_, err := Load("/dev/zero")
+	require.Error(t, err)
+	require.Contains(t, err.Error(), "/dev/zero: larger than 8 MiB")
+}

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"syscall"
+	"unicode/utf8"
 	"time"
 
 	"github.com/podconform/podconform/adapters"
@@ -151,7 +152,7 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	a, spec, cleanup, err := openAdapter(*adapter, *adapterCmd, *adapterTimeout)
 	if err != nil {
-		fmt.Fprintf(stderr, "podconform run: %v\n", err)
+		fmt.Fprintf(stderr, "podconform run: %s\n", printable(err.Error()))
 		var ae *adapters.Error
 		if errors.As(err, &ae) {
 			return 2
@@ -199,7 +200,7 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 		FixedProfile: *fixedProfile,
 	})
 	if err != nil {
-		fmt.Fprintf(stderr, "podconform run: %v\n", err)
+		fmt.Fprintf(stderr, "podconform run: %s\n", printable(err.Error()))
 		return 2
 	}
 	printSummary(stdout, sum, *out)
@@ -328,12 +329,40 @@ func isTerminal(w io.Writer) bool {
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
+// printable escapes what a terminal would act on (control characters,
+// escape sequences) in text that comes from an adapter or a scenario, so
+// that printing a name or a message cannot move the cursor, recolour or
+// retitle the user's terminal.
+func printable(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			fmt.Fprintf(&b, `\x%02x`, s[i]) // a raw byte: an 8-bit control for some terminals
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r < 0x20 || r == 0x7f:
+			fmt.Fprintf(&b, `\x%02x`, r)
+		case r >= 0x80 && r < 0xa0:
+			fmt.Fprintf(&b, `\u%04x`, r)
+		default:
+			b.WriteString(s[i : i+size])
+		}
+		i += size
+	}
+	return b.String()
+}
+
 func printSummary(w io.Writer, s *runner.Summary, out string) {
 	t := s.Totals
 	name := s.Adapter.Name
 	if s.Adapter.Version != "" {
 		name += " " + s.Adapter.Version
 	}
+	name = printable(name)
 	// First line: which levels the implementation meets.
 	var meets, fails []string
 	for _, l := range s.Levels {
@@ -403,12 +432,12 @@ func printSummary(w io.Writer, s *runner.Summary, out string) {
 		if f == nil {
 			continue
 		}
-		fmt.Fprintf(w, "%4dx %s %s: %s\n", g.Count, strings.ToUpper(string(f.Verdict)), g.Check, g.Shape)
+		fmt.Fprintf(w, "%4dx %s %s: %s\n", g.Count, strings.ToUpper(string(f.Verdict)), printable(g.Check), printable(g.Shape))
 		msg := f.ShrunkMessage
 		if msg == "" {
 			msg = f.Message
 		}
-		fmt.Fprintf(w, "      e.g. %s: %s\n", f.Name, msg)
+		fmt.Fprintf(w, "      e.g. %s: %s\n", printable(f.Name), printable(msg))
 		if len(f.Broken) > 1 || (f.Verdict == runner.Violation && f.Divergence != nil) {
 			var also []string
 			for _, b := range f.Broken {
@@ -424,7 +453,7 @@ func printSummary(w io.Writer, s *runner.Summary, out string) {
 			}
 		}
 		if f.Replay != "" {
-			fmt.Fprintf(w, "      replay: %s\n", replayLine(f.Replay, out))
+			fmt.Fprintf(w, "      replay: %s\n", printable(replayLine(f.Replay, out)))
 		}
 	}
 	var idle []string

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/require"
 
@@ -250,4 +251,28 @@ func TestKilledRunIsDetected(t *testing.T) {
 	require.True(t, os.IsNotExist(err), "stray temporary files are cleaned")
 	rc, rout, rerr = runCLI("report", dir)
 	require.Equal(t, 0, rc, rout+rerr)
+}
+
+// TestNoTerminalEscapesFromAdapters: an adapter's name and messages reach
+// the console with their control characters escaped.
+func TestNoTerminalEscapesFromAdapters(t *testing.T) {
+	var b bytes.Buffer
+	printSummary(&b, &runner.Summary{
+		Adapter: runner.AdapterInfo{Name: "evil\x1b]0;owned\x07", Version: "\x1b[31mred"},
+		Totals:  runner.Totals{Scenarios: 1, AdapterErrors: 1},
+		Failures: []*runner.Outcome{{Index: 0, Name: "gen-1-0", Verdict: runner.AdapterError, Property: "adapter-error",
+			Kind: "crash", Message: "boom \x1b[2J\x9b1m\u009b1m\r\nforged line", Group: "adapter-error (crash) | Always; app"}},
+		Groups: []*runner.Group{{Signature: "adapter-error (crash) | Always; app", Check: "adapter-error (crash)", Shape: "Always; app", Count: 1, Members: []int{0}}},
+	}, "out")
+	out := b.String()
+	for i := 0; i < len(out); {
+		r, size := utf8.DecodeRuneInString(out[i:])
+		i += size
+		if r == '\n' {
+			continue
+		}
+		require.False(t, r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || (r == utf8.RuneError && size == 1), "a control character %q reached the console:\n%q", r, out)
+	}
+	require.Contains(t, out, `evil\x1b]0;owned\x07`)
+	require.Contains(t, out, `boom \x1b[2J\x9b1m\u009b1m\x0d\nforged line`)
 }
