@@ -13,8 +13,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"syscall"
-	"unicode/utf8"
 	"time"
+	"unicode/utf8"
 
 	"github.com/podconform/podconform/adapters"
 	execadapter "github.com/podconform/podconform/adapters/exec"
