@@ -465,8 +465,8 @@ func TestBadInput(t *testing.T) {
 			name: "profile durations",
 			doc:  edit(t, scenarioDoc, "  backoffInitial: 1s\n  backoffMax: 60s\n", "  backoffInitial: 0s\n  backoffMax: -60s\n  minimumGracePeriodSeconds: -1\n"),
 			want: []string{
-				`profile.backoffInitial: Invalid value: "0s": must be greater than 0`,
-				`profile.backoffMax: Invalid value: "-1m0s": must be greater than 0`,
+				`profile.backoffInitial: Invalid value: "0s": must be at least 1s`,
+				`profile.backoffMax: Invalid value: "-1m0s": must be at least 1s`,
 				"profile.minimumGracePeriodSeconds: Invalid value: -1",
 			},
 		},
@@ -745,4 +745,32 @@ func TestLoadIsBounded(t *testing.T) {
 	_, err := Load("/dev/zero")
 	require.Error(t, err)
 	require.Contains(t, err.Error(), "/dev/zero: larger than 8 MiB")
+}
+
+// TestBoundsKeepTheModelExact: values the model cannot honour exactly, or
+// that would make its work unbounded, are errors naming the field: a
+// back-off below the kubelet's 1 s minimum, durations and grace periods
+// past 10 years (whose sums overflow the model's arithmetic), and a time
+// limit past a day.
+func TestBoundsKeepTheModelExact(t *testing.T) {
+	cases := []struct {
+		name, old, new string
+		want           []string
+	}{
+		{"a 1 ns back-off", "backoffInitial: 1s", "backoffInitial: 1ns", []string{"profile.backoffInitial", "at least 1s"}},
+		{"a zero back-off cap", "backoffMax: 60s", "backoffMax: 0s", []string{"profile.backoffMax", "at least 1s"}},
+		{"an exit after 300,000 hours", "- exitAfter: 20s", "- exitAfter: 300000h", []string{"exitAfter", "at most 87600h"}},
+		{"a grace of 2^63-1 s", "gracePeriodSeconds: 10", "gracePeriodSeconds: 9223372036854775807", []string{"events[0].gracePeriodSeconds", "at most 315360000"}},
+	}
+	for _, c := range cases {
+		err := parseErr(t, edit(t, scenarioDoc, c.old, c.new))
+		require.Error(t, err, c.name)
+		for _, w := range c.want {
+			require.Contains(t, err.Error(), w, c.name)
+		}
+	}
+	err := parseErr(t, strings.Replace(podDoc, "spec:", "spec:\n  terminationGracePeriodSeconds: 9223372036854775807", 1))
+	require.Error(t, err)
+	require.Contains(t, err.Error(), "pod.spec.terminationGracePeriodSeconds")
+	require.Contains(t, err.Error(), "at most 315360000")
 }

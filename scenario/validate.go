@@ -66,6 +66,9 @@ func (d *Document) ValidateFields() field.ErrorList {
 		if ce.Until.Duration <= 0 {
 			errs = append(errs, field.Invalid(cp.Child("until"), ce.Until.Duration.String(), "must be > 0"))
 		}
+		if ce.Until.Duration > MaxUntil {
+			errs = append(errs, field.Invalid(cp.Child("until"), ce.Until.Duration.String(), fmt.Sprintf("must be at most %s: a run is bounded in virtual time", MaxUntil)))
+		}
 	}
 	errs = append(errs, validateProfile(d.Profile, field.NewPath("profile"))...)
 	profile := d.Profile.WithDefaults()
@@ -142,6 +145,7 @@ func validatePod(pod *v1.Pod, profile model.Profile, p *field.Path) (field.Error
 				"must be greater than or equal to 0 (the API server would quietly use 1; say so explicitly)"))
 			graceOK = false
 		}
+		errs = append(errs, graceSeconds(*g, sp.Child("terminationGracePeriodSeconds"))...)
 		grace = *g
 	}
 	if spec.ActiveDeadlineSeconds != nil {
@@ -291,6 +295,8 @@ func validateProbe(pr *v1.Probe, successOne bool, p *field.Path) field.ErrorList
 	errs = append(errs, apivalidation.ValidateNonnegativeField(int64(pr.FailureThreshold), p.Child("failureThreshold"))...)
 	if g := pr.TerminationGracePeriodSeconds; g != nil && *g <= 0 {
 		errs = append(errs, field.Invalid(p.Child("terminationGracePeriodSeconds"), *g, "must be greater than 0"))
+	} else if g != nil {
+		errs = append(errs, graceSeconds(*g, p.Child("terminationGracePeriodSeconds"))...)
 	}
 	if successOne && pr.SuccessThreshold != 0 && pr.SuccessThreshold != 1 {
 		errs = append(errs, field.Invalid(p.Child("successThreshold"), pr.SuccessThreshold, "must be 1"))

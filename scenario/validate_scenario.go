@@ -14,9 +14,42 @@ import (
 
 const nonNegative = "must be greater than or equal to 0"
 
+// Bounds that keep the model's arithmetic exact and its work bounded.
+// Every duration of a scenario is at most MaxDuration and every grace
+// period at most MaxGraceSeconds, so that sums of a few of them stay far
+// from time.Duration's limit (292 years); the run's time limit is at most
+// MaxUntil; and the crash-loop back-off is at least MinBackoff, as the
+// kubelet's own configuration demands (crashLoopBackOff's
+// maxContainerRestartPeriod is at least 1 s: pkg/kubelet/apis/config/validation),
+// so that a container that exits at once is restarted at most once a
+// second.
+const (
+	MaxDuration     = 10 * 365 * 24 * time.Hour
+	MaxGraceSeconds = int64(MaxDuration / time.Second)
+	MaxUntil        = 24 * time.Hour
+	MinBackoff      = time.Second
+)
+
+var (
+	tooLong  = fmt.Sprintf("must be at most %s (10 years), so that the model's arithmetic stays exact", MaxDuration)
+	tooLongS = fmt.Sprintf("must be at most %d (10 years), so that the model's arithmetic stays exact", MaxGraceSeconds)
+)
+
 func nonNegDuration(d time.Duration, p *field.Path) field.ErrorList {
 	if d < 0 {
 		return field.ErrorList{field.Invalid(p, d.String(), nonNegative)}
+	}
+	if d > MaxDuration {
+		return field.ErrorList{field.Invalid(p, d.String(), tooLong)}
+	}
+	return nil
+}
+
+// graceSeconds bounds a grace period in seconds from above (its lower
+// bound is the caller's).
+func graceSeconds(g int64, p *field.Path) field.ErrorList {
+	if g > MaxGraceSeconds {
+		return field.ErrorList{field.Invalid(p, g, tooLongS)}
 	}
 	return nil
 }
@@ -28,20 +61,29 @@ func nonNegDurationPtr(d *metav1.Duration, p *field.Path) field.ErrorList {
 	return nonNegDuration(d.Duration, p)
 }
 
-func positiveDurationPtr(d *metav1.Duration, p *field.Path) field.ErrorList {
-	if d != nil && d.Duration <= 0 {
-		return field.ErrorList{field.Invalid(p, d.Duration.String(), "must be greater than 0")}
+// backoffDuration checks a profile duration: at least MinBackoff, at
+// most MaxDuration.
+func backoffDuration(d *metav1.Duration, p *field.Path) field.ErrorList {
+	switch {
+	case d == nil:
+		return nil
+	case d.Duration < MinBackoff:
+		return field.ErrorList{field.Invalid(p, d.Duration.String(), fmt.Sprintf("must be at least %s, as the kubelet's configuration requires (and so that a container that exits at once restarts at most once a second)", MinBackoff))}
+	case d.Duration > MaxDuration:
+		return field.ErrorList{field.Invalid(p, d.Duration.String(), tooLong)}
 	}
 	return nil
 }
 
 func validateProfile(pr model.Profile, p *field.Path) field.ErrorList {
 	var errs field.ErrorList
-	errs = append(errs, positiveDurationPtr(pr.BackoffInitial, p.Child("backoffInitial"))...)
-	errs = append(errs, positiveDurationPtr(pr.BackoffMax, p.Child("backoffMax"))...)
-	errs = append(errs, positiveDurationPtr(pr.BackoffReset, p.Child("backoffReset"))...)
+	errs = append(errs, backoffDuration(pr.BackoffInitial, p.Child("backoffInitial"))...)
+	errs = append(errs, backoffDuration(pr.BackoffMax, p.Child("backoffMax"))...)
+	errs = append(errs, backoffDuration(pr.BackoffReset, p.Child("backoffReset"))...)
 	if g := pr.MinimumGracePeriodSeconds; g != nil && *g < 0 {
 		errs = append(errs, field.Invalid(p.Child("minimumGracePeriodSeconds"), *g, nonNegative))
+	} else if g != nil {
+		errs = append(errs, graceSeconds(*g, p.Child("minimumGracePeriodSeconds"))...)
 	}
 	if len(errs) > 0 {
 		return errs
@@ -232,6 +274,7 @@ func validateEvents(events []model.Event, p *field.Path) field.ErrorList {
 			if *g < 0 {
 				errs = append(errs, field.Invalid(ep.Child("gracePeriodSeconds"), *g, nonNegative))
 			}
+			errs = append(errs, graceSeconds(*g, ep.Child("gracePeriodSeconds"))...)
 			if e.Type == model.EventForceDelete {
 				errs = append(errs, field.Forbidden(ep.Child("gracePeriodSeconds"), "may not be set for ForceDelete, whose grace period is 0"))
 			}
