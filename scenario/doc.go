@@ -45,7 +45,9 @@
 // ("1.5s", "300ms", "2m", "1h30m"); a number without a unit is an error.
 // Times in behaviour are measured from the start of the container instance
 // they describe; times of events are virtual times since the start of the
-// run (t = 0).
+// run (t = 0). Every duration is at most 10 years and every grace period
+// (in seconds) at most 315360000, so that the model's arithmetic stays
+// exact (MaxDuration, MaxGraceSeconds).
 //
 //	apiVersion: podconform.dev/v1alpha1  # required, exactly this
 //	kind: Scenario                       # required
@@ -59,14 +61,14 @@
 //	    model: backoff-cap-320           # "" = reference model, else a mutant
 //	    at: 7m10s                        # when the violation was detected
 //	    message: "..."                   # what was expected and seen
-//	    until: 30m                       # the run's time limit; > 0
+//	    until: 30m                       # the run's time limit; > 0, <= 24h
 //	profile:                             # optional; each unset key takes the
 //	                                     # value of model.DefaultProfile
 //	  name: kubernetes-1.36              # label only
-//	  backoffInitial: 10s                # first crash-loop delay; > 0
-//	  backoffMax: 300s                   # cap on the delay; > 0, >= backoffInitial
+//	  backoffInitial: 10s                # first crash-loop delay; >= 1s
+//	  backoffMax: 300s                   # cap on the delay; >= 1s, >= backoffInitial
 //	  backoffReset: 600s                 # an exit this long after the last
-//	                                     # restart decision resets the delay; > 0
+//	                                     # restart decision resets the delay; >= 1s
 //	  minimumGracePeriodSeconds: 2       # floor on a StopContainer timeout; >= 0
 //	  containerRestartRules: true        # the ContainerRestartRules feature gate
 //	pod:                                 # required: a Pod manifest
