@@ -392,6 +392,9 @@ func printSummary(w io.Writer, s *runner.Summary, out string) {
 	if t.Interrupted > 0 {
 		fmt.Fprintf(w, ", %d interrupted", t.Interrupted)
 	}
+	if t.OverBudget > 0 {
+		fmt.Fprintf(w, ", %d over budget", t.OverBudget)
+	}
 	if t.NotRun > 0 {
 		fmt.Fprintf(w, ", %d not run", t.NotRun)
 	}
@@ -455,6 +458,13 @@ func printSummary(w io.Writer, s *runner.Summary, out string) {
 		if f.Replay != "" {
 			fmt.Fprintf(w, "      replay: %s\n", printable(replayLine(f.Replay, out)))
 		}
+	}
+	for i, o := range s.OverBudget {
+		if i == 5 {
+			fmt.Fprintf(w, "... and %d more over budget in %s/%s\n", len(s.OverBudget)-i, out, runner.SummaryFile)
+			break
+		}
+		fmt.Fprintf(w, "OVER BUDGET (no verdict) %s: %s\n", printable(o.Name), printable(o.Message))
 	}
 	var idle []string
 	for _, p := range s.Properties {

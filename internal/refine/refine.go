@@ -95,6 +95,7 @@ type Checker struct {
 	obs     properties.Observables
 	pending []model.Action
 	pendWhy []model.Cause // pendWhy[i] is the cause of pending[i]
+	taken   int           // actions the model took so far
 	hist    []statusAt    // the model's statuses, oldest first, trimmed
 	lastObs string        // key of the last observed status
 	sawObs  bool
@@ -148,6 +149,11 @@ func newChecker(s *model.Scenario, opt Options, picks []int) (*Checker, error) {
 	return c, nil
 }
 
+// Taken returns how many actions the model has taken so far (statuses
+// included): a measure of the scenario's own size, which tells a scenario
+// too big to check from an implementation that runs away.
+func (c *Checker) Taken() int { return c.taken }
+
 // Divergence returns the divergence found so far, if any.
 func (c *Checker) Divergence() *Divergence { return c.div }
 
@@ -170,6 +176,7 @@ func (c *Checker) compared(k model.ActionKind) bool {
 
 // take records the model's actions and their causes.
 func (c *Checker) take(acts []model.Action, why []model.Cause) {
+	c.taken += len(acts)
 	c.mw.Observe(acts)
 	for i := range acts {
 		a := acts[i]

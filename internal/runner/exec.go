@@ -13,10 +13,17 @@ import (
 	"github.com/podconform/podconform/properties"
 )
 
-// Limits on one scenario's run.
+// Limits on one scenario's run: its budget. A run that exceeds one is
+// judged by the reference model alone (overBudget): if the model itself
+// exceeds the budget, the scenario is too big to check (verdict
+// OverBudget, no verdict on the adapter); if not, the adapter ran away
+// (an adapter error).
 const (
 	maxSteps         = 1 << 16
 	maxStepsSameTime = 2000
+	// maxActions bounds the actions one run may report, and so the memory
+	// a run holds (statuses are the bulk).
+	maxActions = 20000
 )
 
 // Level is a conformance level: what a scenario must pass to meet it.
@@ -61,6 +68,9 @@ type result struct {
 	violation  *properties.Violation
 	divergence *refine.Divergence
 	adapterErr *adapters.Error
+	// budget says which budget the run exceeded (before it is judged:
+	// see judgeBudget).
+	budget string
 
 	// broken lists every invariant the whole observed trace breaks, in
 	// the order of the run's properties (exact ones included);
@@ -313,8 +323,39 @@ func newCheckerAt(s *model.Scenario, cfg checkCfg, info adapters.Info, tol time.
 		res: &result{verdict: Pass, divAt: -1, exactDivAt: -1}}, nil
 }
 
-// stopped says the run cannot go on: the adapter failed.
-func (c *checker) stopped() bool { return c.res.adapterErr != nil }
+// stopped says the run cannot go on: the adapter failed, or the run
+// exceeded its budget.
+func (c *checker) stopped() bool { return c.res.adapterErr != nil || c.res.budget != "" }
+
+// overBudget stops the run: it exceeded a budget (judged in finish).
+func (c *checker) overBudget(format string, args ...any) {
+	if c.res.budget == "" && c.res.adapterErr == nil {
+		c.res.budget = fmt.Sprintf(format, args...)
+	}
+}
+
+// judgeBudget decides whose the exceeded budget is: the scenario's, when
+// the reference model alone, with the same time limit, takes more than
+// maxActions actions or maxSteps steps (the work is bounded by the
+// budget); else the adapter's, which ran away.
+func judgeBudget(s *model.Scenario, until time.Duration) (scenarioTooBig bool, detail string) {
+	x, err := model.NewSim(s, until, 0)
+	if err != nil {
+		return false, ""
+	}
+	n := len(x.Initial())
+	for steps := 0; !x.Done(); steps++ {
+		if n > maxActions || steps > maxSteps {
+			return true, fmt.Sprintf("the reference model itself takes more than %d actions (or %d steps) by %v", maxActions, maxSteps, x.Model().Now())
+		}
+		acts, err := x.Step()
+		if err != nil {
+			return true, fmt.Sprintf("the reference model itself stops: %v", err)
+		}
+		n += len(acts)
+	}
+	return false, fmt.Sprintf("the reference model takes %d actions in the whole scenario", n)
+}
 
 func (c *checker) adapterFail(e *adapters.Error) {
 	if c.res.adapterErr == nil {
@@ -368,6 +409,10 @@ func (c *checker) observe(a model.Action, lo, hi time.Duration) {
 		c.adapterFail(e)
 		return
 	}
+	if len(c.res.observed) >= maxActions {
+		c.overBudget("more than %d actions by %v", maxActions, a.At)
+		return
+	}
 	c.res.observed = append(c.res.observed, a)
 	i := len(c.res.observed) - 1
 	if c.record {
@@ -411,6 +456,17 @@ func (c *checker) sync(t time.Duration) {
 func (c *checker) finish(end time.Duration, complete bool) *result {
 	r := c.res
 	r.end, r.complete, r.tol = end, complete, c.cfg.tol
+	if r.budget != "" {
+		tooBig, detail := judgeBudget(c.s, c.cfg.until)
+		if !tooBig {
+			r.adapterErr = adapters.Errorf(adapters.ErrKindProtocol, "the run exceeded its budget (%s): a runaway, as %s", r.budget, detail)
+			r.budget = ""
+		} else {
+			r.budget = fmt.Sprintf("the scenario is too big to check: the run exceeded its budget (%s), and %s", r.budget, detail)
+			r.verdict = OverBudget
+			return r
+		}
+	}
 	if len(c.cfg.props) > 0 {
 		evs := append([]model.Event(nil), c.s.Events...)
 		sort.SliceStable(evs, func(a, b int) bool { return evs[a].At.Duration < evs[b].At.Duration })
@@ -550,7 +606,7 @@ func runDriven(ctx context.Context, a adapters.DrivenAdapter, s *model.Scenario,
 	sameTime := 0
 	for steps := 0; !c.stopped(); steps++ {
 		if steps >= maxSteps {
-			c.adapterFail(adapters.Errorf(adapters.ErrKindProtocol, "more than %d steps by %v: a runaway", maxSteps, now))
+			c.overBudget("more than %d steps by %v", maxSteps, now)
 			break
 		}
 		var in model.Input
@@ -582,7 +638,7 @@ func runDriven(ctx context.Context, a adapters.DrivenAdapter, s *model.Scenario,
 		if in.At == now {
 			sameTime++
 			if sameTime > maxStepsSameTime {
-				c.adapterFail(adapters.Errorf(adapters.ErrKindProtocol, "more than %d steps at %v without the clock moving", maxStepsSameTime, now))
+				c.overBudget("more than %d steps at %v without the clock moving", maxStepsSameTime, now)
 				break
 			}
 		} else {

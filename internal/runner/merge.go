@@ -71,6 +71,7 @@ func Merge(shards []*Summary) (*Summary, error) {
 	out.Refinement = PropertyStat{ID: first.Refinement.ID, Title: first.Refinement.Title, Exact: first.Refinement.Exact}
 	out.RefinementExact = PropertyStat{ID: first.RefinementExact.ID, Title: first.RefinementExact.Title, Exact: first.RefinementExact.Exact}
 	out.Failures = []*Outcome{}
+	out.OverBudget = nil
 	for k := range out.Properties {
 		p := first.Properties[k]
 		out.Properties[k] = PropertyStat{ID: p.ID, Title: p.Title, Exact: p.Exact}
@@ -88,6 +89,8 @@ func Merge(shards []*Summary) (*Summary, error) {
 		t.AdapterErrors += s.Totals.AdapterErrors
 		t.NotRun += s.Totals.NotRun
 		t.Interrupted += s.Totals.Interrupted
+		t.OverBudget += s.Totals.OverBudget
+		out.OverBudget = append(out.OverBudget, s.OverBudget...)
 		out.Incomplete = out.Incomplete || s.Incomplete
 		t.OtherKillOrder += s.Totals.OtherKillOrder
 		for k := range s.Properties {
@@ -110,6 +113,7 @@ func Merge(shards []*Summary) (*Summary, error) {
 		out.Failures = append(out.Failures, s.Failures...)
 	}
 	sort.SliceStable(out.Failures, func(a, b int) bool { return out.Failures[a].Index < out.Failures[b].Index })
+	sort.SliceStable(out.OverBudget, func(a, b int) bool { return out.OverBudget[a].Index < out.OverBudget[b].Index })
 	for k := range out.Levels {
 		out.Levels[k].Met = out.Levels[k].Failed == 0 && out.Levels[k].Passed > 0
 	}

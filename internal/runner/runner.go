@@ -33,6 +33,10 @@ const (
 	Violation    Verdict = "violation"     // an invariant broke on the observed trace
 	Divergence   Verdict = "divergence"    // the trace does not refine the model
 	AdapterError Verdict = "adapter-error" // the adapter crashed, hung or broke the protocol
+	// OverBudget: the scenario is too big to check within a run's budget
+	// (steps, actions): the reference model itself exceeds it. No verdict
+	// on the adapter, nothing saved, no level counts it.
+	OverBudget Verdict = "over-budget"
 	// Interrupted: the run was interrupted (Ctrl-C, SIGTERM) while the
 	// scenario ran. It is no verdict on the adapter: nothing is saved, and
 	// the scenario counts in no level.
@@ -475,7 +479,7 @@ func runItem(ctx context.Context, opt Options, props []properties.Property, cedi
 		return &Outcome{Index: it.index, Name: it.name, Source: it.source, Verdict: Interrupted, Meets: []Level{}}, nil
 	}
 	o := newOutcome(it, r)
-	if r.verdict == Pass {
+	if r.verdict == Pass || r.verdict == OverBudget {
 		return o, nil
 	}
 	o.group(it.doc)

@@ -55,6 +55,9 @@ type Summary struct {
 	// Failures are the scenarios that did not pass at the deciding level,
 	// in scenario order.
 	Failures []*Outcome `json:"failures"`
+	// OverBudget lists the scenarios too big to check (the reference
+	// model itself exceeds a run's budget), with the budget each exceeded.
+	OverBudget []*Outcome `json:"overBudget,omitempty"`
 }
 
 // LevelStat counts one conformance level over the run.
@@ -135,6 +138,9 @@ type Totals struct {
 	// verdict on them).
 	NotRun      int `json:"notRun,omitempty"`
 	Interrupted int `json:"interrupted,omitempty"`
+	// OverBudget counts scenarios too big to check within a run's budget
+	// (Summary.OverBudget lists them): no verdict on them.
+	OverBudget int `json:"overBudget,omitempty"`
 	// OtherKillOrder counts scenarios, whatever their verdict, where the
 	// implementation killed the containers of one sync in another order
 	// than the model's first (the kubelet's Go map order; see
@@ -277,6 +283,8 @@ func newOutcome(it *item, r *result) *Outcome {
 	case AdapterError:
 		fill("adapter-error", r.adapterErr.Kind, r.end, r.adapterErr.Err.Error())
 		o.At = ""
+	case OverBudget:
+		o.Message = r.budget
 	}
 	return o
 }
@@ -409,6 +417,11 @@ func (s *Summary) add(o *Outcome) {
 		s.Incomplete = true
 		return
 	}
+	if o.Verdict == OverBudget {
+		s.Totals.OverBudget++
+		s.OverBudget = append(s.OverBudget, o)
+		return
+	}
 	s.Totals.Scenarios++
 	switch o.Verdict {
 	case Pass:
@@ -495,6 +508,7 @@ func levelForString(tol string) Level {
 
 func (s *Summary) finish() {
 	sort.Slice(s.Failures, func(a, b int) bool { return s.Failures[a].Index < s.Failures[b].Index })
+	sort.Slice(s.OverBudget, func(a, b int) bool { return s.OverBudget[a].Index < s.OverBudget[b].Index })
 	for i := range s.Levels {
 		s.Levels[i].Met = s.Levels[i].Failed == 0 && s.Levels[i].Passed > 0
 	}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+	v1 "k8s.io/api/core/v1"
 
 	modeladapter "github.com/podconform/podconform/adapters/model"
 	"github.com/podconform/podconform/gen"
@@ -129,4 +130,31 @@ func TestRefinementMonotoneInTolerance(t *testing.T) {
 		}
 	}
 	require.Positive(t, exactOnly, "some scenario diverges at 0 only")
+}
+
+// TestBudget: a valid scenario too big to check (a one-second crash loop
+// for a day: the model itself takes more actions than a run's budget) is
+// its own verdict, over budget, not an adapter error, found within the
+// budget's work; an implementation that reports far more than the model
+// takes on a small scenario is still an adapter error (a runaway).
+func TestBudget(t *testing.T) {
+	sum, err := Run(context.Background(), Options{Adapter: modeladapter.New(), Corpus: []string{"testdata/too-big.yaml"}, Parallel: 1})
+	require.NoError(t, err)
+	require.Equal(t, 1, sum.Totals.OverBudget)
+	require.Zero(t, sum.Totals.AdapterErrors)
+	require.Len(t, sum.OverBudget, 1)
+	require.Contains(t, sum.OverBudget[0].Message, "too big to check")
+	require.Contains(t, sum.OverBudget[0].Message, "more than 20000 actions")
+	require.Empty(t, sum.Failures)
+
+	doc, acts := crashloopTrace(t, 0)
+	st := model.Action{Kind: model.ActStatus, At: acts[len(acts)-1].At, Status: &v1.PodStatus{Phase: v1.PodRunning}}
+	for len(acts) <= maxActions {
+		acts = append(acts, st)
+	}
+	props, err := SelectProperties(properties.ObsAll, nil)
+	require.NoError(t, err)
+	r := runAutonomous(context.Background(), &fixedTrace{acts: acts, obs: properties.ObsAll}, doc.Model(), checkCfg{props: props, until: 3 * time.Minute, level: LevelExact})
+	require.Equal(t, AdapterError, r.verdict)
+	require.Contains(t, r.adapterErr.Error(), "a runaway")
 }
