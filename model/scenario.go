@@ -114,6 +114,40 @@ type ContainerBehaviour struct {
 	Conduct
 }
 
+// AttemptAt returns the script of instance k: attempt k, or the last one
+// for instances past the end; nil when no attempt is scripted.
+func (b *ContainerBehaviour) AttemptAt(k int) *Attempt {
+	if b == nil || len(b.Attempts) == 0 {
+		return nil
+	}
+	return &b.Attempts[min(k, len(b.Attempts)-1)]
+}
+
+// ConductOf returns the conduct that applies to attempt a (nil: none
+// scripted): the attempt's own fields override the container's.
+func (b *ContainerBehaviour) ConductOf(a *Attempt) Conduct {
+	var c Conduct
+	if b != nil {
+		c = b.Conduct
+	}
+	if a == nil {
+		return c
+	}
+	if a.Probes != nil {
+		c.Probes = a.Probes
+	}
+	if a.PostStart != nil {
+		c.PostStart = a.PostStart
+	}
+	if a.PreStop != nil {
+		c.PreStop = a.PreStop
+	}
+	if a.OnStopSignal != nil {
+		c.OnStopSignal = a.OnStopSignal
+	}
+	return c
+}
+
 // Attempt scripts one instance of a container.
 type Attempt struct {
 	// ExitAfter is how long the instance runs before it exits on its own,

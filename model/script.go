@@ -64,40 +64,10 @@ func NewScript(s *Scenario) *Script {
 	return w
 }
 
-func (sc *scriptCtr) attemptScript() *Attempt {
-	if sc.beh == nil || len(sc.beh.Attempts) == 0 {
-		return nil
-	}
-	i := sc.attempt
-	if i >= len(sc.beh.Attempts) {
-		i = len(sc.beh.Attempts) - 1
-	}
-	return &sc.beh.Attempts[i]
-}
+func (sc *scriptCtr) attemptScript() *Attempt { return sc.beh.AttemptAt(sc.attempt) }
 
-// conduct returns the conduct that applies to the current attempt: the
-// attempt's own fields override the container's.
-func (sc *scriptCtr) conduct() Conduct {
-	var c Conduct
-	if sc.beh != nil {
-		c = sc.beh.Conduct
-	}
-	if a := sc.attemptScript(); a != nil {
-		if a.Probes != nil {
-			c.Probes = a.Probes
-		}
-		if a.PostStart != nil {
-			c.PostStart = a.PostStart
-		}
-		if a.PreStop != nil {
-			c.PreStop = a.PreStop
-		}
-		if a.OnStopSignal != nil {
-			c.OnStopSignal = a.OnStopSignal
-		}
-	}
-	return c
-}
+// conduct returns the conduct that applies to the current attempt.
+func (sc *scriptCtr) conduct() Conduct { return sc.beh.ConductOf(sc.attemptScript()) }
 
 func (w *Script) schedule(in Input, attempt int, hook bool) {
 	w.seq++

@@ -183,15 +183,9 @@ func TestViolationsAreExercised(t *testing.T) {
 			}
 		}
 	}
-	for k, m := range mutations {
-		s := loadCase(t, m.sc)
-		until := m.until
-		if until == 0 {
-			until = 30 * time.Minute
-		}
-		acts, end, complete := run(t, s, until)
-		bad := m.mutate(t, append([]model.Action(nil), acts...))
-		audit(fmt.Sprintf("mutation %d (%s)", k, m.id), ctxOf(s), bad, end, complete)
+	for k := range mutations {
+		c := mutationCase(t, k)
+		audit(c.name, c.ctx, c.acts, c.end, c.complete)
 	}
 	for _, p := range all {
 		require.Truef(t, checked[p.ID], "no mutation breaks %s", p.ID)
@@ -212,6 +206,19 @@ func TestViolationsAreExercised(t *testing.T) {
 		acts, at := arbitrary(r)
 		audit(fmt.Sprintf("arbitrary trace %d", k), ctxOf(s), acts, at, r.IntN(2) == 0)
 	}
+}
+
+// mutationCase is mutation k's broken trace, as TestMutations makes it.
+func mutationCase(t *testing.T, k int) auditCase {
+	m := mutations[k]
+	s := loadCase(t, m.sc)
+	until := m.until
+	if until == 0 {
+		until = 30 * time.Minute
+	}
+	acts, end, complete := run(t, s, until)
+	bad := m.mutate(t, append([]model.Action(nil), acts...))
+	return auditCase{fmt.Sprintf("mutation %d (%s)", k, m.id), ctxOf(s), bad, end, complete}
 }
 
 // damage edits a few random actions of a copy of acts: removes, repeats,
@@ -283,15 +290,8 @@ func TestAuditAgreesWithCheckProps(t *testing.T) {
 	for seed := 0; seed < 60; seed++ {
 		pool = append(pool, genCase(t, g, seed))
 	}
-	for k, m := range mutations {
-		s := loadCase(t, m.sc)
-		until := m.until
-		if until == 0 {
-			until = 30 * time.Minute
-		}
-		acts, end, complete := run(t, s, until)
-		bad := m.mutate(t, append([]model.Action(nil), acts...))
-		pool = append(pool, auditCase{fmt.Sprintf("mutation %d (%s)", k, m.id), ctxOf(s), bad, end, complete})
+	for k := range mutations {
+		pool = append(pool, mutationCase(t, k))
 	}
 	all := properties.All()
 	rapid.Check(t, func(rt *rapid.T) {

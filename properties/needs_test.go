@@ -81,16 +81,11 @@ func TestApplicable(t *testing.T) {
 // it reports just that part's violations (the rules share a tracker, but
 // none of them changes it).
 func TestCheckProps(t *testing.T) {
-	for _, m := range mutations {
-		s := loadCase(t, m.sc)
-		until := m.until
-		if until == 0 {
-			until = 30 * time.Minute
-		}
-		acts, end, complete := run(t, s, until)
-		bad := m.mutate(t, append([]model.Action(nil), acts...))
-		all := properties.Check(ctxOf(s), bad, end, complete)
-		require.Equal(t, all, properties.CheckProps(ctxOf(s), properties.All(), bad, end, complete))
+	for k := range mutations {
+		c := mutationCase(t, k)
+		ctx, bad, end, complete := c.ctx, c.acts, c.end, c.complete
+		all := properties.Check(ctx, bad, end, complete)
+		require.Equal(t, all, properties.CheckProps(ctx, properties.All(), bad, end, complete))
 		for _, o := range obsSets() {
 			props := properties.Applicable(o, true)
 			var want []properties.Violation
@@ -101,7 +96,7 @@ func TestCheckProps(t *testing.T) {
 					}
 				}
 			}
-			require.Equal(t, want, properties.CheckProps(ctxOf(s), props, bad, end, complete))
+			require.Equal(t, want, properties.CheckProps(ctx, props, bad, end, complete))
 		}
 	}
 	require.Empty(t, properties.CheckProps(ctxOf(loadCase(t, "force")), nil, []model.Action{{Kind: model.ActPodRemoved}}, 0, true))

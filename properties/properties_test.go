@@ -1360,8 +1360,6 @@ func TestMasksAreSound(t *testing.T) {
 	if testing.Short() || raceEnabled {
 		n = 100
 	}
-	kinds := []model.ActionKind{model.ActContainerStarted, model.ActContainerExited, model.ActStopSignal, model.ActSIGKILL,
-		model.ActBackOff, model.ActHookStarted, model.ActHookEnded, model.ActProbeResult, model.ActDeleteRequested, model.ActStatus}
 	for k := 0; k < n; k++ {
 		doc := randomDoc(r, k)
 		s := doc.Model()
@@ -1369,29 +1367,7 @@ func TestMasksAreSound(t *testing.T) {
 		if len(acts) < 3 {
 			continue
 		}
-		bad := append([]model.Action(nil), acts...)
-		for m := 1 + r.IntN(3); m > 0; m-- {
-			i := 1 + r.IntN(len(bad)-1)
-			switch r.IntN(5) {
-			case 0:
-				bad = remove(bad, i)
-			case 1:
-				bad = shift(bad, i, time.Duration(r.IntN(20000)-10000)*time.Millisecond)
-			case 2:
-				bad = insert(bad, i, bad[r.IntN(len(bad))])
-			case 3:
-				bad[i].Kind = kinds[r.IntN(len(kinds))]
-				if bad[i].Kind == model.ActStatus && bad[i].Status == nil {
-					bad[i].Status = &v1.PodStatus{Phase: v1.PodRunning}
-				}
-			default:
-				bad[i].Attempt += r.IntN(3) - 1
-				bad[i].Timeout += int64(r.IntN(5) - 2)
-			}
-			if len(bad) < 2 {
-				break
-			}
-		}
+		bad := damage(r, acts)
 		ctx := ctxOf(s)
 		require.Equalf(t, properties.CheckUnmasked(ctx, bad, end, complete), properties.Check(ctx, bad, end, complete), "scenario %d", k)
 	}

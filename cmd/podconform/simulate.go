@@ -10,7 +10,6 @@ import (
 	"time"
 
 	v1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/podconform/podconform/internal/watch"
 	"github.com/podconform/podconform/model"
@@ -145,12 +144,7 @@ func writeWhy(w io.Writer, name string, pod *v1.Pod, epoch time.Time, acts []mod
 			r := model.Kubectl(p, a.Status, epoch.Add(a.At))
 			desc = fmt.Sprintf("%v Status phase=%s ready=%s status=%s restarts=%s", a.At, a.Status.Phase, r.Ready, r.Status, r.Restarts)
 		case model.ActDeleteRequested:
-			if p.DeletionTimestamp == nil {
-				ts := metav1.NewTime(epoch.Add(a.At + time.Duration(a.Grace)*time.Second))
-				p.DeletionTimestamp = &ts
-			}
-			g := a.Grace
-			p.DeletionGracePeriodSeconds = &g
+			watch.MarkDeleted(p, epoch, a)
 		}
 		at, rest, _ := strings.Cut(desc, " ")
 		cause := "(no cause recorded)"

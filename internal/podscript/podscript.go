@@ -95,15 +95,11 @@ func Pod(s *model.Scenario, opt Options) (*v1.Pod, error) {
 	g := gen{opt: opt}
 	for i := range pod.Spec.InitContainers {
 		c := &pod.Spec.InitContainers[i]
-		if err := g.container(c, s.Behaviour.Containers[c.Name], !model.IsSidecar(c)); err != nil {
-			return nil, err
-		}
+		g.container(c, s.Behaviour.Containers[c.Name], !model.IsSidecar(c))
 	}
 	for i := range pod.Spec.Containers {
 		c := &pod.Spec.Containers[i]
-		if err := g.container(c, s.Behaviour.Containers[c.Name], false); err != nil {
-			return nil, err
-		}
+		g.container(c, s.Behaviour.Containers[c.Name], false)
 	}
 	return pod, nil
 }
@@ -148,7 +144,7 @@ type gen struct{ opt Options }
 // container rewrites c to play behaviour b. regularInit says c is a
 // regular init container (it exits 0 after model.DefaultInitRunTime when
 // not scripted).
-func (g gen) container(c *v1.Container, b model.ContainerBehaviour, regularInit bool) error {
+func (g gen) container(c *v1.Container, b model.ContainerBehaviour, regularInit bool) {
 	c.Image = g.opt.Image
 	c.ImagePullPolicy = v1.PullIfNotPresent
 	c.Command = []string{"/bin/sh", "-c", g.mainScript(c.Name, b, regularInit)}
@@ -171,7 +167,6 @@ func (g gen) container(c *v1.Container, b model.ContainerBehaviour, regularInit 
 			lc.PreStop = g.hookHandler(h, b, model.HookPreStop)
 		}
 	}
-	return nil
 }
 
 // failsAtOnce: a handler the kubelet cannot run (tcpSocket) fails as it
@@ -186,25 +181,6 @@ func attempts(b model.ContainerBehaviour) []model.Attempt {
 		return []model.Attempt{{}}
 	}
 	return b.Attempts
-}
-
-// conductOf is the conduct of attempt a: its own fields override the
-// container's (model.Script's rule).
-func conductOf(b model.ContainerBehaviour, a *model.Attempt) model.Conduct {
-	c := b.Conduct
-	if a.Probes != nil {
-		c.Probes = a.Probes
-	}
-	if a.PostStart != nil {
-		c.PostStart = a.PostStart
-	}
-	if a.PreStop != nil {
-		c.PreStop = a.PreStop
-	}
-	if a.OnStopSignal != nil {
-		c.OnStopSignal = a.OnStopSignal
-	}
-	return c
 }
 
 // cs is a duration in centiseconds, rounded up: the shell's clock
@@ -249,8 +225,9 @@ func (g gen) mainScript(name string, b model.ContainerBehaviour, regularInit boo
 	counter := shq(g.opt.StateDir + "/" + name + ".attempts")
 	fmt.Fprintf(&s, "S=$(now); n=0; [ -f %[1]s ] && read n < %[1]s\n", counter)
 	var bodies []string
-	for k := range attempts(b) {
-		a := &attempts(b)[k]
+	as := attempts(b)
+	for k := range as {
+		a := &as[k]
 		// E: the exit's time after the start (-1: runs until killed);
 		// C: its code; X, Y: the exit after the stop signal (X -1:
 		// ignored).
@@ -265,7 +242,7 @@ func (g gen) mainScript(name string, b model.ContainerBehaviour, regularInit boo
 			e = cs(model.DefaultInitRunTime)
 		}
 		x, y := int64(0), int32(0)
-		if st := conductOf(b, a).OnStopSignal; st != nil {
+		if st := b.ConductOf(a).OnStopSignal; st != nil {
 			switch {
 			case st.Ignore:
 				x = -1
@@ -311,8 +288,9 @@ func (g gen) probeScript(k model.ProbeType, b model.ContainerBehaviour) string {
 	s.WriteString(g.readInstance())
 	s.WriteString("A=$(($(now)-S)); R=0; W=0\n")
 	var bodies []string
-	for i := range attempts(b) {
-		cd := conductOf(b, &attempts(b)[i])
+	as := attempts(b)
+	for i := range as {
+		cd := b.ConductOf(&as[i])
 		var steps []model.ProbeStep
 		if cd.Probes != nil {
 			switch k {
@@ -353,8 +331,9 @@ func (g gen) hookHandler(h *v1.LifecycleHandler, b model.ContainerBehaviour, hoo
 	s.WriteString(prelude)
 	s.WriteString(g.readInstance())
 	var bodies []string
-	for i := range attempts(b) {
-		cd := conductOf(b, &attempts(b)[i])
+	as := attempts(b)
+	for i := range as {
+		cd := b.ConductOf(&as[i])
 		hs := cd.PostStart
 		if hook == model.HookPreStop {
 			hs = cd.PreStop

@@ -93,8 +93,8 @@ type result struct {
 	end      time.Duration
 	complete bool
 
-	countedFn func(*properties.Violation) bool
-	tol       time.Duration
+	level Level // the deciding level (settle)
+	tol   time.Duration
 	// divAt and exactDivAt are the indices in observed of the actions
 	// at which div and exactDiv were found (-1: none, or not at an
 	// action).
@@ -178,26 +178,28 @@ func (r *result) focus(class string) {
 }
 
 // counted reports whether violation v counts at the deciding level (the
-// exact-timing invariants count at the exact level only). It is set by
-// settle.
-func (r *result) counted(v *properties.Violation) bool { return r.countedFn == nil || r.countedFn(v) }
+// exact-timing invariants count at the exact level only).
+func (r *result) counted(v *properties.Violation) bool {
+	return r.level == LevelExact || !exactTiming(v.ID)
+}
+
+// exactTiming reports whether invariant id pins an action's time with no
+// slack (Property.Exact).
+func exactTiming(id string) bool {
+	p, _ := properties.ByID(id)
+	return p.Exact
+}
 
 // settle decides the verdict at level from what the checks found.
-func (r *result) settle(level Level, props []properties.Property) {
-	exact := map[string]bool{}
-	for _, p := range props {
-		if p.Exact {
-			exact[p.ID] = true
-		}
-	}
-	r.countedFn = func(v *properties.Violation) bool { return level == LevelExact || !exact[v.ID] }
+func (r *result) settle(level Level) {
+	r.level = level
 	var loose, all *properties.Violation
 	for i := range r.broken {
 		v := &r.broken[i]
 		if all == nil || earlier(v, all) {
 			all = v
 		}
-		if !exact[v.ID] && (loose == nil || earlier(v, loose)) {
+		if !exactTiming(v.ID) && (loose == nil || earlier(v, loose)) {
 			loose = v
 		}
 	}
@@ -497,7 +499,7 @@ func (c *checker) finish(end time.Duration, complete bool) *result {
 	if (r.exactDiv != nil || c.cfg.both) && c.cfg.tol > 0 {
 		r.div, r.divAt, r.picks = c.replayAt(c.cfg.tol)
 	}
-	r.settle(c.cfg.level, c.cfg.props)
+	r.settle(c.cfg.level)
 	return r
 }
 

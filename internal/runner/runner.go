@@ -435,9 +435,6 @@ func runOnce(ctx context.Context, opt Options, props []properties.Property, doc 
 	defer cancel()
 	s := doc.Model()
 	cfg := checkCfg{props: props, tol: opt.Tolerance, until: until, level: opt.Level}
-	if cfg.level == "" {
-		cfg.level = levelFor(opt.Tolerance)
-	}
 	ch := make(chan *result, 1)
 	go func() {
 		defer func() {

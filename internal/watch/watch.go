@@ -50,12 +50,7 @@ func Rows(pod *v1.Pod, epoch time.Time, trace []model.Action, all bool) []Row {
 			status = a.Status
 			emit(a.At)
 		case model.ActDeleteRequested:
-			if p.DeletionTimestamp == nil {
-				ts := metav1.NewTime(epoch.Add(a.At + time.Duration(a.Grace)*time.Second))
-				p.DeletionTimestamp = &ts
-			}
-			g := a.Grace
-			p.DeletionGracePeriodSeconds = &g
+			MarkDeleted(p, epoch, a)
 			emit(a.At)
 		case model.ActPodRemoved:
 			return rows
@@ -81,4 +76,16 @@ func Statuses(rows []Row) string {
 		s[i] = r.Status
 	}
 	return strings.Join(s, " ")
+}
+
+// MarkDeleted records delete request a on pod p, as the API server does:
+// the first delete sets the deletion timestamp (its time plus its grace),
+// every one the grace period. kubectl's columns read both.
+func MarkDeleted(p *v1.Pod, epoch time.Time, a *model.Action) {
+	if p.DeletionTimestamp == nil {
+		ts := metav1.NewTime(epoch.Add(a.At + time.Duration(a.Grace)*time.Second))
+		p.DeletionTimestamp = &ts
+	}
+	g := a.Grace
+	p.DeletionGracePeriodSeconds = &g
 }
