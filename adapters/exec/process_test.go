@@ -274,7 +274,13 @@ func TestFailures(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.mode, func(t *testing.T) {
 			t.Parallel()
+			// The timeout cases wait it out; the others must fail by their
+			// own fault, so a loaded machine (the race detector, parallel
+			// tests) must not turn them into timeouts.
 			timeout := 2 * time.Second
+			if c.kind != adapters.ErrKindTimeout {
+				timeout = 30 * time.Second
+			}
 			a, err := New(fakeCmd(c.mode), Options{Timeout: timeout})
 			require.NoError(t, err)
 			defer a.Shutdown()
@@ -655,7 +661,13 @@ func TestAutonomousFailures(t *testing.T) {
 	} {
 		t.Run(c.mode, func(t *testing.T) {
 			t.Parallel()
+			// The timeout cases wait it out; the others must fail by their
+			// own fault, so a loaded machine (the race detector, parallel
+			// tests) must not turn them into timeouts.
 			timeout := 2 * time.Second
+			if c.kind != adapters.ErrKindTimeout {
+				timeout = 30 * time.Second
+			}
 			a, err := New(fakeCmd(c.mode), Options{Timeout: timeout})
 			require.NoError(t, err)
 			defer a.Shutdown()

@@ -89,10 +89,17 @@ func TestRunSurvivesBrokenAdapters(t *testing.T) {
 			t.Parallel()
 			dir := t.TempDir()
 			cmd := fmt.Sprintf("%s testdata/broken_adapter.py %s gen-1-3 -- %s exec-server", py, tc.mode, bin)
+			// Only the hang must wait the timeout out; elsewhere it is a
+			// bound a loaded machine (the race detector, parallel tests)
+			// must not reach, or a healthy scenario's handshake would fail.
+			timeout := "30s"
+			if tc.mode == "hang" {
+				timeout = "5s"
+			}
 			var stdout, stderr bytes.Buffer
 			start := time.Now()
 			code := run([]string{"run", "--adapter", "exec", "--adapter-cmd", cmd, "--checks", "8", "--parallel", "2",
-				"--adapter-timeout", "2s", "--shrink-steps", "10", "--out", dir, "--quiet"}, &stdout, &stderr)
+				"--adapter-timeout", timeout, "--shrink-steps", "10", "--out", dir, "--quiet"}, &stdout, &stderr)
 			t.Logf("%s: exit %d in %v\n%s%s", tc.mode, code, time.Since(start).Round(time.Millisecond), stdout.String(), stderr.String())
 			require.Equal(t, tc.exit, code)
 			sum, err := runner.ReadSummary(filepath.Join(dir, runner.SummaryFile))
@@ -124,7 +131,8 @@ func TestRunKeepsEveryCounterexampleAcrossAdapterFailures(t *testing.T) {
 	dir := t.TempDir()
 	cmd := fmt.Sprintf("%s testdata/broken_adapter.py hang gen-1-2 -- %s exec-server --mutant app-during-init", py, bin)
 	var stdout, stderr bytes.Buffer
-	code := run([]string{"run", "--adapter", "exec", "--adapter-cmd", cmd, "--checks", "12", "--adapter-timeout", "1s",
+	// 5 s: long enough that only the hanging scenario reaches it.
+	code := run([]string{"run", "--adapter", "exec", "--adapter-cmd", cmd, "--checks", "12", "--adapter-timeout", "5s",
 		"--shrink-steps", "0", "--out", dir, "--quiet"}, &stdout, &stderr)
 	require.Equal(t, 2, code, stdout.String()+stderr.String())
 	sum, err := runner.ReadSummary(filepath.Join(dir, runner.SummaryFile))
