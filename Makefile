@@ -3,7 +3,8 @@ GO      ?= go
 EXAMPLE ?= corpus/examples/myapp-pod-scenario.yaml
 BENCHTIME ?= 2s
 
-.PHONY: all build test vet fmt-check run simulate mutants bench fuzz fuzz-smoke selftest clean kubelet kubelet-test fidelity bench-kubelet report-browser-test node-build node-up node-down node-status node-test
+PHONY_CLUSTER := cluster cluster-test node-run
+.PHONY: $(PHONY_CLUSTER) all build test vet fmt-check run simulate mutants bench fuzz fuzz-smoke selftest clean kubelet kubelet-test fidelity bench-kubelet report-browser-test node-build node-up node-down node-status node-test
 FUZZTIME ?= 30s
 
 all: build
@@ -15,7 +16,7 @@ build:
 ## then the kubelet adapter's module (kubelet-test).
 test: fmt-check vet
 	$(GO) test -race -count=1 ./...
-	$(MAKE) kubelet-test
+	$(MAKE) kubelet-test cluster-test
 
 ## The upstream kubelet adapter is its own Go module (adapters/kubelet), so
 ## that the core builds without k8s.io/kubernetes. Its first build downloads
@@ -26,6 +27,17 @@ KUBELET_DIR := adapters/kubelet
 ## kubelet" finds next to bin/podconform.
 kubelet:
 	cd $(KUBELET_DIR) && $(GO) build -o ../../bin/podconform-kubelet ./cmd/podconform-kubelet
+
+## The cluster adapter (adapters/cluster) is its own Go module too: it
+## needs client-go. cluster: build bin/podconform-cluster, which "podconform
+## run --adapter cluster" finds next to bin/podconform.
+CLUSTER_DIR := adapters/cluster
+cluster:
+	cd $(CLUSTER_DIR) && $(GO) build -o ../../bin/podconform-cluster ./cmd/podconform-cluster
+
+## cluster-test: vet and test the cluster adapter's module.
+cluster-test:
+	cd $(CLUSTER_DIR) && $(GO) vet ./... && $(GO) test -count=1 ./...
 
 ## kubelet-test: vet and test the kubelet adapter's module (no race
 ## detector: it would rebuild all of k8s.io/kubernetes).
@@ -121,3 +133,15 @@ node-status:
 	scripts/localnode.sh status
 node-test:
 	scripts/localnode-test.sh
+
+## node-run: podconform run --adapter cluster on the local real node (it is
+## brought up if it is not): corpus/examples and NODE_CHECKS generated
+## scenarios, NODE_PARALLEL at once; no adapter errors allowed. With
+## KWOK=1, KWOK's fast and general fake nodes too (each must be found
+## non-conformant). Results in node-results/. Leaves the node up.
+NODE_CHECKS ?= 20
+NODE_PARALLEL ?= 4
+NODE_MAX_UNTIL ?= 60s
+KWOK ?= 0
+node-run:
+	scripts/node-run.sh --checks $(NODE_CHECKS) --parallel $(NODE_PARALLEL) --max-until $(NODE_MAX_UNTIL) $(if $(filter 1,$(KWOK)),--kwok,)

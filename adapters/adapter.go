@@ -32,6 +32,14 @@ type Info struct {
 	Mode Mode `json:"mode"`
 	// Observes is what its traces report; only that is compared.
 	Observes properties.Observables `json:"-"`
+	// Lag is how long after it happened an autonomous adapter may report
+	// an action (an API client learns of a container's start or exit only
+	// when the kubelet's status reaches the API server). Its traces are
+	// replayed with the world's own moves (a scripted exit) allowed up to
+	// Lag before the script's time, as the script times them from a
+	// start reported late. 0 for an implementation that reports actions
+	// when they happen.
+	Lag time.Duration `json:"lag,omitempty"`
 }
 
 // Adapter is an implementation under test. It is either a DrivenAdapter
@@ -106,6 +114,11 @@ const (
 	ErrKindProtocol = "protocol" // an answer that breaks the protocol
 	ErrKindStart    = "start"    // the implementation could not be started
 	ErrKindRefused  = "refused"  // the implementation declined the scenario
+	// ErrKindUnsupported: the adapter cannot express the scenario (a
+	// behaviour a shell cannot produce, such as an OOM kill). The runner
+	// counts such a scenario as unsupported: skipped, neither passed nor
+	// failed, and not the implementation's fault.
+	ErrKindUnsupported = "unsupported"
 )
 
 func (e *Error) Error() string { return fmt.Sprintf("adapter %s: %v", e.Kind, e.Err) }

@@ -85,6 +85,7 @@ const (
 	rStatusTerminated
 	rStatusPatch
 	rStatusSandboxReady
+	rStatusAdmitted
 
 	// timers (NextTimerCause)
 	tProbePending
@@ -343,6 +344,8 @@ func (c Cause) phrase() string {
 		return "the pod has terminated: what never ended is marked failed (status_manager TerminatePod)"
 	case rStatusPatch:
 		return "a readiness or startup result while the pod worker is busy (status_manager SetContainerReadiness / SetContainerStartup)"
+	case rStatusAdmitted:
+		return "the first sync's status generation, before the sandbox exists: PodReadyToStartContainers=False (kubelet.go SyncPod: generateAPIPodStatus and SetPodStatus come before the runtime's SyncPod)"
 	case rStatusSandboxReady:
 		return "the new sandbox is ready: PodReadyToStartContainers (OnPodSandboxReady)"
 
@@ -359,7 +362,7 @@ func (c Cause) phrase() string {
 	case tBackOffEnd:
 		return "back-off " + c.a.String() + " of " + c.name + " from the exit at " + c.b.String() + " ends: the next sync restarts it"
 	case tResync:
-		return "the pod worker's periodic sync (every " + resyncInterval.String() + "), whose status generation runs readiness probes"
+		return "the pod worker's periodic sync (every " + c.a.String() + ", syncFrequency), whose status generation runs readiness probes"
 	}
 	return "rule " + strconv.Itoa(int(c.rule))
 }
@@ -403,7 +406,7 @@ func (m *Model) NextTimerCause() Cause {
 		}
 	}
 	if m.resyncDue() {
-		consider(m.resyncAt, Cause{rule: tResync})
+		consider(m.resyncAt, Cause{rule: tResync, a: m.resync})
 	}
 	return why
 }

@@ -205,6 +205,7 @@ type Model struct {
 	epoch                                    time.Time
 	minGrace                                 int64
 	backoffInitial, backoffMax, backoffReset time.Duration
+	resync                                   time.Duration // the pod worker's periodic sync
 	restartRules                             bool
 	tgps                                     int64 // pod terminationGracePeriodSeconds
 
@@ -287,6 +288,7 @@ func newModel(s *Scenario, mut Mutation, picks []int) (*Model, error) {
 	m.backoffInitial = prof.BackoffInitial.Duration
 	m.backoffMax = prof.BackoffMax.Duration
 	m.backoffReset = prof.BackoffReset.Duration
+	m.resync = prof.SyncFrequency.Duration
 	m.minGrace = *prof.MinimumGracePeriodSeconds
 	if m.mut(MutBackoffCap320) {
 		m.backoffMax = 320 * time.Second
@@ -357,12 +359,16 @@ func newModel(s *Scenario, mut Mutation, picks []int) (*Model, error) {
 	}
 	sort.Slice(m.appOrder, func(a, b int) bool { return m.ctrs[m.appOrder[a]].name < m.ctrs[m.appOrder[b]].name })
 	m.startTime = &metav1.Time{Time: m.epoch}
-	// The pod is admitted at t=0: the sandbox is created and the first sync
-	// runs.
+	// The pod is admitted at t=0 and the first sync runs: it generates
+	// and sets the pod's status before the runtime's SyncPod creates the
+	// sandbox (kubelet.go SyncPod), so the first status has
+	// PodReadyToStartContainers=False; OnPodSandboxReady then sets it.
+	m.publish(rStatusAdmitted)
 	m.sandbox = true
 	m.emit(Action{Kind: ActSandboxCreated}, Cause{rule: rAdmitted})
+	m.sandboxReady()
 	m.startWorkers()
-	m.resyncAt = resyncInterval
+	m.resyncAt = m.resync
 	m.dirty = true
 	m.settle()
 	if err := m.advance(m.now); err != nil {
@@ -582,7 +588,7 @@ func (m *Model) fireTimers() {
 	m.proberTick()
 	if m.resyncAt <= m.now {
 		for m.resyncAt <= m.now {
-			m.resyncAt += resyncInterval
+			m.resyncAt += m.resync
 		}
 		if m.resyncDue() {
 			m.dirty = true

@@ -47,6 +47,10 @@ type Profile struct {
 	// (KEP-5307; beta and on by default since 1.35): container-level
 	// restartPolicy and restartPolicyRules on regular containers.
 	ContainerRestartRules *bool `json:"containerRestartRules,omitempty"`
+	// SyncFrequency is the pod worker's periodic resync, whose status
+	// generation also triggers a readiness probe of a started container
+	// that is not ready (KubeletConfiguration syncFrequency: 1m).
+	SyncFrequency *metav1.Duration `json:"syncFrequency,omitempty"`
 }
 
 // DefaultProfileName names the profile DefaultProfile returns.
@@ -63,6 +67,7 @@ func DefaultProfile() Profile {
 		BackoffReset:              &metav1.Duration{Duration: 600 * time.Second},
 		MinimumGracePeriodSeconds: &two,
 		ContainerRestartRules:     &on,
+		SyncFrequency:             &metav1.Duration{Duration: time.Minute},
 	}
 }
 
@@ -86,6 +91,9 @@ func (p Profile) WithDefaults() Profile {
 	}
 	if p.ContainerRestartRules == nil {
 		p.ContainerRestartRules = d.ContainerRestartRules
+	}
+	if p.SyncFrequency == nil {
+		p.SyncFrequency = d.SyncFrequency
 	}
 	return p
 }

@@ -32,6 +32,7 @@ type scriptCtr struct {
 	startedAt time.Duration
 	running   bool
 	stopped   bool // got its stop signal
+	seen      bool // an instance started
 }
 
 type pendingInput struct {
@@ -86,6 +87,28 @@ func (w *Script) drop(name string, hooks bool) {
 	w.sched = w.sched[:k]
 }
 
+// Instance returns the instance of container name the world last saw
+// start, and whether it still runs (-1, false before any).
+func (w *Script) Instance(name string) (attempt int, running bool) {
+	idx, ok := w.byName[name]
+	if !ok {
+		return -1, false
+	}
+	sc := &w.ctrs[idx]
+	if !sc.seen {
+		return -1, false
+	}
+	return sc.attempt, sc.running
+}
+
+// StartedAt returns when the world last saw container name start.
+func (w *Script) StartedAt(name string) time.Duration {
+	if idx, ok := w.byName[name]; ok {
+		return w.ctrs[idx].startedAt
+	}
+	return 0
+}
+
 // Observe updates the world with the model's actions.
 func (w *Script) Observe(acts []Action) {
 	for i := range acts {
@@ -98,7 +121,7 @@ func (w *Script) Observe(acts []Action) {
 		switch a.Kind {
 		case ActContainerStarted:
 			w.drop(sc.name, false)
-			sc.attempt, sc.startedAt, sc.running, sc.stopped = a.Attempt, a.At, true, false
+			sc.attempt, sc.startedAt, sc.running, sc.stopped, sc.seen = a.Attempt, a.At, true, false, true
 			at := sc.attemptScript()
 			switch {
 			case at != nil && at.ExitAfter != nil:

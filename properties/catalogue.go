@@ -25,8 +25,10 @@ var catalogue = []Property{
 
 	// time-monotone holds for any part of a trace; Needs cannot be empty,
 	// so it names the base observable.
-	timeMonotone().needs(ObsActions),
-	exitAfterStart().needs(ObsActions),
+	timeMonotone().needs(ObsRuns),
+	// Starts and exits alone are enough to number instances; the stop
+	// signals and kills, when reported, are checked too.
+	exitAfterStart().needs(ObsRuns),
 	// A status stripped of some parts may equal the previous one although
 	// the whole statuses differed: status-changes needs every part.
 	statusChanges().needs(ObsContainerStatuses | ObsPhase | ObsConditions),
@@ -34,8 +36,10 @@ var catalogue = []Property{
 
 	// start-up order
 
-	initStrictOrder().needs(ObsActions),
-	appAfterInit().needs(ObsActions),
+	// Order is read from the starts and exits (runs), which an API client
+	// sees in container statuses.
+	initStrictOrder().needs(ObsRuns),
+	appAfterInit().needs(ObsRuns),
 	// started: hooks and probes; a sidecar that stopped being started while
 	// the worker was busy (hooks) still counts.
 	sidecarStartGating().needs(ObsActions | ObsHooks | ObsProbes),
@@ -49,7 +53,7 @@ var catalogue = []Property{
 	// The sync in progress at the delete (busy: hooks) may still start what
 	// it planned.
 	noRestartWhileDeleting().needs(ObsActions | ObsHooks | ObsRequests),
-	neverRestartPolicy().needs(ObsActions),
+	neverRestartPolicy().needs(ObsRuns),
 	// A restart after exit 0 is allowed when a probe kill planned it
 	// (probes). Without hooks or requests a kill of a failed postStart or a
 	// delete may only pass for an exempt probe kill: weaker, never wrong.

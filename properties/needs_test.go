@@ -124,6 +124,9 @@ func obsSets() []properties.Observables {
 		properties.ObsActions|properties.ObsHooks|properties.ObsRequests,
 		properties.ObsStatus,
 		properties.ObsStatus|properties.ObsRequests|properties.ObsBackOff,
+		// What an API client sees (adapters/cluster).
+		properties.ObsRuns,
+		properties.ObsRuns|properties.ObsStatus|properties.ObsRequests,
 	)
 }
 

@@ -42,11 +42,16 @@ const (
 	// kubectl READY, STATUS and RESTARTS columns; it implies container
 	// statuses, phase and conditions.
 	ObsKubectl
+	// ObsRuns [runs]: ContainerStarted and ContainerExited alone, the
+	// start and the end of every instance, with no other CRI-level action
+	// (what an API client reads from container statuses). ObsActions
+	// implies it.
+	ObsRuns
 
 	// ObsStatus is every part of a status.
 	ObsStatus = ObsContainerStatuses | ObsPhase | ObsConditions | ObsKubectl
 	// ObsAll is everything the reference model reports.
-	ObsAll = ObsActions | ObsHooks | ObsProbes | ObsBackOff | ObsRequests | ObsStatus
+	ObsAll = ObsActions | ObsHooks | ObsProbes | ObsBackOff | ObsRequests | ObsStatus | ObsRuns
 )
 
 var obsNames = []struct {
@@ -62,6 +67,7 @@ var obsNames = []struct {
 	{ObsPhase, "phase"},
 	{ObsConditions, "conditions"},
 	{ObsKubectl, "kubectl"},
+	{ObsRuns, "runs"},
 }
 
 // ObservableNames lists every observable's name, in a stable order.
@@ -74,7 +80,7 @@ func ObservableNames() []string {
 }
 
 // ParseObservables reads a list of observable names ("all" is every one).
-// kubectl implies containerStatuses, phase and conditions.
+// kubectl implies containerStatuses, phase and conditions; actions imply runs.
 func ParseObservables(names []string) (Observables, error) {
 	var o Observables
 	for _, raw := range names {
@@ -101,10 +107,14 @@ func ParseObservables(names []string) (Observables, error) {
 	return o.Normal(), nil
 }
 
-// Normal adds what the set implies (kubectl implies the whole status).
+// Normal adds what the set implies (kubectl implies the whole status;
+// actions imply runs).
 func (o Observables) Normal() Observables {
 	if o&ObsKubectl != 0 {
 		o |= ObsStatus
+	}
+	if o&ObsActions != 0 {
+		o |= ObsRuns
 	}
 	return o & ObsAll
 }
@@ -131,9 +141,12 @@ func (o Observables) String() string {
 }
 
 // ObservableOf returns the observable an action of kind k belongs to (a
-// Status action belongs to all of ObsStatus).
+// Status action belongs to all of ObsStatus; a start or an exit to both
+// ObsActions and ObsRuns).
 func ObservableOf(k model.ActionKind) Observables {
 	switch k {
+	case model.ActContainerStarted, model.ActContainerExited:
+		return ObsActions | ObsRuns
 	case model.ActHookStarted, model.ActHookEnded:
 		return ObsHooks
 	case model.ActProbeResult:

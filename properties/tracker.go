@@ -441,6 +441,9 @@ type tracker struct {
 	removed    bool
 	sandboxUp  bool
 	sandboxes  int // SandboxCreated actions so far
+	// sandboxSeen: the trace reports sandbox actions; when it does not
+	// (runs alone), a new sandbox is inferred from the runs (inferSandbox).
+	sandboxSeen bool
 	// killPodAt: when SyncPod's own KillPod last stopped the sandbox of a
 	// pod neither deleted nor terminal (killPod: it did).
 	killPod    bool
@@ -788,6 +791,9 @@ func (t *tracker) prepare(a *model.Action) {
 	if t.kb&kContainer != 0 {
 		t.ci = t.pi.idx(a.Container)
 	}
+	if a.Kind == model.ActContainerStarted && !t.sandboxSeen {
+		t.inferSandbox(a)
+	}
 	if t.kb == kStatus && a.Status != nil {
 		t.stIdx, t.stFor = t.stIdx[:0], a.Status
 		for k := range a.Status.InitContainerStatuses {
@@ -822,6 +828,7 @@ func (t *tracker) update(a *model.Action) {
 	t.now = a.At
 	switch a.Kind {
 	case model.ActSandboxCreated:
+		t.sandboxSeen = true
 		t.sandboxUp = true
 		t.sandboxes++
 		if t.sandboxes > 1 {
@@ -1167,6 +1174,46 @@ func (t *tracker) recreated() {
 			// the purged instances, a later one finds none and leaves the
 			// entry alone (doBackOff): the trace cannot tell which.
 			c.bo.pend = false
+		}
+	}
+}
+
+// inferSandbox infers a new sandbox in a trace that reports no sandbox
+// actions (runs alone, as an API client reads them). Only a new sandbox
+// lets a regular init container start again after an app container
+// started, or a sidecar's instances begin again at 0 (its instances were
+// purged): such a start, while no regular init or app container runs, is
+// taken as one. Containers that started in the same instant belong to the
+// new sandbox. (A trace without sandbox actions cannot tell an init
+// container rerun in the same sandbox after every app container exited
+// from one in a new sandbox: init-strict-order is weaker there.)
+func (t *tracker) inferSandbox(a *model.Action) {
+	i := t.ci
+	if i < 0 || t.c[i].starts == 0 || t.c[i].running {
+		return
+	}
+	switch t.pi.kinds[i] {
+	case kindInit:
+		if !t.appStarted {
+			return
+		}
+	case kindSidecar:
+		if a.Attempt != 0 {
+			return
+		}
+	default:
+		return
+	}
+	for j := range t.c {
+		if t.c[j].running && t.pi.kinds[j] != kindSidecar {
+			return
+		}
+	}
+	t.sandboxes++
+	t.recreated()
+	for j := range t.c {
+		if c := &t.c[j]; c.running && c.startedAt == a.At && c.starts > 0 {
+			c.base = c.starts - 1
 		}
 	}
 }

@@ -71,6 +71,7 @@
 //	                                     # restart decision resets the delay; >= 1s
 //	  minimumGracePeriodSeconds: 2       # floor on a StopContainer timeout; >= 0
 //	  containerRestartRules: true        # the ContainerRestartRules feature gate
+//	  syncFrequency: 1m                  # the pod worker's periodic resync; >= 1s
 //	pod:                                 # required: a Pod manifest
 //	  apiVersion: v1                     # optional here; if set, v1
 //	  kind: Pod                          # optional here; if set, Pod

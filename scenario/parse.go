@@ -378,7 +378,7 @@ func jsonPath(goPath string) string {
 // durationKeys are the keys of the document format whose values are
 // durations.
 var durationKeys = map[string]bool{
-	"backoffInitial": true, "backoffMax": true, "backoffReset": true,
+	"backoffInitial": true, "backoffMax": true, "backoffReset": true, "syncFrequency": true,
 	"exitAfter": true, "after": true, "respondsIn": true, "duration": true, "at": true,
 }
 

@@ -80,6 +80,7 @@ func validateProfile(pr model.Profile, p *field.Path) field.ErrorList {
 	errs = append(errs, backoffDuration(pr.BackoffInitial, p.Child("backoffInitial"))...)
 	errs = append(errs, backoffDuration(pr.BackoffMax, p.Child("backoffMax"))...)
 	errs = append(errs, backoffDuration(pr.BackoffReset, p.Child("backoffReset"))...)
+	errs = append(errs, backoffDuration(pr.SyncFrequency, p.Child("syncFrequency"))...)
 	if g := pr.MinimumGracePeriodSeconds; g != nil && *g < 0 {
 		errs = append(errs, field.Invalid(p.Child("minimumGracePeriodSeconds"), *g, nonNegative))
 	} else if g != nil {
@@ -287,4 +288,11 @@ func validateEvents(events []model.Event, p *field.Path) field.ErrorList {
 		}
 	}
 	return errs
+}
+
+// ValidateProfile checks a profile on its own (a file given to podconform
+// run --profile), with the rules of a scenario's profile field; errors
+// name the field.
+func ValidateProfile(pr model.Profile) error {
+	return field.ErrorList(validateProfile(pr, field.NewPath("profile"))).ToAggregate()
 }

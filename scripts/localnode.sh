@@ -326,7 +326,7 @@ clusterDomain: cluster.local
 resolvConf: ""
 podCIDR: "$POD_CIDR"
 maxPods: 60
-syncFrequency: 10s
+syncFrequency: 1m
 imageGCHighThresholdPercent: 100
 evictionHard: {memory.available: "0%", nodefs.available: "0%", imagefs.available: "0%"}
 crashLoopBackOff: {maxContainerRestartPeriod: 60s}

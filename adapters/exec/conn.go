@@ -390,7 +390,7 @@ func (c *Conn) handshake(ctx context.Context) *adapters.Error {
 	if c.name != "" {
 		name = c.name
 	}
-	c.info = adapters.Info{Name: name, Version: r.implVersion, Mode: r.mode, Observes: obs}
+	c.info = adapters.Info{Name: name, Version: r.implVersion, Mode: r.mode, Observes: obs, Lag: r.lag}
 	return nil
 }
 
@@ -484,7 +484,7 @@ func (c *Conn) run(ctx context.Context, s *model.Scenario, until time.Duration) 
 	}
 	switch r.typ {
 	case TypeRefuse:
-		return nil, adapters.Errorf(adapters.ErrKindRefused, "the implementation refused the scenario: %s", r.message)
+		return nil, adapters.Errorf(adapters.ErrKindUnsupported, "the implementation refused the scenario: %s", r.message)
 	case TypeTrace:
 	default:
 		return nil, c.protocolError("got a %s reply to run, want trace or refuse", r.typ)
@@ -562,7 +562,7 @@ func (c *Conn) open(ctx context.Context, s *model.Scenario) (*session, *adapters
 	}
 	switch r.typ {
 	case TypeRefuse:
-		return nil, adapters.Errorf(adapters.ErrKindRefused, "the implementation refused the scenario: %s", r.message)
+		return nil, adapters.Errorf(adapters.ErrKindUnsupported, "the implementation refused the scenario: %s", r.message)
 	case TypeStep:
 	default:
 		return nil, c.protocolError("got a %s reply to open, want step or refuse", r.typ)

@@ -197,7 +197,7 @@ func TestExecServerMutantAndObserves(t *testing.T) {
 	require.NoError(t, err)
 	defer a.Shutdown()
 	require.Equal(t, "exec:mutant:parallel-init", a.Info().Name)
-	require.Equal(t, []string{"actions", "requests"}, a.Info().Observes.Names())
+	require.Equal(t, []string{"actions", "requests", "runs"}, a.Info().Observes.Names())
 	mut, err := modeladapter.Mutant("parallel-init")
 	require.NoError(t, err)
 	ref := mut.Observing(a.Info().Observes)
@@ -338,7 +338,7 @@ func TestRefusalKeepsProcess(t *testing.T) {
 	defer a.Shutdown()
 	pids := pidsOf(a)
 	_, err = a.Open(context.Background(), gen.Scenario(gen.Knobs{}).Example(1).Model())
-	ae := requireKind(t, err, adapters.ErrKindRefused)
+	ae := requireKind(t, err, adapters.ErrKindUnsupported)
 	require.Contains(t, ae.Error(), "not today")
 	require.Equal(t, pids, pidsOf(a))
 
@@ -377,7 +377,7 @@ func TestContextCancel(t *testing.T) {
 	require.ErrorIs(t, ae, context.Canceled)
 	require.Equal(t, pids, pidsOf(b))
 	_, err = b.Open(context.Background(), gen.Scenario(gen.Knobs{}).Example(1).Model())
-	requireKind(t, err, adapters.ErrKindRefused)
+	requireKind(t, err, adapters.ErrKindUnsupported)
 }
 
 // TestPythonExample runs the example implementation: it must speak the
@@ -395,7 +395,7 @@ func TestPythonExample(t *testing.T) {
 	defer a.Shutdown()
 	require.Equal(t, "exec:simple-kubelet.py", a.Info().Name)
 	require.Equal(t, "0.1", a.Info().Version)
-	require.Equal(t, []string{"actions", "backoff", "requests"}, a.Info().Observes.Names())
+	require.Equal(t, []string{"actions", "backoff", "requests", "runs"}, a.Info().Observes.Names())
 	kinds := map[model.ActionKind]int{}
 	requests := 0
 	for i := 0; i < 40; i++ {

@@ -746,6 +746,9 @@ type wireProfile struct {
 	BackoffResetMs            *int64  `json:"backoffResetMs"`
 	MinimumGracePeriodSeconds *int64  `json:"minimumGracePeriodSeconds"`
 	ContainerRestartRules     *bool   `json:"containerRestartRules"`
+	// SyncFrequencyMs is optional: absent means the kubelet's default
+	// (1m), and it is written only when it differs.
+	SyncFrequencyMs *int64 `json:"syncFrequencyMs"`
 }
 
 // AppendProfile appends the protocol's JSON object of p, with the defaults
@@ -776,6 +779,14 @@ func AppendProfile(b []byte, p model.Profile) ([]byte, error) {
 	b = strconv.AppendInt(b, *p.MinimumGracePeriodSeconds, 10)
 	b = append(b, `,"containerRestartRules":`...)
 	b = strconv.AppendBool(b, *p.ContainerRestartRules)
+	if d := p.SyncFrequency.Duration; d != model.DefaultProfile().SyncFrequency.Duration {
+		n, ok := Millis(d)
+		if !ok {
+			return b, ferr("syncFrequencyMs", "%v is not a whole number of milliseconds", d)
+		}
+		b = append(b, `,"syncFrequencyMs":`...)
+		b = strconv.AppendInt(b, n, 10)
+	}
 	return append(b, '}'), nil
 }
 
@@ -829,6 +840,13 @@ func decodeProfile(data []byte) (model.Profile, *FieldError) {
 	p.Name = *w.Name
 	p.MinimumGracePeriodSeconds = w.MinimumGracePeriodSeconds
 	p.ContainerRestartRules = w.ContainerRestartRules
+	p.SyncFrequency = model.DefaultProfile().SyncFrequency
+	if w.SyncFrequencyMs != nil {
+		if fe := checkMs("syncFrequencyMs", *w.SyncFrequencyMs); fe != nil {
+			return p, fe
+		}
+		p.SyncFrequency = &metav1.Duration{Duration: ms(*w.SyncFrequencyMs)}
+	}
 	return p, nil
 }
 
@@ -853,6 +871,7 @@ func CheckScenario(s *model.Scenario) error {
 		{"profile.backoffInitial", p.BackoffInitial.Duration},
 		{"profile.backoffMax", p.BackoffMax.Duration},
 		{"profile.backoffReset", p.BackoffReset.Duration},
+		{"profile.syncFrequency", p.SyncFrequency.Duration},
 	} {
 		if _, ok := Millis(f.d); !ok {
 			return bad(f.name, f.d)
@@ -1515,6 +1534,10 @@ func appendHelloReply(b []byte, info adapters.Info) []byte {
 	}
 	if info.Mode == adapters.Autonomous {
 		b = append(b, `,"mode":"autonomous"`...)
+		if ms := info.Lag.Milliseconds(); ms > 0 {
+			b = append(b, `,"lagMs":`...)
+			b = strconv.AppendInt(b, ms, 10)
+		}
 	}
 	b = append(b, `,"observes":[`...)
 	for i, n := range info.Observes.Names() {
@@ -1597,6 +1620,7 @@ type reply struct {
 	implVersion string
 	observes    []string
 	mode        adapters.Mode
+	lag         time.Duration // hello: lagMs
 	// step
 	step adapters.Reply
 	// trace
@@ -1631,10 +1655,14 @@ type wireReplyCommon struct {
 	ImplVersion *string      `json:"implVersion"`
 	Observes    *[]string    `json:"observes"`
 	Mode        *string      `json:"mode"`
+	LagMs       *int64       `json:"lagMs"`
 	NextMs      *int64       `json:"nextMs"`
 	Probes      *[]wireProbe `json:"probes"`
 	Message     *string      `json:"message"`
 }
+
+// maxLagMs bounds a hello's lagMs (a minute).
+const maxLagMs = 60_000
 
 // quoteLine quotes the first 200 bytes of a line for an error message.
 func quoteLine(line []byte) string {
@@ -1685,12 +1713,12 @@ func replyFromWire(w *wireReplyCommon, hasActions bool, n int, action func(int) 
 		"protocol": w.Protocol != nil, "version": w.Version != nil, "name": w.Name != nil,
 		"implVersion": w.ImplVersion != nil, "observes": w.Observes != nil, "actions": hasActions,
 		"nextMs": w.NextMs != nil, "probes": w.Probes != nil, "message": w.Message != nil,
-		"mode": w.Mode != nil,
+		"mode": w.Mode != nil, "lagMs": w.LagMs != nil,
 	}
 	var allowed []string
 	switch r.typ {
 	case TypeHello:
-		allowed = []string{"protocol", "version", "name", "implVersion", "observes", "mode"}
+		allowed = []string{"protocol", "version", "name", "implVersion", "observes", "mode", "lagMs"}
 	case TypeStep:
 		allowed = []string{"actions", "nextMs", "probes"}
 	case TypeTrace:
@@ -1736,6 +1764,15 @@ func replyFromWire(w *wireReplyCommon, hasActions bool, n int, action func(int) 
 			default:
 				return nil, ferr("mode", "unknown mode %q (want %s or %s)", *w.Mode, adapters.Driven, adapters.Autonomous)
 			}
+		}
+		if w.LagMs != nil {
+			if *w.LagMs < 0 || *w.LagMs > maxLagMs {
+				return nil, ferr("lagMs", "%d is outside [0, %d]", *w.LagMs, maxLagMs)
+			}
+			if r.mode != adapters.Autonomous {
+				return nil, ferr("lagMs", "only an autonomous implementation reports late")
+			}
+			r.lag = time.Duration(*w.LagMs) * time.Millisecond
 		}
 	case TypeTrace:
 		if !hasActions {

@@ -159,7 +159,7 @@ func (s *server) handle(ctx context.Context, b []byte, line []byte) []byte {
 		}
 		acts, err := s.auto.Run(adapters.WithScenarioName(ctx, r.scenario), r.s, r.until)
 		if err != nil {
-			if adapters.AsError(err).Kind == adapters.ErrKindRefused {
+			if k := adapters.AsError(err).Kind; k == adapters.ErrKindRefused || k == adapters.ErrKindUnsupported {
 				return appendMessage(b, TypeRefuse, err.Error())
 			}
 			return s.fail(b, "run: %v", err)
@@ -181,7 +181,7 @@ func (s *server) handle(ctx context.Context, b []byte, line []byte) []byte {
 		}
 		sess, err := s.driven.Open(adapters.WithScenarioName(ctx, r.scenario), r.s)
 		if err != nil {
-			if adapters.AsError(err).Kind == adapters.ErrKindRefused {
+			if k := adapters.AsError(err).Kind; k == adapters.ErrKindRefused || k == adapters.ErrKindUnsupported {
 				return appendMessage(b, TypeRefuse, err.Error())
 			}
 			return s.fail(b, "open: %v", err)

@@ -20,6 +20,7 @@ import (
 	execadapter "github.com/podconform/podconform/adapters/exec"
 	modeladapter "github.com/podconform/podconform/adapters/model"
 	"github.com/podconform/podconform/internal/runner"
+	"github.com/podconform/podconform/model"
 	"github.com/podconform/podconform/reports"
 )
 
@@ -70,6 +71,16 @@ Adapters (--adapter):
                      build it with "make kubelet"): --adapter-cmd if given,
                      else $PODCONFORM_KUBELET, else podconform-kubelet next to
                      podconform, else in $PATH, run as "podconform-kubelet serve"
+  cluster            a node behind a Kubernetes API server (a kubelet with
+                     containerd, KWOK, a virtual-kubelet provider): each
+                     scenario runs as a real pod on --node, watched through
+                     the API (statuses, starts and exits, deletes), by the
+                     podconform-cluster program (build it with "make
+                     cluster"; found as podconform-kubelet is, or
+                     $PODCONFORM_CLUSTER). Scenarios are capped at
+                     --max-until (90s), 8 run at once; --profile gives the
+                     node's kubelet constants. Every pod is deleted at the
+                     end, and the namespace too when podconform created it
 
 Exit status: 0 when the implementation meets the deciding level, 1 when it
 does not, 2 on usage errors or adapter errors (crash, hang, protocol
@@ -83,6 +94,8 @@ Examples:
   podconform run --adapter mutant:parallel-init --checks 200 --out /tmp/pi
   podconform run --adapter exec --adapter-cmd "python3 adapters/exec/example/simple_kubelet.py"
   podconform run --adapter kubelet --checks 200 --level refinement
+  podconform run --adapter cluster --kubeconfig ~/.kube/config --node kind-worker \
+      --image busybox:1.36 --profile node-profile.yaml --checks 30
   podconform run --shard 0/4 --out shard-0 --checks 10000   # then: podconform merge
 
 Flags:
@@ -103,7 +116,7 @@ func (l *listFlag) Set(v string) error {
 func runCmd(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	adapter := fs.String("adapter", "model", "the implementation under test: model, mutant:NAME, model:autonomous, exec or kubelet")
+	adapter := fs.String("adapter", "model", "the implementation under test: model, mutant:NAME, model:autonomous, exec, kubelet or cluster")
 	adapterCmd := fs.String("adapter-cmd", "", "command line of the exec adapter's program (with --adapter exec, or kubelet to override the lookup)")
 	adapterTimeout := fs.Duration("adapter-timeout", 10*time.Second, "longest wait for one answer of an exec adapter")
 	checks := fs.Int("checks", 100, "number of generated scenarios, after the corpus")
@@ -121,6 +134,9 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 	shrink := fs.Int("shrink-steps", 300, "most candidate scenarios tried when shrinking one counterexample (0: no shrinking)")
 	quiet := fs.Bool("quiet", false, "no progress line")
 	fixedProfile := fs.Bool("fixed-profile", false, "keep every scenario on the default profile: generated ones do not vary it, corpus files that set another are skipped (default true with --adapter kubelet, whose constants are the kubelet's)")
+	var cf clusterFlags
+	cf.register(fs)
+	profileFile := fs.String("profile", "", "a profile file (YAML: the fields of a scenario's profile) with the implementation's own constants, e.g. a real node's kubelet configuration: every scenario runs on it; corpus files that set another are skipped")
 	maxFailures := fs.Int("max-failures", 0, "stop starting scenarios after this many failures (0: no limit; with --parallel above 1 the summary then depends on timing)")
 	fs.Usage = func() { fmt.Fprint(fs.Output(), runHelp); fs.PrintDefaults() }
 	if code, done := parseArgs(fs, args, stdout); done {
@@ -150,7 +166,51 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return usageErr("%v", err)
 	}
-	a, spec, cleanup, err := openAdapter(*adapter, *adapterCmd, *adapterTimeout)
+	var prof *model.Profile
+	if *profileFile != "" {
+		if prof, err = loadProfile(*profileFile); err != nil {
+			return usageErr("--profile: %s", printable(err.Error()))
+		}
+	}
+	if *adapter == "cluster" {
+		// A real node runs in wall time: scenarios are capped, and each
+		// may take that long plus the pod's start and removal.
+		if !flagSet(fs, "max-until") {
+			cf.maxUntil = 90 * time.Second
+		}
+		if !flagSet(fs, "timeout") {
+			*timeout = cf.maxUntil + 2*time.Minute
+		}
+		if !flagSet(fs, "adapter-timeout") {
+			*adapterTimeout = *timeout
+		}
+		if !flagSet(fs, "parallel") {
+			*parallel = 8
+		}
+	} else {
+		for _, f := range []string{"kubeconfig", "context", "namespace", "node", "image"} {
+			if flagSet(fs, f) {
+				return usageErr("--%s needs --adapter cluster", f)
+			}
+		}
+	}
+	if cf.maxUntil < 0 {
+		return usageErr("--max-until must be >= 0")
+	}
+	var a adapters.Adapter
+	var spec string
+	var cleanup func()
+	if *adapter == "cluster" {
+		a, spec, cleanup, err = openCluster(*adapterCmd, &cf, *adapterTimeout, stderr)
+	} else {
+		a, spec, cleanup, err = openAdapter(*adapter, *adapterCmd, *adapterTimeout)
+	}
+	if err == nil && *profileFile != "" {
+		spec += fmt.Sprintf(" --profile %q", *profileFile)
+	}
+	if err == nil && flagSet(fs, "max-until") {
+		spec += " --max-until " + cf.maxUntil.String()
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "podconform run: %s\n", printable(err.Error()))
 		var ae *adapters.Error
@@ -197,7 +257,7 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 		Shard: sh, Out: *out, Corpus: corpus, Tolerance: *tolerance, Level: lvl, Timeout: *timeout,
 		ShrinkSteps: *shrink, Properties: props, MaxFailures: *maxFailures,
 		Progress: progress, TTY: isTerminal(stderr), Version: version,
-		FixedProfile: *fixedProfile,
+		FixedProfile: *fixedProfile, Profile: prof, MaxUntil: cf.maxUntil,
 	})
 	if err != nil {
 		fmt.Fprintf(stderr, "podconform run: %s\n", printable(err.Error()))
@@ -243,7 +303,7 @@ func writeReport(stdout, stderr io.Writer, cmd, out string) int {
 func openAdapter(name, cmd string, reqTimeout time.Duration) (adapters.Adapter, string, func(), error) {
 	nop := func() {}
 	if cmd != "" && name != "exec" && name != "kubelet" {
-		return nil, "", nop, fmt.Errorf("--adapter-cmd needs --adapter exec or kubelet")
+		return nil, "", nop, fmt.Errorf("--adapter-cmd needs --adapter exec, kubelet or cluster")
 	}
 	switch {
 	case name == "model":
@@ -280,7 +340,7 @@ func openAdapter(name, cmd string, reqTimeout time.Duration) (adapters.Adapter, 
 		}
 		return a, spec, a.Shutdown, nil
 	}
-	return nil, "", nop, fmt.Errorf("unknown adapter %q (model, mutant:NAME, model:autonomous, exec or kubelet)", name)
+	return nil, "", nop, fmt.Errorf("unknown adapter %q (model, mutant:NAME, model:autonomous, exec, kubelet or cluster)", name)
 }
 
 // kubeletBinary is the kubelet adapter's program, built from the separate
@@ -395,6 +455,12 @@ func printSummary(w io.Writer, s *runner.Summary, out string) {
 	if t.OverBudget > 0 {
 		fmt.Fprintf(w, ", %d over budget", t.OverBudget)
 	}
+	if t.Unsupported > 0 {
+		fmt.Fprintf(w, ", %d unsupported (skipped)", t.Unsupported)
+	}
+	if t.Scenarios == 0 && t.Unsupported+t.OverBudget > 0 {
+		fmt.Fprintf(w, "; NOTHING CHECKED: every scenario was skipped, which is no pass")
+	}
 	if t.NotRun > 0 {
 		fmt.Fprintf(w, ", %d not run", t.NotRun)
 	}
@@ -465,6 +531,13 @@ func printSummary(w io.Writer, s *runner.Summary, out string) {
 			break
 		}
 		fmt.Fprintf(w, "OVER BUDGET (no verdict) %s: %s\n", printable(o.Name), printable(o.Message))
+	}
+	for i, o := range s.Unsupported {
+		if i == 5 {
+			fmt.Fprintf(w, "... and %d more unsupported in %s/%s\n", len(s.Unsupported)-i, out, runner.SummaryFile)
+			break
+		}
+		fmt.Fprintf(w, "UNSUPPORTED (skipped) %s: %s\n", printable(o.Name), printable(o.Message))
 	}
 	var idle []string
 	for _, p := range s.Properties {

@@ -93,7 +93,7 @@ func (c *Checker) search(t time.Duration, ok func(*Checker) bool) bool {
 // replay builds a checker whose model takes picks and gives it every call
 // so far; it stops at the first divergence (alt.div).
 func (c *Checker) replay(picks []int) (*Checker, error) {
-	alt, err := newChecker(c.scen, c.opt, picks)
+	alt, err := newChecker(c.scen, c.opt, picks, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -119,9 +119,9 @@ func (c *Checker) replay(picks []int) (*Checker, error) {
 
 // adopt makes alt's state the checker's, keeping the journal and budget.
 func (c *Checker) adopt(alt *Checker) {
-	j, r := c.journal, c.replays
+	j, r, f := c.journal, c.replays, c.onTake
 	*c = *alt
-	c.journal, c.replays = j, r
+	c.journal, c.replays, c.onTake = j, r, f
 }
 
 // Branches reports how many other branches of the model the check has

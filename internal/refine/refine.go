@@ -78,6 +78,13 @@ type Options struct {
 	// Mutation runs a mutant as the reference instead of the model (for
 	// tests of the checker itself); 0 is the reference model.
 	Mutation model.Mutation
+	// OnTake, if set, is given every action the model takes, as it takes
+	// them, on the branch being followed (not on the other branches tried,
+	// see branch.go). An autonomous trace's replay uses it so that the
+	// world answers the model's actions the implementation does not
+	// report (a stop signal, a hook) as the model takes them. It must not
+	// keep or change acts.
+	OnTake func(acts []model.Action)
 }
 
 type statusAt struct {
@@ -110,6 +117,12 @@ type Checker struct {
 	opt     Options
 	journal []call
 	replays int
+	onTake  func([]model.Action) // opt.OnTake, on the followed branch only
+	// blind: the implementation reported the pod object's removal and
+	// sees the node only through it (runs, not actions): nothing the
+	// model does afterwards, or did and the implementation had not
+	// reported yet, can be seen any more.
+	blind bool
 }
 
 // call is one call of Input, Observe, Sync or End, kept for replays.
@@ -134,15 +147,17 @@ const (
 const maxReplays = 64
 
 // New prepares a check of scenario s.
-func New(s *model.Scenario, opt Options) (*Checker, error) { return newChecker(s, opt, nil) }
+func New(s *model.Scenario, opt Options) (*Checker, error) {
+	return newChecker(s, opt, nil, opt.OnTake)
+}
 
 // newChecker prepares a check whose model takes picks at its choices.
-func newChecker(s *model.Scenario, opt Options, picks []int) (*Checker, error) {
+func newChecker(s *model.Scenario, opt Options, picks []int, onTake func([]model.Action)) (*Checker, error) {
 	m, err := model.NewChoosing(s, opt.Mutation, picks)
 	if err != nil {
 		return nil, err
 	}
-	c := &Checker{pod: &s.Pod, m: m, mw: model.NewScript(s), tol: opt.Tolerance, obs: opt.Observes.Normal(), scen: s, opt: opt}
+	c := &Checker{pod: &s.Pod, m: m, mw: model.NewScript(s), tol: opt.Tolerance, obs: opt.Observes.Normal(), scen: s, opt: opt, onTake: onTake}
 	c.hist = append(c.hist, statusAt{0, c.key(m.Status()), model.Cause{}})
 	c.take(m.Drain(), m.Causes())
 	c.answerProbes()
@@ -178,6 +193,9 @@ func (c *Checker) compared(k model.ActionKind) bool {
 func (c *Checker) take(acts []model.Action, why []model.Cause) {
 	c.taken += len(acts)
 	c.mw.Observe(acts)
+	if c.onTake != nil && len(acts) > 0 {
+		c.onTake(acts)
+	}
 	for i := range acts {
 		a := acts[i]
 		if a.Kind == model.ActStatus {
@@ -193,7 +211,7 @@ func (c *Checker) take(acts []model.Action, why []model.Cause) {
 		if a.Kind == model.ActDeleteRequested && a.Force && c.endOK == nil {
 			c.forceDeleted(a.At)
 		}
-		if c.compared(a.Kind) {
+		if c.compared(a.Kind) && !c.blind {
 			a.Status = nil
 			c.pending = append(c.pending, a)
 			c.pendWhy = append(c.pendWhy, why[i])
@@ -328,6 +346,16 @@ func (c *Checker) observe(a *model.Action) *Divergence {
 		}
 		c.pending = append(c.pending[:i], c.pending[i+1:]...)
 		c.pendWhy = append(c.pendWhy[:i], c.pendWhy[i+1:]...)
+		if obs.Kind == model.ActPodRemoved && !c.obs.Has(properties.ObsActions) {
+			c.goBlind()
+		}
+		return nil
+	}
+	if obs.Kind == model.ActDeleteRequested && c.removalPending() {
+		// The model has removed the object already and the
+		// implementation, which has not yet (within the tolerance),
+		// accepted one more delete: the world's, which the model no
+		// longer needed.
 		return nil
 	}
 	what, why, timer := c.expecting(obs.At)
@@ -338,6 +366,33 @@ func (c *Checker) observe(a *model.Action) *Divergence {
 		Message: fmt.Sprintf("observed %s; the model does not take that action here (it expects %s)%s", trace.Describe(obs), what, why)}
 	d.Why = strings.TrimPrefix(timer+why, "; ")
 	return c.fail(d)
+}
+
+// removalPending reports whether the model removed the pod object and the
+// implementation has not reported it yet.
+func (c *Checker) removalPending() bool {
+	for i := range c.pending {
+		if c.pending[i].Kind == model.ActPodRemoved {
+			return true
+		}
+	}
+	return false
+}
+
+// goBlind drops what the implementation can no longer see once the pod
+// object is gone (see Checker.blind): the starts and exits it had not
+// reported yet.
+func (c *Checker) goBlind() {
+	c.blind = true
+	k := 0
+	for i := range c.pending {
+		if c.pending[i].Kind == model.ActContainerStarted || c.pending[i].Kind == model.ActContainerExited {
+			continue
+		}
+		c.pending[k], c.pendWhy[k] = c.pending[i], c.pendWhy[i]
+		k++
+	}
+	c.pending, c.pendWhy = c.pending[:k], c.pendWhy[:k]
 }
 
 // Allows reports whether observing a now would be accepted (an autonomous

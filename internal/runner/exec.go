@@ -302,6 +302,51 @@ type checker struct {
 	// acts is an autonomous adapter's trace, replayed whole at another
 	// tolerance (the order of one instant's inputs depends on it).
 	acts []model.Action
+	// world is an autonomous trace's world during its replay: it follows
+	// the trace's actions of the kinds the adapter reports, and the
+	// model's for the others (see replayTrace).
+	world *model.Script
+	// unseen holds, during one call into the model, its actions of kinds
+	// the adapter does not report; early, those the world has not taken
+	// yet: all before the replay begins, then those for an instance the
+	// trace has not shown started yet (see toWorld).
+	unseen, early []model.Action
+}
+
+// toWorld gives the world the model's actions the trace cannot show (a
+// stop signal, a hook), each once the trace has shown the instance it
+// concerns start: the world times its answer from then (a hook that
+// started, in the model, before the real instance did, returns after the
+// real start). Actions for an instance the trace shows already ended,
+// or replaced, are dropped.
+func (c *checker) toWorld() {
+	if c.world == nil {
+		return
+	}
+	k := 0
+	for _, a := range c.early {
+		if a.Container != "" {
+			att, running := c.world.Instance(a.Container)
+			if att < a.Attempt {
+				c.early[k] = a
+				k++
+				continue
+			}
+			if att > a.Attempt {
+				continue
+			}
+			// An instance that ended still takes what only drops the
+			// world's answers (a hook's end); nothing else.
+			if !running && a.Kind != model.ActHookEnded {
+				continue
+			}
+			if t := c.world.StartedAt(a.Container); a.At < t {
+				a.At = t
+			}
+		}
+		c.world.Observe([]model.Action{a})
+	}
+	c.early = c.early[:k]
 }
 
 func newChecker(s *model.Scenario, cfg checkCfg, info adapters.Info) (*checker, error) {
@@ -310,7 +355,24 @@ func newChecker(s *model.Scenario, cfg checkCfg, info adapters.Info) (*checker, 
 
 // newCheckerAt is newChecker with the refinement checked at tol.
 func newCheckerAt(s *model.Scenario, cfg checkCfg, info adapters.Info, tol time.Duration) (*checker, error) {
-	ref, err := refine.New(s, refine.Options{Tolerance: tol, Observes: info.Observes})
+	c := &checker{}
+	opt := refine.Options{Tolerance: tol, Observes: info.Observes}
+	if info.Mode == adapters.Autonomous && !info.Observes.Normal().Has(properties.ObsActions|properties.ObsHooks) {
+		obs := info.Observes.Normal()
+		opt.OnTake = func(acts []model.Action) {
+			c.unseen = c.unseen[:0]
+			for i := range acts {
+				if k := acts[i].Kind; k != model.ActStatus && obs&properties.ObservableOf(k) == 0 {
+					c.unseen = append(c.unseen, acts[i])
+				}
+			}
+			if len(c.unseen) > 0 {
+				c.early = append(c.early, c.unseen...)
+				c.toWorld()
+			}
+		}
+	}
+	ref, err := refine.New(s, opt)
 	if err != nil {
 		return nil, err
 	}
@@ -321,8 +383,10 @@ func newCheckerAt(s *model.Scenario, cfg checkCfg, info adapters.Info, tol time.
 	for _, c := range s.Pod.Spec.Containers {
 		names[c.Name] = true
 	}
-	return &checker{s: s, cfg: cfg, info: info, ref: ref, obs: info.Observes.Normal(), names: names, record: cfg.tol > 0 && tol == 0,
-		res: &result{verdict: Pass, divAt: -1, exactDivAt: -1}}, nil
+	early := c.early // the model's first actions, taken in refine.New
+	*c = checker{s: s, cfg: cfg, info: info, ref: ref, obs: info.Observes.Normal(), names: names, record: cfg.tol > 0 && tol == 0,
+		res: &result{verdict: Pass, divAt: -1, exactDivAt: -1}, early: early}
+	return c, nil
 }
 
 // stopped says the run cannot go on: the adapter failed, or the run
@@ -561,6 +625,9 @@ func runDriven(ctx context.Context, a adapters.DrivenAdapter, s *model.Scenario,
 	}
 	sess, err := a.Open(ctx, s)
 	if err != nil {
+		if e := adapters.AsError(err); e.Kind == adapters.ErrKindUnsupported {
+			return &result{verdict: Unsupported, adapterErr: e, divAt: -1, exactDivAt: -1}
+		}
 		c.adapterFail(adapters.AsError(err))
 		return c.finish(0, false)
 	}
@@ -683,6 +750,9 @@ func runAutonomous(ctx context.Context, a adapters.AutonomousAdapter, s *model.S
 	}
 	acts, err := a.Run(ctx, s, cfg.until)
 	if err != nil {
+		if e := adapters.AsError(err); e.Kind == adapters.ErrKindUnsupported {
+			return &result{verdict: Unsupported, adapterErr: e, divAt: -1, exactDivAt: -1}
+		}
 		c.adapterFail(adapters.AsError(err))
 		return c.finish(0, false)
 	}
@@ -697,15 +767,30 @@ func runAutonomous(ctx context.Context, a adapters.AutonomousAdapter, s *model.S
 func (c *checker) replayTrace(acts []model.Action) (time.Duration, bool) {
 	ref := c.ref
 	w := model.NewScript(c.s)
+	c.world = w
+	defer func() { c.world = nil }()
+	// The model took its first actions before the world existed.
+	c.toWorld()
 	now := time.Duration(0)
 	until := c.cfg.until
 	// feed gives the model the world's inputs due before t (or at t, with
 	// atToo).
+	followsModel := !c.obs.Has(properties.ObsActions | properties.ObsHooks)
 	feed := func(t time.Duration, atToo bool) {
 		for !c.stopped() {
 			wi, ok := w.Next()
 			if !ok || wi.At > t || (wi.At == t && !atToo) {
 				return
+			}
+			if followsModel && wi.At > ref.Model().Now() && ref.Divergence() == nil {
+				// The model first fires its timers due by then: what it
+				// does may take the world's answer back (a hook it
+				// abandoned is not answered).
+				before := ref.Model().Now()
+				c.input(model.Input{Kind: model.InTick, At: wi.At})
+				if ref.Model().Now() > before {
+					continue
+				}
 			}
 			w.Consume(wi)
 			c.input(wi)
@@ -728,18 +813,37 @@ func (c *checker) replayTrace(acts []model.Action) (time.Duration, bool) {
 		// the model allows it (the model's own timers fire first, as the
 		// runner does when it drives).
 		for !c.stopped() && ref.Divergence() == nil && !ref.Allows(&a) {
+			// (An input before now answers a model action the trace
+			// does not show, taken as the model reached now.)
 			wi, ok := w.Next()
-			if !ok || wi.At != now {
+			if !ok || wi.At > now {
 				break
 			}
 			w.Consume(wi)
+			c.input(wi)
+		}
+		// An action reported up to Lag late: the world's own exits and
+		// hook returns due within Lag may have happened already (the
+		// script timed them from a start reported late).
+		for !c.stopped() && c.info.Lag > 0 && ref.Divergence() == nil && !ref.Allows(&a) {
+			wi, ok := w.Next()
+			if !ok || wi.At > now+c.info.Lag || (wi.Kind != model.InExit && wi.Kind != model.InHookDone) {
+				break
+			}
+			w.Consume(wi)
+			wi.At = now
 			c.input(wi)
 		}
 		c.observe(a, now, now)
 		if c.stopped() {
 			break
 		}
-		w.Observe(acts[i : i+1])
+		if c.obs&properties.ObservableOf(a.Kind) != 0 {
+			w.Observe(acts[i : i+1])
+			if a.Kind == model.ActContainerStarted && len(c.early) > 0 {
+				c.toWorld()
+			}
+		}
 	}
 	if c.stopped() {
 		return now, false

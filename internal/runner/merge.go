@@ -71,7 +71,7 @@ func Merge(shards []*Summary) (*Summary, error) {
 	out.Refinement = PropertyStat{ID: first.Refinement.ID, Title: first.Refinement.Title, Exact: first.Refinement.Exact}
 	out.RefinementExact = PropertyStat{ID: first.RefinementExact.ID, Title: first.RefinementExact.Title, Exact: first.RefinementExact.Exact}
 	out.Failures = []*Outcome{}
-	out.OverBudget = nil
+	out.OverBudget, out.Unsupported = nil, nil
 	for k := range out.Properties {
 		p := first.Properties[k]
 		out.Properties[k] = PropertyStat{ID: p.ID, Title: p.Title, Exact: p.Exact}
@@ -91,6 +91,8 @@ func Merge(shards []*Summary) (*Summary, error) {
 		t.Interrupted += s.Totals.Interrupted
 		t.OverBudget += s.Totals.OverBudget
 		out.OverBudget = append(out.OverBudget, s.OverBudget...)
+		t.Unsupported += s.Totals.Unsupported
+		out.Unsupported = append(out.Unsupported, s.Unsupported...)
 		out.Incomplete = out.Incomplete || s.Incomplete
 		t.OtherKillOrder += s.Totals.OtherKillOrder
 		for k := range s.Properties {
@@ -114,6 +116,7 @@ func Merge(shards []*Summary) (*Summary, error) {
 	}
 	sort.SliceStable(out.Failures, func(a, b int) bool { return out.Failures[a].Index < out.Failures[b].Index })
 	sort.SliceStable(out.OverBudget, func(a, b int) bool { return out.OverBudget[a].Index < out.OverBudget[b].Index })
+	sort.SliceStable(out.Unsupported, func(a, b int) bool { return out.Unsupported[a].Index < out.Unsupported[b].Index })
 	for k := range out.Levels {
 		out.Levels[k].Met = out.Levels[k].Failed == 0 && out.Levels[k].Passed > 0
 	}

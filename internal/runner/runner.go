@@ -41,6 +41,11 @@ const (
 	// scenario ran. It is no verdict on the adapter: nothing is saved, and
 	// the scenario counts in no level.
 	Interrupted Verdict = "interrupted"
+	// Unsupported: the adapter cannot express the scenario (a behaviour
+	// its implementation cannot be made to show, such as an OOM kill in a
+	// shell). The scenario is skipped and counted: no verdict on the
+	// implementation, nothing saved, no level counts it.
+	Unsupported Verdict = "unsupported"
 )
 
 // Shard selects every Count-th scenario, starting at Index.
@@ -113,6 +118,16 @@ type Options struct {
 	// scenarios do not vary it, and corpus scenarios that set another are
 	// left out (Config.CorpusSkipped names them).
 	FixedProfile bool
+	// Profile, if set, is the implementation's own constants (a real
+	// node's kubelet configuration): every scenario runs on it. Generated
+	// scenarios get it, corpus files that set no profile get it, and
+	// corpus files that set another are left out (Config.CorpusSkipped).
+	Profile *model.Profile
+	// MaxUntil, if above 0, caps every scenario's time limit, for an
+	// implementation that runs in wall time (a real node): a scenario is
+	// checked up to it. Generated scenarios are then all of the short
+	// kind (no long crash loops, which need many minutes).
+	MaxUntil time.Duration
 }
 
 // item is one scenario to run.
@@ -139,6 +154,24 @@ func Generated(seed int64, k int) *scenario.Document { return generated(seed, k,
 // GeneratedFixed returns generated scenario k of seed on the default
 // profile (see Options.FixedProfile).
 func GeneratedFixed(seed int64, k int) *scenario.Document { return generated(seed, k, true) }
+
+// generatedFor returns generated scenario k of the run opt describes.
+func generatedFor(opt Options, k int) *scenario.Document {
+	if opt.Profile == nil && opt.MaxUntil <= 0 {
+		return generated(opt.Seed, k, opt.FixedProfile)
+	}
+	kn := knobs[0]
+	if opt.MaxUntil <= 0 {
+		kn = knobs[k%len(knobs)]
+	}
+	kn.VaryProfile = kn.VaryProfile && !opt.FixedProfile && opt.Profile == nil
+	doc := gen.Scenario(kn).Example(int(opt.Seed*1_000_003) + k)
+	doc.Metadata.Name = fmt.Sprintf("gen-%d-%d", opt.Seed, k)
+	if opt.Profile != nil {
+		doc.Profile = *opt.Profile
+	}
+	return doc
+}
 
 func generated(seed int64, k int, fixed bool) *scenario.Document {
 	kn := knobs[k%len(knobs)]
@@ -261,7 +294,10 @@ func Run(ctx context.Context, opt Options) (*Summary, error) {
 		return nil, err
 	}
 	var skipped []string
-	if opt.FixedProfile {
+	switch {
+	case opt.Profile != nil:
+		docs, files, skipped = onProfile(docs, files, *opt.Profile)
+	case opt.FixedProfile:
 		docs, files, skipped = defaultProfileOnly(docs, files)
 	}
 	var cedir string
@@ -287,10 +323,13 @@ func Run(ctx context.Context, opt Options) (*Summary, error) {
 		if k < len(docs) {
 			it.doc, it.source = docs[k], "corpus:"+filepath.ToSlash(files[k])
 		} else {
-			it.doc, it.source = generated(opt.Seed, k-len(docs), opt.FixedProfile), "generated"
+			it.doc, it.source = generatedFor(opt, k-len(docs)), "generated"
 		}
 		it.name = it.doc.Metadata.Name
 		it.until = untilOf(it.doc)
+		if opt.MaxUntil > 0 && it.until > opt.MaxUntil {
+			it.until = opt.MaxUntil
+		}
 	}
 
 	sum := newSummary(opt, info, props, len(docs))
@@ -476,7 +515,7 @@ func runItem(ctx context.Context, opt Options, props []properties.Property, cedi
 		return &Outcome{Index: it.index, Name: it.name, Source: it.source, Verdict: Interrupted, Meets: []Level{}}, nil
 	}
 	o := newOutcome(it, r)
-	if r.verdict == Pass || r.verdict == OverBudget {
+	if r.verdict == Pass || r.verdict == OverBudget || r.verdict == Unsupported {
 		return o, nil
 	}
 	o.group(it.doc)
@@ -596,6 +635,27 @@ func slug(s string) string {
 		}
 	}
 	return strings.Trim(b.String(), "-")
+}
+
+// onProfile puts the corpus scenarios that set no profile on p, drops
+// those that set another, and returns the dropped files.
+func onProfile(docs []*scenario.Document, files []string, p model.Profile) ([]*scenario.Document, []string, []string) {
+	var kd []*scenario.Document
+	var kf, skipped []string
+	want := p.WithDefaults()
+	for i, d := range docs {
+		switch {
+		case d.Profile == (model.Profile{}):
+			c := *d
+			c.Profile = p
+			kd, kf = append(kd, &c), append(kf, files[i])
+		case reflect.DeepEqual(d.Profile.WithDefaults(), want):
+			kd, kf = append(kd, d), append(kf, files[i])
+		default:
+			skipped = append(skipped, filepath.ToSlash(files[i]))
+		}
+	}
+	return kd, kf, skipped
 }
 
 // defaultProfileOnly drops the corpus scenarios whose profile differs from

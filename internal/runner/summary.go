@@ -58,6 +58,9 @@ type Summary struct {
 	// OverBudget lists the scenarios too big to check (the reference
 	// model itself exceeds a run's budget), with the budget each exceeded.
 	OverBudget []*Outcome `json:"overBudget,omitempty"`
+	// Unsupported lists the scenarios the adapter cannot express (skipped,
+	// no verdict).
+	Unsupported []*Outcome `json:"unsupported,omitempty"`
 }
 
 // LevelStat counts one conformance level over the run.
@@ -124,6 +127,8 @@ type Config struct {
 	// CorpusSkipped lists the corpus files left out because their profile
 	// is not the default one (Options.FixedProfile).
 	CorpusSkipped []string `json:"corpusSkipped,omitempty"`
+	// MaxUntil is the cap on every scenario's time limit (Options.MaxUntil).
+	MaxUntil string `json:"maxUntil,omitempty"`
 }
 
 // Totals count scenarios by verdict.
@@ -141,6 +146,9 @@ type Totals struct {
 	// OverBudget counts scenarios too big to check within a run's budget
 	// (Summary.OverBudget lists them): no verdict on them.
 	OverBudget int `json:"overBudget,omitempty"`
+	// Unsupported counts scenarios the adapter cannot express
+	// (Summary.Unsupported lists them): skipped, no verdict on them.
+	Unsupported int `json:"unsupported,omitempty"`
 	// OtherKillOrder counts scenarios, whatever their verdict, where the
 	// implementation killed the containers of one sync in another order
 	// than the model's first (the kubelet's Go map order; see
@@ -285,6 +293,8 @@ func newOutcome(it *item, r *result) *Outcome {
 		o.At = ""
 	case OverBudget:
 		o.Message = r.budget
+	case Unsupported:
+		o.Message = r.adapterErr.Err.Error()
 	}
 	return o
 }
@@ -394,6 +404,15 @@ func newSummary(opt Options, info adapters.Info, props []properties.Property, co
 	if opt.FixedProfile {
 		s.Config.Profile = model.DefaultProfileName + " (fixed)"
 	}
+	if opt.Profile != nil {
+		s.Config.Profile = opt.Profile.Name + " (the implementation's)"
+		if opt.Profile.Name == "" {
+			s.Config.Profile = "the implementation's own"
+		}
+	}
+	if opt.MaxUntil > 0 {
+		s.Config.MaxUntil = opt.MaxUntil.String()
+	}
 	for _, p := range props {
 		s.Properties = append(s.Properties, PropertyStat{ID: p.ID, Title: p.Title, Exact: p.Exact})
 	}
@@ -420,6 +439,11 @@ func (s *Summary) add(o *Outcome) {
 	if o.Verdict == OverBudget {
 		s.Totals.OverBudget++
 		s.OverBudget = append(s.OverBudget, o)
+		return
+	}
+	if o.Verdict == Unsupported {
+		s.Totals.Unsupported++
+		s.Unsupported = append(s.Unsupported, o)
 		return
 	}
 	s.Totals.Scenarios++
@@ -509,6 +533,7 @@ func levelForString(tol string) Level {
 func (s *Summary) finish() {
 	sort.Slice(s.Failures, func(a, b int) bool { return s.Failures[a].Index < s.Failures[b].Index })
 	sort.Slice(s.OverBudget, func(a, b int) bool { return s.OverBudget[a].Index < s.OverBudget[b].Index })
+	sort.Slice(s.Unsupported, func(a, b int) bool { return s.Unsupported[a].Index < s.Unsupported[b].Index })
 	for i := range s.Levels {
 		s.Levels[i].Met = s.Levels[i].Failed == 0 && s.Levels[i].Passed > 0
 	}
@@ -562,12 +587,16 @@ func (s *Summary) Conformant() bool {
 }
 
 // ExitCode is 0 when the implementation meets the deciding level, 1 when
-// it does not, 2 on adapter errors.
+// it does not (or when every scenario was skipped: nothing checked is no
+// pass), 2 on adapter errors.
 func (s *Summary) ExitCode() int {
 	switch {
 	case s.Totals.AdapterErrors > 0:
 		return 2
 	case s.Totals.Violations > 0 || s.Totals.Divergences > 0:
+		return 1
+	case s.Totals.Scenarios == 0 && s.Totals.Unsupported+s.Totals.OverBudget > 0:
+		// Nothing was checked: no pass.
 		return 1
 	}
 	return 0

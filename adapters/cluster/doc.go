@@ -1,0 +1,37 @@
+// Package cluster is podconform's adapter for any Kubernetes API server: it
+// runs each scenario as a real pod on a chosen node, watches what the API
+// server shows of it, and returns that as a trace. What runs the pod (a
+// kubelet with containerd or CRI-O, KWOK, a virtual-kubelet provider) is the
+// implementation under test.
+//
+// A scenario becomes a pod with internal/podscript: each container plays its
+// behaviour script with the image's shell (busybox by default), so the
+// scripted exits, stop-signal answers, probe answers and hook answers happen
+// in real containers. Behaviour a shell cannot produce (an OOM kill) is
+// refused as unsupported: the runner counts such scenarios as skipped.
+//
+// What it observes (Observes) is what an API client can see:
+//   - every pod status the watch delivers, as Status actions (phase,
+//     conditions, container statuses: everything kubectl shows);
+//   - each instance's start and end (the runs observable), read from the
+//     container statuses: instance k of a container is the one shown with
+//     restartCount k; its start and exit are placed at the moment the watch
+//     delivered the status that first showed them, or earlier when the
+//     status's own timestamps (whole seconds) prove it;
+//   - the deletes it sends itself (DeleteRequested) and the object's
+//     removal (PodRemoved), the requests observable.
+//
+// It sees no CRI call: no sandbox, no creation, no stop signal, no SIGKILL,
+// no hook, no probe result, no back-off refusal. The runner checks only the
+// invariants whose needs that covers, and the refinement on those parts.
+//
+// Times are wall time since the pod's creation request. A real node reports
+// through its status manager, so an action reaches the API late: Lag (2 s)
+// is declared for it, and a run needs a tolerance of seconds (see
+// docs/upstream-differences.md, the real node).
+//
+// Every object it creates carries the labels podconform.dev/run and
+// app.kubernetes.io/managed-by=podconform. A pod is deleted when its
+// scenario ends, on every path (an error, a cancelled context); Cleanup
+// removes whatever a killed run left.
+package cluster

@@ -1,0 +1,165 @@
+package cluster
+
+import (
+	"sort"
+	"time"
+
+	v1 "k8s.io/api/core/v1"
+
+	"github.com/podconform/podconform/model"
+)
+
+// observer turns the pod statuses an API watch delivers into a trace. It
+// keeps, per container, the last instance it reported started and exited.
+type observer struct {
+	t0    time.Time // the pod's creation request: time 0
+	acts  []model.Action
+	last  time.Duration // time of the last action: the trace never goes back
+	ctrs  map[string]*runState
+	seen  bool // a status written by the node has been reported
+	lastK string
+}
+
+type runState struct {
+	started, exited int // highest instance reported started / exited (-1: none)
+}
+
+func newObserver(t0 time.Time) *observer {
+	return &observer{t0: t0, ctrs: map[string]*runState{}}
+}
+
+// at returns the trace time of wall time w, never before the last action.
+func (o *observer) at(w time.Time) time.Duration {
+	d := w.Sub(o.t0)
+	if d < o.last {
+		d = o.last
+	}
+	return d
+}
+
+// bound returns the earliest time an action can be placed at: the arrival
+// of the status that showed it, or, when the status's own timestamp (whole
+// seconds, truncated) proves it happened earlier, the end of that second.
+func (o *observer) bound(arrival time.Duration, ts time.Time) time.Duration {
+	t := arrival
+	if !ts.IsZero() {
+		if u := ts.Add(time.Second).Sub(o.t0); u < t {
+			t = u
+		}
+	}
+	if t < o.last {
+		t = o.last
+	}
+	return t
+}
+
+func (o *observer) emit(a model.Action) {
+	// Whole milliseconds (the exec protocol's unit), rounded up: a time
+	// stays a bound the action happened by.
+	if r := a.At % time.Millisecond; r != 0 {
+		a.At += time.Millisecond - r
+	}
+	if a.At < o.last {
+		a.At = o.last
+	}
+	o.last = a.At
+	o.acts = append(o.acts, a)
+}
+
+// written reports whether st was written by the node (the status of a pod
+// just created, before any node took it, has no conditions at all).
+func written(st *v1.PodStatus) bool {
+	return len(st.Conditions) > 0 || len(st.ContainerStatuses) > 0 || len(st.InitContainerStatuses) > 0 ||
+		(st.Phase != v1.PodPending && st.Phase != "")
+}
+
+// status takes one status the watch delivered at wall time w.
+func (o *observer) status(st *v1.PodStatus, w time.Time) {
+	if !written(st) {
+		return
+	}
+	arrival := o.at(w)
+	var runs []model.Action
+	for _, list := range [][]v1.ContainerStatus{st.InitContainerStatuses, st.ContainerStatuses} {
+		for i := range list {
+			runs = o.runsOf(&list[i], arrival, runs)
+		}
+	}
+	// By time; in one instant, in the order runsOf found them: the
+	// statuses' order (init containers first, in spec order), and for
+	// one container its previous instance's exit before the current
+	// start. One status that shows several containers change says
+	// nothing more about their order.
+	sort.SliceStable(runs, func(i, j int) bool { return runs[i].At < runs[j].At })
+	for _, a := range runs {
+		o.emit(a)
+	}
+	c := st.DeepCopy()
+	o.emit(model.Action{At: arrival, Kind: model.ActStatus, Status: c})
+	o.seen = true
+}
+
+// runsOf appends the starts and exits that cs shows and were not reported
+// yet. Instance k is the one shown with restartCount k (running, or
+// terminated), or the last one (lastState) while the container waits.
+func (o *observer) runsOf(cs *v1.ContainerStatus, arrival time.Duration, out []model.Action) []model.Action {
+	r := o.ctrs[cs.Name]
+	if r == nil {
+		r = &runState{started: -1, exited: -1}
+		o.ctrs[cs.Name] = r
+	}
+	n := int(cs.RestartCount)
+	start := func(k int, ts time.Time) {
+		if k > r.started {
+			out = append(out, model.Action{At: o.bound(arrival, ts), Kind: model.ActContainerStarted, Container: cs.Name, Attempt: k})
+			r.started = k
+		}
+	}
+	exit := func(k int, t *v1.ContainerStateTerminated) {
+		if k > r.exited && k <= r.started {
+			out = append(out, model.Action{At: o.bound(arrival, t.FinishedAt.Time), Kind: model.ActContainerExited, Container: cs.Name,
+				Attempt: k, ExitCode: t.ExitCode, Reason: t.Reason})
+			r.exited = k
+		}
+	}
+	// The previous instance, from lastState, when the current one is
+	// shown (running or terminated) or the container waits to restart.
+	prev := n - 1
+	if cs.State.Waiting != nil {
+		prev = n
+	}
+	if lt := cs.LastTerminationState.Terminated; lt != nil && prev >= 0 {
+		start(prev, lt.StartedAt.Time)
+		exit(prev, lt)
+	}
+	switch {
+	case cs.State.Running != nil:
+		start(n, cs.State.Running.StartedAt.Time)
+	case cs.State.Terminated != nil:
+		t := cs.State.Terminated
+		start(n, t.StartedAt.Time)
+		exit(n, t)
+	}
+	return out
+}
+
+// until returns the trace up to time limit u: what the watch delivered
+// after it (the last instants before the deadline fired) is left out.
+func (o *observer) until(u time.Duration) []model.Action {
+	n := len(o.acts)
+	for n > 0 && o.acts[n-1].At > u {
+		n--
+	}
+	return o.acts[:n]
+}
+
+// removed notes the object's removal at wall time w.
+func (o *observer) removed(w time.Time) {
+	o.emit(model.Action{At: o.at(w), Kind: model.ActPodRemoved})
+}
+
+// deletedAt notes the world's delete, scripted at trace time at, with the
+// effective grace (never before the last action).
+func (o *observer) deletedAt(at time.Duration, grace int64, force bool) {
+	o.emit(model.Action{At: at, Kind: model.ActDeleteRequested, Grace: grace, Force: force})
+}

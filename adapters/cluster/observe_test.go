@@ -1,0 +1,120 @@
+package cluster
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+	v1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/podconform/podconform/model"
+)
+
+var t0 = time.Date(2026, 12, 7, 10, 0, 0, 300_000_000, time.UTC) // .3 s into a second
+
+func at(d time.Duration) time.Time { return t0.Add(d) }
+
+// ts is a status timestamp: whole seconds, truncated, as the API keeps it.
+func ts(d time.Duration) metav1.Time { return metav1.NewTime(t0.Add(d).Truncate(time.Second)) }
+
+func running(name string, n int32, started time.Duration) v1.ContainerStatus {
+	return v1.ContainerStatus{Name: name, RestartCount: n, State: v1.ContainerState{Running: &v1.ContainerStateRunning{StartedAt: ts(started)}}}
+}
+
+func terminated(code int32, reason string, started, finished time.Duration) *v1.ContainerStateTerminated {
+	return &v1.ContainerStateTerminated{ExitCode: code, Reason: reason, StartedAt: ts(started), FinishedAt: ts(finished)}
+}
+
+func pending(cs ...v1.ContainerStatus) *v1.PodStatus {
+	return &v1.PodStatus{Phase: v1.PodPending, Conditions: []v1.PodCondition{{Type: v1.PodScheduled, Status: v1.ConditionTrue}}, ContainerStatuses: cs}
+}
+
+func runs(acts []model.Action) []model.Action {
+	var out []model.Action
+	for _, a := range acts {
+		if a.Kind != model.ActStatus {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// TestObserverCrashLoop: starts and exits are read from restartCount,
+// state and lastState, each once, at the earliest time the status proves.
+func TestObserverCrashLoop(t *testing.T) {
+	o := newObserver(t0)
+	// The status of a pod just created is not the node's: skipped.
+	o.status(&v1.PodStatus{Phase: v1.PodPending}, at(10*time.Millisecond))
+	require.Empty(t, o.acts)
+
+	waiting := v1.ContainerStatus{Name: "app", State: v1.ContainerState{Waiting: &v1.ContainerStateWaiting{Reason: "ContainerCreating"}}}
+	o.status(pending(waiting), at(100*time.Millisecond))
+	require.Len(t, o.acts, 1)
+	require.Equal(t, model.ActStatus, o.acts[0].Kind)
+
+	// Running, instance 0, started 0.4 s in (timestamp truncated to the
+	// second, which began 0.3 s before t0): seen at 1.5 s; the timestamp
+	// proves it started by 0.7 s.
+	o.status(pending(running("app", 0, 400*time.Millisecond)), at(1500*time.Millisecond))
+	// It crashed at 5.2 s and restarted at once; the watch shows the new
+	// instance at 6.1 s, with the old one in lastState.
+	cs := running("app", 1, 5300*time.Millisecond)
+	cs.LastTerminationState.Terminated = terminated(1, "Error", 400*time.Millisecond, 5200*time.Millisecond)
+	o.status(pending(cs), at(6100*time.Millisecond))
+	// Crashed again at 7 s; waiting in CrashLoopBackOff, seen at 8 s.
+	w := v1.ContainerStatus{Name: "app", RestartCount: 1, State: v1.ContainerState{Waiting: &v1.ContainerStateWaiting{Reason: "CrashLoopBackOff"}}}
+	w.LastTerminationState.Terminated = terminated(2, "Error", 5300*time.Millisecond, 7*time.Second)
+	o.status(pending(w), at(8*time.Second))
+	// The same status again adds no run.
+	o.status(pending(w), at(8500*time.Millisecond))
+
+	got := runs(o.acts)
+	require.Equal(t, []model.Action{
+		{At: 700 * time.Millisecond, Kind: model.ActContainerStarted, Container: "app", Attempt: 0},
+		{At: 5700 * time.Millisecond, Kind: model.ActContainerExited, Container: "app", Attempt: 0, ExitCode: 1, Reason: "Error"},
+		{At: 5700 * time.Millisecond, Kind: model.ActContainerStarted, Container: "app", Attempt: 1},
+		{At: 7700 * time.Millisecond, Kind: model.ActContainerExited, Container: "app", Attempt: 1, ExitCode: 2, Reason: "Error"},
+	}, got)
+	for i := 1; i < len(o.acts); i++ {
+		require.GreaterOrEqual(t, o.acts[i].At, o.acts[i-1].At, "the trace never goes back")
+	}
+	for _, a := range o.acts {
+		require.Zero(t, a.At%time.Millisecond, "whole milliseconds")
+	}
+}
+
+// TestObserverMissedRunning: an instance first seen terminated (it ran and
+// ended between two statuses) is started and exited at once, in the
+// statuses' order.
+func TestObserverMissedRunning(t *testing.T) {
+	o := newObserver(t0)
+	st := &v1.PodStatus{Phase: v1.PodPending, Conditions: []v1.PodCondition{{Type: v1.PodScheduled, Status: v1.ConditionTrue}},
+		InitContainerStatuses: []v1.ContainerStatus{
+			{Name: "a", State: v1.ContainerState{Terminated: terminated(0, "Completed", 0, 200*time.Millisecond)}},
+			running("b", 0, 100*time.Millisecond),
+		}}
+	o.status(st, at(3*time.Second))
+	got := runs(o.acts)
+	require.Len(t, got, 3)
+	require.Equal(t, model.ActContainerStarted, got[0].Kind)
+	require.Equal(t, "a", got[0].Container)
+	// One instant: the statuses' order, each instance's start before
+	// its exit.
+	require.Equal(t, model.ActContainerExited, got[1].Kind)
+	require.Equal(t, "a", got[1].Container)
+	require.Equal(t, model.ActContainerStarted, got[2].Kind)
+	require.Equal(t, "b", got[2].Container)
+	require.Equal(t, 700*time.Millisecond, got[0].At)
+}
+
+// TestObserverNeverEarlierThanLast: a status timestamp cannot move an
+// action before one already reported.
+func TestObserverNeverEarlierThanLast(t *testing.T) {
+	o := newObserver(t0)
+	o.deletedAt(2*time.Second, 30, false)
+	o.status(pending(running("app", 0, 0)), at(2500*time.Millisecond))
+	require.Equal(t, 2*time.Second, o.acts[1].At)
+	o.removed(at(3 * time.Second))
+	require.Equal(t, model.ActPodRemoved, o.acts[len(o.acts)-1].Kind)
+}
