@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	osexec "os/exec"
 	"os/signal"
 	"path/filepath"
 	"strings"
@@ -355,29 +354,7 @@ var errNoKubelet = errors.New(`the kubelet adapter is not built: run "make kubel
 // $PODCONFORM_KUBELET, or podconform-kubelet in the running podconform's
 // directory, or in $PATH.
 func kubeletCommand(cmd string) ([]string, error) {
-	if strings.TrimSpace(cmd) != "" {
-		argv, err := execadapter.SplitCommand(cmd)
-		if err != nil {
-			return nil, adapters.Errorf(adapters.ErrKindStart, "--adapter-cmd: %v", err)
-		}
-		return argv, nil
-	}
-	if env := os.Getenv("PODCONFORM_KUBELET"); env != "" {
-		p, err := osexec.LookPath(env)
-		if err != nil {
-			return nil, fmt.Errorf("PODCONFORM_KUBELET=%s: %v", env, err)
-		}
-		return []string{p, "serve"}, nil
-	}
-	if exe, err := os.Executable(); err == nil {
-		if p, err := osexec.LookPath(filepath.Join(filepath.Dir(exe), kubeletBinary)); err == nil {
-			return []string{p, "serve"}, nil
-		}
-	}
-	if p, err := osexec.LookPath(kubeletBinary); err == nil {
-		return []string{p, "serve"}, nil
-	}
-	return nil, errNoKubelet
+	return helperCommand(cmd, kubeletBinary, "PODCONFORM_KUBELET", errNoKubelet, "serve")
 }
 
 func isTerminal(w io.Writer) bool {
