@@ -193,3 +193,21 @@ func elements(n *html.Node, tag string) []*html.Node {
 	walk(n)
 	return out
 }
+
+// TestSkippedScenariosAreNoPass: a run whose scenarios were all skipped
+// (unsupported by the adapter) is not reported conformant; one with some
+// skipped says how many.
+func TestSkippedScenariosAreNoPass(t *testing.T) {
+	s := &runner.Summary{}
+	s.Adapter.Name = "cluster:n"
+	s.Totals.Unsupported = 3
+	p := Build(&Input{Summary: s})
+	assert.False(t, p.OK)
+	assert.True(t, strings.HasPrefix(p.Verdict, "NOTHING CHECKED: "), p.Verdict)
+	assert.Contains(t, p.Verdict, "3 scenarios skipped (3 unsupported by the adapter, 0 over budget)")
+
+	s.Totals.Scenarios, s.Totals.Passed = 2, 2
+	p = Build(&Input{Summary: s})
+	assert.True(t, p.OK)
+	assert.Equal(t, "conformant at the exact level; 3 scenarios skipped (3 unsupported by the adapter, 0 over budget), no verdict on them", p.Verdict)
+}

@@ -175,6 +175,14 @@ func Build(in *Input) *Page {
 		p.Verdict = "conformant"
 	}
 	p.Verdict += " at the " + string(s.Decider().Level) + " level"
+	if t := s.Totals; t.Unsupported+t.OverBudget > 0 {
+		// Skipped scenarios are no passes: the verdict says how many.
+		p.Verdict += fmt.Sprintf("; %d scenarios skipped (%d unsupported by the adapter, %d over budget), no verdict on them", t.Unsupported+t.OverBudget, t.Unsupported, t.OverBudget)
+		if t.Scenarios == 0 {
+			p.OK = false
+			p.Verdict = "NOTHING CHECKED: " + p.Verdict
+		}
+	}
 	if s.Incomplete {
 		p.OK = false
 		p.Verdict = fmt.Sprintf("INCOMPLETE (interrupted: %d scenarios cut, %d not run); ", s.Totals.Interrupted, s.Totals.NotRun) + p.Verdict
