@@ -29,10 +29,6 @@ type shownState struct {
 // noResult marks a results-manager entry as absent.
 const noResult = -1
 
-// resyncInterval is the pod worker's periodic sync (the kubelet's
-// syncFrequency, without its jitter).
-const resyncInterval = time.Minute
-
 // initialResult is the value a worker sets when it first sees an instance.
 func (m *Model) initialResult(p int) int8 {
 	switch p {
