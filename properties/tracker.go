@@ -1183,8 +1183,8 @@ func (t *tracker) recreated() {
 // lets a regular init container start again after an app container
 // started, or a sidecar's instances begin again at 0 (its instances were
 // purged): such a start, while no regular init or app container runs, is
-// taken as one. Containers that started in the same instant belong to the
-// new sandbox. (A trace without sandbox actions cannot tell an init
+// taken as one. Containers running then (sidecars) started in the new
+// sandbox. (A trace without sandbox actions cannot tell an init
 // container rerun in the same sandbox after every app container exited
 // from one in a new sandbox: init-strict-order is weaker there.)
 func (t *tracker) inferSandbox(a *model.Action) {
@@ -1211,8 +1211,10 @@ func (t *tracker) inferSandbox(a *model.Action) {
 	}
 	t.sandboxes++
 	t.recreated()
+	// A new sandbox comes after every container of the old one was
+	// killed: what runs now started in the new one.
 	for j := range t.c {
-		if c := &t.c[j]; c.running && c.startedAt == a.At && c.starts > 0 {
+		if c := &t.c[j]; c.running && c.starts > 0 {
 			c.base = c.starts - 1
 		}
 	}

@@ -306,6 +306,16 @@ func (r *run) run(ctx context.Context) ([]model.Action, error) {
 	}()
 	rv := list.ResourceVersion
 	for {
+		// A delete that is due goes first: a status read after its time
+		// comes after it in the trace.
+		if len(dels) > 0 && !time.Now().Before(t0.Add(dels[0].at)) {
+			// (arm replaces the timer, fired or not.)
+			if err := r.deleteDue(ctx, &dels, o, own, &graceNow); err != nil {
+				return nil, err
+			}
+			arm()
+			continue
+		}
 		select {
 		case <-ctx.Done():
 			return nil, ctx.Err()
@@ -314,31 +324,10 @@ func (r *run) run(ctx context.Context) ([]model.Action, error) {
 		case <-settle:
 			return o.until(r.until), nil
 		case <-nextC:
-			d := dels[0]
-			dels = dels[1:]
+			if err := r.deleteDue(ctx, &dels, o, own, &graceNow); err != nil {
+				return nil, err
+			}
 			arm()
-			grace, force := own, d.force
-			if d.grace != nil {
-				grace = *d.grace
-			}
-			if force || grace <= 0 {
-				force, grace = true, 0
-			}
-			opts := metav1.DeleteOptions{GracePeriodSeconds: &grace}
-			err := pods.Delete(ctx, r.pod.Name, opts)
-			if err != nil && !apierrors.IsNotFound(err) {
-				return nil, adapters.Errorf(adapters.ErrKindCrash, "deleting pod %s: %v", r.pod.Name, err)
-			}
-			if err == nil {
-				// Grace only shrinks: the API server keeps the shorter.
-				if graceNow >= 0 && grace >= graceNow && !force {
-					grace = graceNow
-				}
-				graceNow = grace
-				// The delete is the world's, scripted at d.at; it is
-				// placed there (the send is a few milliseconds late).
-				o.deletedAt(d.at, grace, force)
-			}
 		case ev, ok := <-w.ResultChan():
 			if !ok {
 				// The watch ended (a server timeout): resume it.
@@ -381,6 +370,34 @@ func (r *run) run(ctx context.Context) ([]model.Action, error) {
 			}
 		}
 	}
+}
+
+// deleteDue sends the world's next delete, due now, and notes it at its
+// scripted time (the send is a few milliseconds late). graceNow is the
+// grace in force (-1 before any delete): it only shrinks.
+func (r *run) deleteDue(ctx context.Context, dels *[]pendingDelete, o *observer, own int64, graceNow *int64) error {
+	d := (*dels)[0]
+	*dels = (*dels)[1:]
+	grace, force := own, d.force
+	if d.grace != nil {
+		grace = *d.grace
+	}
+	if force || grace <= 0 {
+		force, grace = true, 0
+	}
+	err := r.pods().Delete(ctx, r.pod.Name, metav1.DeleteOptions{GracePeriodSeconds: &grace})
+	if apierrors.IsNotFound(err) {
+		return nil // gone already: the model takes no delete either
+	}
+	if err != nil {
+		return adapters.Errorf(adapters.ErrKindCrash, "deleting pod %s: %v", r.pod.Name, err)
+	}
+	if *graceNow >= 0 && grace >= *graceNow && !force {
+		grace = *graceNow
+	}
+	*graceNow = grace
+	o.deletedAt(d.at, grace, force)
+	return nil
 }
 
 // Cleanup deletes every pod of run (every podconform pod if run is "") in

@@ -20,8 +20,14 @@ type observer struct {
 	lastK string
 }
 
+// runState is what the observer reported of one container: the last
+// instance started and the last exited (its own attempt numbers, -1 for
+// none), and the restartCount and start time the statuses showed for the
+// last one started.
 type runState struct {
-	started, exited int // highest instance reported started / exited (-1: none)
+	started, exited int
+	n               int
+	at              time.Time
 }
 
 func newObserver(t0 time.Time) *observer {
@@ -100,8 +106,12 @@ func (o *observer) status(st *v1.PodStatus, w time.Time) {
 }
 
 // runsOf appends the starts and exits that cs shows and were not reported
-// yet. Instance k is the one shown with restartCount k (running, or
-// terminated), or the last one (lastState) while the container waits.
+// yet. An instance is known by the restartCount and the start time the
+// statuses show with it (running, or terminated; while the container
+// waits to restart, its last instance is in lastState). A count above the
+// last one's, or the same count with another start time after the last
+// instance ended (a new sandbox: the kubelet counts on from its old
+// instances), is a new instance; it gets the next attempt number.
 func (o *observer) runsOf(cs *v1.ContainerStatus, arrival time.Duration, out []model.Action) []model.Action {
 	r := o.ctrs[cs.Name]
 	if r == nil {
@@ -109,21 +119,30 @@ func (o *observer) runsOf(cs *v1.ContainerStatus, arrival time.Duration, out []m
 		o.ctrs[cs.Name] = r
 	}
 	n := int(cs.RestartCount)
-	start := func(k int, ts time.Time) {
-		if k > r.started {
-			out = append(out, model.Action{At: o.bound(arrival, ts), Kind: model.ActContainerStarted, Container: cs.Name, Attempt: k})
-			r.started = k
+	start := func(n int, ts time.Time) {
+		if r.started >= 0 {
+			switch {
+			case n < r.n:
+				return // an instance before the last one
+			case n == r.n && (ts.Equal(r.at) || r.exited < r.started):
+				return // the last one, or still running
+			}
 		}
-	}
-	exit := func(k int, t *v1.ContainerStateTerminated) {
-		if k > r.exited && k <= r.started {
-			out = append(out, model.Action{At: o.bound(arrival, t.FinishedAt.Time), Kind: model.ActContainerExited, Container: cs.Name,
-				Attempt: k, ExitCode: t.ExitCode, Reason: t.Reason})
-			r.exited = k
+		k := n
+		if k <= r.started {
+			k = r.started + 1
 		}
+		out = append(out, model.Action{At: o.bound(arrival, ts), Kind: model.ActContainerStarted, Container: cs.Name, Attempt: k})
+		r.started, r.n, r.at = k, n, ts
 	}
-	// The previous instance, from lastState, when the current one is
-	// shown (running or terminated) or the container waits to restart.
+	exit := func(n int, t *v1.ContainerStateTerminated) {
+		if r.started < 0 || r.exited == r.started || n != r.n || !t.StartedAt.Time.Equal(r.at) {
+			return // nothing runs, or not the instance that runs
+		}
+		out = append(out, model.Action{At: o.bound(arrival, t.FinishedAt.Time), Kind: model.ActContainerExited, Container: cs.Name,
+			Attempt: r.started, ExitCode: t.ExitCode, Reason: t.Reason})
+		r.exited = r.started
+	}
 	prev := n - 1
 	if cs.State.Waiting != nil {
 		prev = n

@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -117,4 +118,23 @@ func TestObserverNeverEarlierThanLast(t *testing.T) {
 	require.Equal(t, 2*time.Second, o.acts[1].At)
 	o.removed(at(3 * time.Second))
 	require.Equal(t, model.ActPodRemoved, o.acts[len(o.acts)-1].Kind)
+}
+
+// TestObserverNewSandbox: after a new sandbox the kubelet shows a
+// container's new instance with the restart count of its last one; the
+// start time tells it apart, and it gets the next attempt number.
+func TestObserverNewSandbox(t *testing.T) {
+	o := newObserver(t0)
+	o.status(pending(running("side", 2, 10*time.Second)), at(11*time.Second))
+	ended := v1.ContainerStatus{Name: "side", RestartCount: 2, State: v1.ContainerState{Terminated: terminated(1, "Error", 10*time.Second, 12*time.Second)}}
+	o.status(pending(ended), at(13*time.Second))
+	o.status(pending(running("side", 2, 30*time.Second)), at(31*time.Second))
+	o.status(pending(running("side", 2, 30*time.Second)), at(32*time.Second))
+	again := v1.ContainerStatus{Name: "side", RestartCount: 2, State: v1.ContainerState{Terminated: terminated(0, "Completed", 30*time.Second, 35*time.Second)}}
+	o.status(pending(again), at(36*time.Second))
+	var got []string
+	for _, a := range runs(o.acts) {
+		got = append(got, fmt.Sprintf("%s#%d", a.Kind, a.Attempt))
+	}
+	require.Equal(t, []string{"ContainerStarted#2", "ContainerExited#2", "ContainerStarted#3", "ContainerExited#3"}, got)
 }
