@@ -8,6 +8,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
+	"sigs.k8s.io/yaml"
 
 	"github.com/podconform/podconform/model"
 )
@@ -290,9 +291,20 @@ func validateEvents(events []model.Event, p *field.Path) field.ErrorList {
 	return errs
 }
 
-// ValidateProfile checks a profile on its own (a file given to podconform
-// run --profile), with the rules of a scenario's profile field; errors
-// name the field.
-func ValidateProfile(pr model.Profile) error {
-	return field.ErrorList(validateProfile(pr, field.NewPath("profile"))).ToAggregate()
+// LoadProfile reads a profile file (podconform run --profile: the fields
+// of a scenario's profile, YAML or JSON), strictly, and validates it with
+// the rules of a scenario's profile field. Every error names the path.
+func LoadProfile(path string) (*model.Profile, error) {
+	data, err := readBounded(path, MaxFileBytes)
+	if err != nil {
+		return nil, err
+	}
+	var p model.Profile
+	if err := yaml.UnmarshalStrict(data, &p); err != nil {
+		return nil, fmt.Errorf("%s: %v", path, err)
+	}
+	if err := field.ErrorList(validateProfile(p, field.NewPath("profile"))).ToAggregate(); err != nil {
+		return nil, fmt.Errorf("%s: %v", path, err)
+	}
+	return &p, nil
 }

@@ -77,20 +77,22 @@ func New(cfg Config) (*Adapter, error) {
 	if cfg.Node == "" {
 		return nil, errors.New("cluster: --node is required: the node whose pods are checked")
 	}
-	if cfg.Namespace == "" {
-		cfg.Namespace = "podconform"
+	cs, err := Client(cfg.Kubeconfig, cfg.Context)
+	if err != nil {
+		return nil, err
 	}
-	if cfg.Run == "" {
-		cfg.Run = "podconform"
-	}
-	if cfg.Settle <= 0 {
-		cfg.Settle = 3 * time.Second
-	}
+	return NewWithClient(cfg, cs), nil
+}
+
+// Client connects to the API server a kubeconfig file ("": the usual
+// rules, $KUBECONFIG then ~/.kube/config) and context ("": its current
+// one) name.
+func Client(kubeconfig, context string) (kubernetes.Interface, error) {
 	rules := clientcmd.NewDefaultClientConfigLoadingRules()
-	if cfg.Kubeconfig != "" {
-		rules.ExplicitPath = cfg.Kubeconfig
+	if kubeconfig != "" {
+		rules.ExplicitPath = kubeconfig
 	}
-	rc, err := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(rules, &clientcmd.ConfigOverrides{CurrentContext: cfg.Context}).ClientConfig()
+	rc, err := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(rules, &clientcmd.ConfigOverrides{CurrentContext: context}).ClientConfig()
 	if err != nil {
 		return nil, fmt.Errorf("cluster: kubeconfig: %w", err)
 	}
@@ -99,13 +101,16 @@ func New(cfg Config) (*Adapter, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cluster: %w", err)
 	}
-	return &Adapter{cfg: cfg, client: cs}, nil
+	return cs, nil
 }
 
 // NewWithClient is New with a client of the caller's (tests).
 func NewWithClient(cfg Config, c kubernetes.Interface) *Adapter {
 	if cfg.Namespace == "" {
 		cfg.Namespace = "podconform"
+	}
+	if cfg.Run == "" {
+		cfg.Run = "podconform"
 	}
 	if cfg.Settle <= 0 {
 		cfg.Settle = 3 * time.Second

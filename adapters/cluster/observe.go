@@ -12,12 +12,10 @@ import (
 // observer turns the pod statuses an API watch delivers into a trace. It
 // keeps, per container, the last instance it reported started and exited.
 type observer struct {
-	t0    time.Time // the pod's creation request: time 0
-	acts  []model.Action
-	last  time.Duration // time of the last action: the trace never goes back
-	ctrs  map[string]*runState
-	seen  bool // a status written by the node has been reported
-	lastK string
+	t0   time.Time // the pod's creation request: time 0
+	acts []model.Action
+	last time.Duration // time of the last action: the trace never goes back
+	ctrs map[string]*runState
 }
 
 // runState is what the observer reported of one container: the last
@@ -102,7 +100,6 @@ func (o *observer) status(st *v1.PodStatus, w time.Time) {
 	}
 	c := st.DeepCopy()
 	o.emit(model.Action{At: arrival, Kind: model.ActStatus, Status: c})
-	o.seen = true
 }
 
 // runsOf appends the starts and exits that cs shows and were not reported

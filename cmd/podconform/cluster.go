@@ -10,15 +10,12 @@ import (
 	"os"
 	osexec "os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"time"
 
-	"sigs.k8s.io/yaml"
-
 	"github.com/podconform/podconform/adapters"
 	execadapter "github.com/podconform/podconform/adapters/exec"
-	"github.com/podconform/podconform/model"
-	"github.com/podconform/podconform/scenario"
 )
 
 // clusterBinary is the cluster adapter's program, built from the separate
@@ -100,17 +97,13 @@ func openCluster(cmd string, c *clusterFlags, reqTimeout time.Duration, stderr i
 	if c.image != "" {
 		serve = append(serve, "--image", c.image)
 	}
-	argv, err := helperCommand("", clusterBinary, "PODCONFORM_CLUSTER", errNoCluster, serve...)
+	// The program: --adapter-cmd's words, or podconform-cluster; it gets
+	// serve's arguments, and cleanup's at the end.
+	prog, err := helperCommand(cmd, clusterBinary, "PODCONFORM_CLUSTER", errNoCluster)
 	if err != nil {
 		return nil, "", nil, err
 	}
-	if cmd != "" {
-		pre, err := execadapter.SplitCommand(cmd)
-		if err != nil {
-			return nil, "", nil, adapters.Errorf(adapters.ErrKindStart, "--adapter-cmd: %v", err)
-		}
-		argv = append(pre, serve...)
-	}
+	argv := append(slices.Clip(prog), serve...)
 	a, err := execadapter.NewCommand(argv, execadapter.Options{Timeout: reqTimeout, Stderr: os.Stderr, Name: "cluster:" + c.node})
 	if err != nil {
 		return nil, "", nil, err
@@ -123,12 +116,7 @@ func openCluster(cmd string, c *clusterFlags, reqTimeout time.Duration, stderr i
 	}
 	cleanup := func() {
 		a.Shutdown()
-		args := append([]string{"cleanup"}, c.args(id)...)
-		cl := append([]string{argv[0]}, args...)
-		if cmd != "" {
-			pre, _ := execadapter.SplitCommand(cmd)
-			cl = append(pre, args...)
-		}
+		cl := append(append(slices.Clip(prog), "cleanup"), c.args(id)...)
 		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 		defer cancel()
 		var out bytes.Buffer
@@ -139,29 +127,4 @@ func openCluster(cmd string, c *clusterFlags, reqTimeout time.Duration, stderr i
 		}
 	}
 	return a, spec, cleanup, nil
-}
-
-// loadProfile reads a profile file (YAML or JSON, the fields of a
-// scenario's profile).
-func loadProfile(path string) (*model.Profile, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, 1<<20+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(b) > 1<<20 {
-		return nil, fmt.Errorf("%s: larger than 1 MiB", path)
-	}
-	var p model.Profile
-	if err := yaml.UnmarshalStrict(b, &p); err != nil {
-		return nil, fmt.Errorf("%s: %v", path, err)
-	}
-	if err := scenario.ValidateProfile(p); err != nil {
-		return nil, fmt.Errorf("%s: %v", path, err)
-	}
-	return &p, nil
 }

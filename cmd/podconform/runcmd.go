@@ -21,6 +21,7 @@ import (
 	"github.com/podconform/podconform/internal/runner"
 	"github.com/podconform/podconform/model"
 	"github.com/podconform/podconform/reports"
+	"github.com/podconform/podconform/scenario"
 )
 
 // version is podconform's version, recorded in summaries.
@@ -167,7 +168,7 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	var prof *model.Profile
 	if *profileFile != "" {
-		if prof, err = loadProfile(*profileFile); err != nil {
+		if prof, err = scenario.LoadProfile(*profileFile); err != nil {
 			return usageErr("--profile: %s", printable(err.Error()))
 		}
 	}

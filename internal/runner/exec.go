@@ -313,6 +313,13 @@ type checker struct {
 	unseen, early []model.Action
 }
 
+// worldFollowsModel says whether an autonomous trace's world follows the
+// model's own actions of the kinds the trace does not show: when it shows
+// neither the CRI-level actions nor the hooks (an API client's trace).
+func worldFollowsModel(info adapters.Info) bool {
+	return info.Mode == adapters.Autonomous && !info.Observes.Normal().Has(properties.ObsActions|properties.ObsHooks)
+}
+
 // toWorld gives the world the model's actions the trace cannot show (a
 // stop signal, a hook), each once the trace has shown the instance it
 // concerns start: the world times its answer from then (a hook that
@@ -357,7 +364,7 @@ func newChecker(s *model.Scenario, cfg checkCfg, info adapters.Info) (*checker, 
 func newCheckerAt(s *model.Scenario, cfg checkCfg, info adapters.Info, tol time.Duration) (*checker, error) {
 	c := &checker{}
 	opt := refine.Options{Tolerance: tol, Observes: info.Observes}
-	if info.Mode == adapters.Autonomous && !info.Observes.Normal().Has(properties.ObsActions|properties.ObsHooks) {
+	if worldFollowsModel(info) {
 		obs := info.Observes.Normal()
 		opt.OnTake = func(acts []model.Action) {
 			c.unseen = c.unseen[:0]
@@ -775,7 +782,7 @@ func (c *checker) replayTrace(acts []model.Action) (time.Duration, bool) {
 	until := c.cfg.until
 	// feed gives the model the world's inputs due before t (or at t, with
 	// atToo).
-	followsModel := !c.obs.Has(properties.ObsActions | properties.ObsHooks)
+	followsModel := worldFollowsModel(c.info)
 	feed := func(t time.Duration, atToo bool) {
 		for !c.stopped() {
 			wi, ok := w.Next()

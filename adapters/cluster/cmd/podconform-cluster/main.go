@@ -14,11 +14,9 @@ import (
 	"syscall"
 	"time"
 
-	"k8s.io/client-go/kubernetes"
-	"k8s.io/client-go/tools/clientcmd"
-
 	"github.com/podconform/podconform/adapters/cluster"
 	"github.com/podconform/podconform/adapters/exec"
+	"github.com/podconform/podconform/internal/podscript"
 )
 
 const usage = `podconform-cluster runs podconform scenarios as real pods on one node behind
@@ -74,7 +72,7 @@ func serve(args []string) int {
 	var c common
 	c.flags(fs)
 	node := fs.String("node", "", "the node every pod runs on (required)")
-	image := fs.String("image", "", "the image every container runs (default "+defaultImage()+")")
+	image := fs.String("image", "", "the image every container runs (default "+podscript.DefaultImage+")")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -94,8 +92,6 @@ func serve(args []string) int {
 	return 0
 }
 
-func defaultImage() string { return "docker.io/library/busybox:1.36" }
-
 func cleanup(args []string) int {
 	fs := flag.NewFlagSet("cleanup", flag.ContinueOnError)
 	fs.SetOutput(os.Stderr)
@@ -104,16 +100,7 @@ func cleanup(args []string) int {
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	rules := clientcmd.NewDefaultClientConfigLoadingRules()
-	if c.kubeconfig != "" {
-		rules.ExplicitPath = c.kubeconfig
-	}
-	rc, err := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(rules, &clientcmd.ConfigOverrides{CurrentContext: c.context}).ClientConfig()
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "podconform-cluster: kubeconfig: %v\n", err)
-		return 1
-	}
-	cs, err := kubernetes.NewForConfig(rc)
+	cs, err := cluster.Client(c.kubeconfig, c.context)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "podconform-cluster: %v\n", err)
 		return 1
