@@ -831,7 +831,7 @@ func regressionFact(finding string) []fact {
 		what:   "no property is violated any more",
 		source: finding,
 		check: func(t tb, r *run) {
-			ctx := &properties.Context{Pod: &r.sc.Pod, Profile: r.sc.Profile.WithDefaults()}
+			ctx := &properties.Context{Pod: &r.sc.Pod, Profile: r.sc.Profile.WithDefaults(), Behaviour: &r.sc.Behaviour}
 			for _, v := range properties.Check(ctx, r.acts, r.acts[len(r.acts)-1].At, false) {
 				t.Errorf("%s", v.Error())
 			}

@@ -86,6 +86,7 @@ const (
 	rStatusPatch
 	rStatusSandboxReady
 	rStatusAdmitted
+	rStatusStopped
 
 	// timers (NextTimerCause)
 	tProbePending
@@ -135,6 +136,19 @@ const (
 
 // IsZero reports whether no cause was recorded.
 func (c Cause) IsZero() bool { return c.rule == rNone }
+
+// IsPatch reports whether c is the cause of a status that only patches the
+// last generated one with probe results (the status manager's
+// SetContainerReadiness or SetContainerStartup while the pod worker is
+// busy): such a status shows no container start or exit since.
+func (c Cause) IsPatch() bool { return c.rule == rStatusPatch }
+
+// IsTerminated reports whether c is the cause of a status generated after
+// the pod worker finished terminating the pod (SyncTerminatedPod, and the
+// status manager's TerminatePod): from then on no container of the pod
+// can run, and the status manager lets a terminal phase reach the API
+// server (status_manager.go mergePodStatus, couldHaveRunningContainers).
+func (c Cause) IsTerminated() bool { return c.rule == rStatusTerminated }
 
 func secs(d time.Duration) string { return strconv.FormatInt(int64(d/time.Second), 10) + "s" }
 
@@ -343,9 +357,11 @@ func (c Cause) phrase() string {
 	case rStatusTerminated:
 		return "the pod has terminated: what never ended is marked failed (status_manager TerminatePod)"
 	case rStatusPatch:
-		return "a readiness or startup result while the pod worker is busy (status_manager SetContainerReadiness / SetContainerStartup)"
+		return "a readiness or startup result, which the status manager writes into its copy before any sync it triggers, and alone while the pod worker is busy (status_manager SetContainerReadiness / SetContainerStartup)"
 	case rStatusAdmitted:
 		return "the first sync's status generation, before the sandbox exists: PodReadyToStartContainers=False (kubelet.go SyncPod: generateAPIPodStatus and SetPodStatus come before the runtime's SyncPod)"
+	case rStatusStopped:
+		return "every container has stopped: the pod worker's last status generation as it finishes terminating the pod, before the status manager's TerminatePod (kubelet.go SyncTerminatingPod, generateAPIPodStatus with podIsTerminal)"
 	case rStatusSandboxReady:
 		return "the new sandbox is ready: PodReadyToStartContainers (OnPodSandboxReady)"
 

@@ -243,7 +243,10 @@ type Model struct {
 	// patches: readiness and startup results the status manager writes
 	// into its copy of the status while the pod worker is busy; patched:
 	// the last published status is such a copy, not a generation.
-	patches   []resultPatch
+	patches []resultPatch
+	// preTerm: the status SyncTerminatingPod's last generation sets, before
+	// TerminatePod (buildStatus leaves it for publish); nil when none.
+	preTerm   *v1.PodStatus
 	patched   bool
 	refused   bool          // the status manager refused the last generation (transitionAllowed)
 	shown     []shownState  // what the last published status shows (prober.go)
@@ -875,6 +878,14 @@ func (m *Model) inDelete(grace int64, force bool) error {
 // SetContainerStartup).
 func (m *Model) settle() {
 	if m.idle() {
+		// A readiness or startup result reaches the status manager's copy
+		// (and may reach the API server) before the sync it triggers
+		// generates the status again (kubelet.go syncLoopIteration:
+		// SetContainerReadiness or SetContainerStartup, then
+		// handleProbeSync).
+		if len(m.patches) > 0 {
+			m.patchStatus()
+		}
 		m.publish(rStatusSync)
 	}
 	for guard := 0; guard < 64; guard++ {

@@ -123,12 +123,33 @@ type ContainerBehaviour struct {
 }
 
 // AttemptAt returns the script of instance k: attempt k, or the last one
-// for instances past the end; nil when no attempt is scripted.
+// for instances past the end (attempt 0 for a negative k, which only a
+// broken trace holds); nil when no attempt is scripted.
 func (b *ContainerBehaviour) AttemptAt(k int) *Attempt {
 	if b == nil || len(b.Attempts) == 0 {
 		return nil
 	}
-	return &b.Attempts[min(k, len(b.Attempts)-1)]
+	return &b.Attempts[max(0, min(k, len(b.Attempts)-1))]
+}
+
+// ExitOf returns when instance k exits by itself, measured from its start,
+// and with which code: the attempt's exitAfter (a signal exits with
+// 128+signal), or, for a regular init container with no attempt scripted,
+// DefaultInitRunTime and 0. ok is false when the instance runs until
+// killed. b may be nil (nothing scripted).
+func (b *ContainerBehaviour) ExitOf(k int, regularInit bool) (after time.Duration, code int32, ok bool) {
+	at := b.AttemptAt(k)
+	switch {
+	case at != nil && at.ExitAfter != nil:
+		code = at.ExitCode
+		if at.Signal != 0 {
+			code = 128 + at.Signal
+		}
+		return at.ExitAfter.Duration, code, true
+	case at == nil && regularInit:
+		return DefaultInitRunTime, 0, true
+	}
+	return 0, 0, false
 }
 
 // ConductOf returns the conduct that applies to attempt a (nil: none

@@ -122,16 +122,9 @@ func (w *Script) Observe(acts []Action) {
 		case ActContainerStarted:
 			w.drop(sc.name, false)
 			sc.attempt, sc.startedAt, sc.running, sc.stopped, sc.seen = a.Attempt, a.At, true, false, true
-			at := sc.attemptScript()
-			switch {
-			case at != nil && at.ExitAfter != nil:
-				code := at.ExitCode
-				if at.Signal != 0 {
-					code = 128 + at.Signal
-				}
-				w.schedule(Input{Kind: InExit, At: a.At + at.ExitAfter.Duration, Container: sc.name, ExitCode: code, OOMKilled: at.OOMKilled}, a.Attempt, false)
-			case at == nil && sc.isInit:
-				w.schedule(Input{Kind: InExit, At: a.At + DefaultInitRunTime, Container: sc.name}, a.Attempt, false)
+			if after, code, ok := sc.beh.ExitOf(a.Attempt, sc.isInit); ok {
+				at := sc.attemptScript()
+				w.schedule(Input{Kind: InExit, At: a.At + after, Container: sc.name, ExitCode: code, OOMKilled: at != nil && at.OOMKilled}, a.Attempt, false)
 			}
 		case ActHookStarted:
 			var hs *HookScript

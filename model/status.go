@@ -81,6 +81,14 @@ func (m *Model) publish(r rule) {
 		m.maybeRemove()
 		return
 	}
+	if pre := m.preTerm; pre != nil && !m.removed && !StatusEqual(pre, st) && !StatusEqual(pre, &m.status) {
+		// The pod worker set it as it finished terminating the pod; the
+		// status manager may write it before TerminatePod's.
+		m.setStatus(pre)
+		m.record()
+		m.emit(Action{Kind: ActStatus, Status: pre}, Cause{rule: rStatusStopped, a: m.now})
+	}
+	m.preTerm = nil
 	m.setStatus(st)
 	m.record()
 	if !m.removed {
@@ -363,6 +371,7 @@ func (m *Model) buildStatus() (_ *v1.PodStatus, refused bool) {
 	if m.hasStatus && !m.transitionAllowed(&m.status, st) {
 		return st, true
 	}
+	prePhase := st.Phase
 	if m.terminated {
 		condInit = append([]v1.ContainerStatus(nil), condInit...)
 		condApp = append([]v1.ContainerStatus(nil), condApp...)
@@ -375,6 +384,12 @@ func (m *Model) buildStatus() (_ *v1.PodStatus, refused bool) {
 	}
 	if m.mut(MutSucceededNonZero) && st.Phase == v1.PodFailed {
 		st.Phase = v1.PodSucceeded
+	}
+	if m.mut(MutSucceededNonZero) && prePhase == v1.PodFailed {
+		prePhase = v1.PodSucceeded
+	}
+	if m.terminalPhase != "" {
+		prePhase = m.terminalPhase
 	}
 	if m.terminalPhase != "" {
 		// The kubelet refuses transitions out of a terminal phase.
@@ -403,6 +418,22 @@ func (m *Model) buildStatus() (_ *v1.PodStatus, refused bool) {
 		st.Conditions[k] = m.condAt(k, conds[k])
 	}
 	st.StartTime = m.startTime // shared: statuses are read-only
+	m.preTerm = nil
+	if m.terminated {
+		// SyncTerminatingPod's last generation (podIsTerminal), which the
+		// status manager holds before TerminatePod changes it: the same
+		// conditions, the phase getPhase gives, the states before
+		// TerminatePod marks what never ended.
+		pre := *st
+		pre.Phase = prePhase
+		if len(condInit) > 0 {
+			pre.InitContainerStatuses = condInit
+		}
+		if len(condApp) > 0 {
+			pre.ContainerStatuses = condApp
+		}
+		m.preTerm = &pre
+	}
 	return st, false
 }
 

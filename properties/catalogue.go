@@ -151,7 +151,12 @@ var catalogue = []Property{
 	// or a kill explained by a probe (probes), the delete (requests).
 	// Exact: the stop signal must come in the same instant.
 	sidecarReverseTermination().needs(ObsActions | ObsHooks | ObsProbes | ObsRequests).exactTiming(),
-	podRemovedAfterTermination().needs(ObsActions | ObsRequests),
+	// Runs are enough for "no container runs"; the sandbox is judged only
+	// when the trace reports sandbox actions.
+	podRemovedAfterTermination().needs(ObsRuns | ObsRequests),
+	// The world's script and the runs; not exact: the run's slack
+	// (Context.Slack) bounds how late the report may be.
+	exitsReported().needs(ObsRuns),
 
 	// phase
 

@@ -164,7 +164,7 @@ func TestSimpleScenarioExercisesLittle(t *testing.T) {
 	// An init container before the app container gives the init
 	// properties something to judge, and nothing else.
 	got = exercisedIDs(t, "simple-with-init", 10*time.Minute)
-	want = append(want, "init-strict-order", "app-after-init")
+	want = append(want, "init-strict-order", "app-after-init", "exits-reported")
 	sort.Strings(want)
 	require.Equal(t, want, got)
 }

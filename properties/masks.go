@@ -110,6 +110,9 @@ func (*sigkillEarlyRule) masks() (kmask, kmask)   { return kSIGKILL, kNone }
 func (*sidecarOrderRule) masks() (kmask, kmask) {
 	return kAll, kContainerExited | kHookEnded | kDeleteRequested
 }
+func (*exitsReportedRule) masks() (kmask, kmask) {
+	return kAll, kContainerStarted | kContainerExited | kPodRemoved
+}
 func (*podRemovedRule) masks() (kmask, kmask) { return kPodRemoved | kStatus | kPatch, kNone }
 func (*sandboxRule) masks() (kmask, kmask) {
 	return kContainerCreated | kContainerStarted | kSandboxCreated | kSandboxStopped, kNone

@@ -176,7 +176,8 @@ func needsCases(t *testing.T, n int) []needsCase {
 		s := randomDoc(r, k).Model()
 		acts, end, complete := walk(t, s, r, 1500)
 		ctx := ctxOf(s)
-		ctx.Events = nil // the walk sends its own deletes
+		ctx.Events = nil    // the walk sends its own deletes
+		ctx.Behaviour = nil // and its own exits, not the script's
 		add(fmt.Sprintf("walk-%d", k), ctx, acts, end, complete)
 	}
 	return cases

@@ -56,6 +56,15 @@ type Context struct {
 	// deletes), in time order, when the caller knows them; nil when not.
 	// Properties about how requests were honoured use them.
 	Events []model.Event
+	// Behaviour is the world's script (the scenario's behaviour), when the
+	// caller knows it; nil when not. exits-reported reads the exits it
+	// schedules, and judges nothing without it.
+	Behaviour *model.Behaviour
+	// Slack is how much later than the world's script an implementation
+	// may report what the script did (the run's tolerance plus the
+	// adapter's declared lag; 0 for the reference model, which reports it
+	// at once).
+	Slack time.Duration
 }
 
 // Violation is a broken property.

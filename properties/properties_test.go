@@ -81,7 +81,7 @@ func envInt(name string, def int) int {
 func ctxOf(s *model.Scenario) *properties.Context {
 	evs := append([]model.Event{}, s.Events...)
 	sort.SliceStable(evs, func(a, b int) bool { return evs[a].At.Duration < evs[b].At.Duration })
-	return &properties.Context{Pod: &s.Pod, Profile: s.Profile.WithDefaults(), Events: evs}
+	return &properties.Context{Pod: &s.Pod, Profile: s.Profile.WithDefaults(), Events: evs, Behaviour: &s.Behaviour}
 }
 
 // excerpt renders the actions around index i (Status actions abridged).
@@ -213,7 +213,8 @@ func TestRandomWalksPass(t *testing.T) {
 		s := doc.Model()
 		acts, end, complete := walk(t, s, r, 1500)
 		ctx := ctxOf(s)
-		ctx.Events = nil // the walk sends its own deletes, not the scenario's
+		ctx.Events = nil    // the walk sends its own deletes, not the scenario's,
+		ctx.Behaviour = nil // and its own exits
 		for _, v := range properties.Check(ctx, acts, end, complete) {
 			fired[v.ID]++
 			if fired[v.ID] <= 1 {
@@ -1136,6 +1137,18 @@ var mutations = []mutation{
 		i := nth(t, acts, 0, is(model.ActPodRemoved, ""))
 		acts[i].At = acts[nth(t, acts, 0, is(model.ActDeleteRequested, ""))].At
 		return move(acts, i, nth(t, acts, 0, is(model.ActDeleteRequested, ""))+1)
+	}},
+	{"pod-removed-after-termination", "examples/hook-demo.yaml", 0, func(t *testing.T, acts []model.Action) []model.Action {
+		// What KWOK does: the graceful delete removes the object while the
+		// containers still run, with no termination shown (docs/kwok.md).
+		d := nth(t, acts, 0, is(model.ActDeleteRequested, ""))
+		return append(acts[:d+1:d+1], model.Action{At: acts[d].At + 50*time.Millisecond, Kind: model.ActPodRemoved})
+	}},
+	{"exits-reported", "examples/crashloop.yaml", 0, func(t *testing.T, acts []model.Action) []model.Action {
+		// The program exits, and the trace never shows it: it ends with
+		// the container running, as on a node that does not run the
+		// program (KWOK).
+		return acts[:nth(t, acts, 0, is(model.ActContainerExited, "app"))]
 	}},
 	{"terminal-phase-absorbing", "upstream/init-container-restartnever.yaml", 0, func(t *testing.T, acts []model.Action) []model.Action {
 		i := lastOf(t, acts, is(model.ActStatus, ""))

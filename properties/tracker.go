@@ -59,6 +59,10 @@ type podInfo struct {
 	boReset  time.Duration
 	rules    bool // ContainerRestartRules
 	events   []model.Event
+	// The world's script (Context.Behaviour), per container position; nil
+	// when the caller did not give it. slack: Context.Slack.
+	beh   []*model.ContainerBehaviour
+	slack time.Duration
 }
 
 const scanLimit = 8
@@ -122,6 +126,15 @@ func newPodInfo(ctx *Context) *podInfo {
 	pi.lastInit = pi.nInit - 1
 	for i := range spec.Containers {
 		add(&spec.Containers[i], kindApp)
+	}
+	pi.slack = max(ctx.Slack, 0)
+	if ctx.Behaviour != nil {
+		pi.beh = make([]*model.ContainerBehaviour, n)
+		for i, name := range pi.names {
+			if b, ok := ctx.Behaviour.Containers[name]; ok {
+				pi.beh[i] = &b
+			}
+		}
 	}
 	if n > scanLimit {
 		pi.byName = make(map[string]int, n)

@@ -57,7 +57,7 @@ func RunScenario(s *model.Scenario, opt Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	ctx := &properties.Context{Pod: &s.Pod, Profile: s.Profile.WithDefaults(), Events: sortedEvents(s.Events)}
+	ctx := &properties.Context{Pod: &s.Pod, Profile: s.Profile.WithDefaults(), Events: sortedEvents(s.Events), Behaviour: &s.Behaviour}
 	suite := properties.NewSuite(ctx, opt.Properties...)
 	res := &Result{}
 	trace := make([]model.Action, 0, 128)

@@ -102,10 +102,26 @@ type Checker struct {
 	obs     properties.Observables
 	pending []model.Action
 	pendWhy []model.Cause // pendWhy[i] is the cause of pending[i]
-	taken   int           // actions the model took so far
-	hist    []statusAt    // the model's statuses, oldest first, trimmed
-	lastObs string        // key of the last observed status
-	sawObs  bool
+	// pendDue[i] is when pending[i] is due to be seen: its own time, or,
+	// for a start or exit an implementation reads from statuses
+	// (viaStatus), the time of the model's first status generated after
+	// it; unshown (-1) until then.
+	pendDue []time.Duration
+	// viaStatus: the implementation sees starts and exits only in the pod
+	// statuses (runs without actions: an API client). The kubelet writes
+	// a container's new state only with a generated status (a sync's), so
+	// a run is due when the model's next generation shows it, not at its
+	// CRI-level moment: while the pod worker is busy (a postStart hook, a
+	// kill) the statuses show nothing new.
+	viaStatus bool
+	// apiPhase: with viaStatus, the phase, reason and message of the
+	// last status the model published, as the API server shows them (see
+	// apiView).
+	apiPhase apiPhase
+	taken    int        // actions the model took so far
+	hist     []statusAt // the model's statuses, oldest first, trimmed
+	lastObs  string     // key of the last observed status
+	sawObs   bool
 	// endOK holds, once the pod is force-deleted, the statuses the
 	// implementation may end with (see End); nil before.
 	endOK map[string]bool
@@ -158,7 +174,8 @@ func newChecker(s *model.Scenario, opt Options, picks []int, onTake func([]model
 		return nil, err
 	}
 	c := &Checker{pod: &s.Pod, m: m, mw: model.NewScript(s), tol: opt.Tolerance, obs: opt.Observes.Normal(), scen: s, opt: opt, onTake: onTake}
-	c.hist = append(c.hist, statusAt{0, c.key(m.Status()), model.Cause{}})
+	c.viaStatus = c.obs.Has(properties.ObsRuns|properties.ObsContainerStatuses) && !c.obs.Has(properties.ObsActions)
+	c.hist = append(c.hist, statusAt{0, c.key(c.apiView(m.Status(), model.Cause{})), model.Cause{}})
 	c.take(m.Drain(), m.Causes())
 	c.answerProbes()
 	return c, nil
@@ -189,6 +206,54 @@ func (c *Checker) compared(k model.ActionKind) bool {
 	return c.obs&properties.ObservableOf(k) != 0
 }
 
+// apiPhase is a status's phase, reason and message.
+type apiPhase struct {
+	phase           v1.PodPhase
+	reason, message string
+}
+
+// apiView returns what the API server shows of the model's status st
+// (published for cause why): the status manager's copy, except that its
+// mergePodStatus (status_manager.go) holds back a terminal phase while the
+// pod worker could still have running containers, until SyncTerminatingPod
+// has finished: the API keeps the phase, reason and message it had. The
+// model's statuses are the status manager's copy (what the prober reads,
+// what the in-process kubelet publishes); an implementation read through
+// the API server shows them so.
+func (c *Checker) apiView(st *v1.PodStatus, why model.Cause) *v1.PodStatus {
+	if !c.viaStatus || st == nil {
+		return st
+	}
+	terminal := func(p v1.PodPhase) bool { return p == v1.PodSucceeded || p == v1.PodFailed }
+	if terminal(st.Phase) && !terminal(c.apiPhase.phase) && c.apiPhase.phase != "" && !why.IsTerminated() {
+		cp := *st
+		cp.Phase, cp.Reason, cp.Message = c.apiPhase.phase, c.apiPhase.reason, c.apiPhase.message
+		return &cp
+	}
+	c.apiPhase = apiPhase{st.Phase, st.Reason, st.Message}
+	return st
+}
+
+// unshown is the pendDue of a run no generated status has shown yet.
+const unshown = time.Duration(-1)
+
+// due returns when pending[i] is due to be seen: never before its own
+// time; an unshown run is not due yet, and may be seen from its time on.
+func (c *Checker) due(i int) (time.Duration, bool) {
+	d := c.pendDue[i]
+	if d < 0 {
+		return c.pending[i].At, false
+	}
+	return max(d, c.pending[i].At), true
+}
+
+// drop removes pending[i].
+func (c *Checker) drop(i int) {
+	c.pending = append(c.pending[:i], c.pending[i+1:]...)
+	c.pendWhy = append(c.pendWhy[:i], c.pendWhy[i+1:]...)
+	c.pendDue = append(c.pendDue[:i], c.pendDue[i+1:]...)
+}
+
 // take records the model's actions and their causes.
 func (c *Checker) take(acts []model.Action, why []model.Cause) {
 	c.taken += len(acts)
@@ -199,8 +264,15 @@ func (c *Checker) take(acts []model.Action, why []model.Cause) {
 	for i := range acts {
 		a := acts[i]
 		if a.Kind == model.ActStatus {
+			if c.viaStatus && !why[i].IsPatch() {
+				for j := range c.pendDue {
+					if c.pendDue[j] < 0 {
+						c.pendDue[j] = a.At
+					}
+				}
+			}
 			if c.obs&properties.ObsStatus != 0 {
-				k := c.key(a.Status)
+				k := c.key(c.apiView(a.Status, why[i]))
 				c.hist = append(c.hist, statusAt{a.At, k, why[i]})
 				if c.endOK != nil {
 					c.endOK[k] = true
@@ -213,8 +285,13 @@ func (c *Checker) take(acts []model.Action, why []model.Cause) {
 		}
 		if c.compared(a.Kind) && !c.blind {
 			a.Status = nil
+			due := a.At
+			if c.viaStatus && (a.Kind == model.ActContainerStarted || a.Kind == model.ActContainerExited) {
+				due = unshown
+			}
 			c.pending = append(c.pending, a)
 			c.pendWhy = append(c.pendWhy, why[i])
+			c.pendDue = append(c.pendDue, due)
 		}
 	}
 }
@@ -334,18 +411,18 @@ func (c *Checker) observe(a *model.Action) *Divergence {
 		if !c.same(e, &obs) {
 			continue
 		}
+		due, _ := c.due(i)
 		switch {
 		case e.At > obs.At:
 			why := c.pendWhy[i].String()
 			return c.fail(&Divergence{Kind: Early, At: obs.At, Observed: &obs, Why: why,
 				Message: fmt.Sprintf("observed %s, but the model takes it only at %v; why: %s", trace.Describe(obs), e.At, why)})
-		case obs.At-e.At > c.tol:
+		case obs.At-due > c.tol:
 			why := c.pendWhy[i].String()
 			return c.fail(&Divergence{Kind: Late, At: obs.At, Observed: &obs, Why: why,
-				Message: fmt.Sprintf("observed %s, %v after the model took it at %v (tolerance %v); why the model took it then: %s", trace.Describe(obs), obs.At-e.At, e.At, c.tol, why)})
+				Message: fmt.Sprintf("observed %s, %v after the model took it at %v%s (tolerance %v); why the model took it then: %s", trace.Describe(obs), obs.At-due, e.At, shownAt(e.At, due), c.tol, why)})
 		}
-		c.pending = append(c.pending[:i], c.pending[i+1:]...)
-		c.pendWhy = append(c.pendWhy[:i], c.pendWhy[i+1:]...)
+		c.drop(i)
 		if obs.Kind == model.ActPodRemoved && !c.obs.Has(properties.ObsActions) {
 			c.goBlind()
 		}
@@ -389,10 +466,10 @@ func (c *Checker) goBlind() {
 		if c.pending[i].Kind == model.ActContainerStarted || c.pending[i].Kind == model.ActContainerExited {
 			continue
 		}
-		c.pending[k], c.pendWhy[k] = c.pending[i], c.pendWhy[i]
+		c.pending[k], c.pendWhy[k], c.pendDue[k] = c.pending[i], c.pendWhy[i], c.pendDue[i]
 		k++
 	}
-	c.pending, c.pendWhy = c.pending[:k], c.pendWhy[:k]
+	c.pending, c.pendWhy, c.pendDue = c.pending[:k], c.pendWhy[:k], c.pendDue[:k]
 }
 
 // Allows reports whether observing a now would be accepted (an autonomous
@@ -425,7 +502,7 @@ func (c *Checker) allows(a *model.Action) bool {
 	}
 	for i := range c.pending {
 		e := &c.pending[i]
-		if c.same(e, a) && e.At <= a.At && a.At-e.At <= c.tol {
+		if due, _ := c.due(i); c.same(e, a) && e.At <= a.At && a.At-due <= c.tol {
 			return true
 		}
 	}
@@ -439,7 +516,7 @@ func (c *Checker) allows(a *model.Action) bool {
 func (c *Checker) expecting(t time.Duration) (what, why, timer string) {
 	var parts []string
 	for i, e := range c.pending {
-		if e.At <= t {
+		if due, shown := c.due(i); shown && due <= t {
 			if len(parts) == 0 {
 				why = "; why it expects " + trace.Describe(e) + ": " + c.pendWhy[i].String()
 			}
@@ -477,19 +554,20 @@ func (c *Checker) sync(t time.Duration) *Divergence {
 		return c.fail(&Divergence{Kind: Rejected, At: t, Message: "the model's own timers failed: " + err.Error()})
 	}
 	for i := range c.pending {
-		e, w := c.pending[i], c.pendWhy[i]
-		if e.At+c.tol <= t {
-			c.pending = append(c.pending[:i], c.pending[i+1:]...)
+		e, w, d := c.pending[i], c.pendWhy[i], c.pendDue[i]
+		due, shown := c.due(i)
+		if shown && due+c.tol <= t {
+			c.drop(i)
 			c.pending = append([]model.Action{e}, c.pending...)
-			c.pendWhy = append(c.pendWhy[:i], c.pendWhy[i+1:]...)
 			c.pendWhy = append([]model.Cause{w}, c.pendWhy...)
+			c.pendDue = append([]time.Duration{d}, c.pendDue...)
 			why := w.String()
-			msg := fmt.Sprintf("the model took %s; not observed by %v (tolerance %v)", trace.Describe(e), e.At+c.tol, c.tol)
-			if t > e.At+c.tol {
+			msg := fmt.Sprintf("the model took %s%s; not observed by %v (tolerance %v)", trace.Describe(e), shownAt(e.At, due), due+c.tol, c.tol)
+			if t > due+c.tol {
 				msg += fmt.Sprintf("; the implementation's next report was at %v", t)
 			}
 			msg += "; why the model took it: " + why
-			return c.fail(&Divergence{Kind: Missing, At: e.At + c.tol, Why: why, Message: msg})
+			return c.fail(&Divergence{Kind: Missing, At: due + c.tol, Why: why, Message: msg})
 		}
 	}
 	c.trim(t)
@@ -704,6 +782,15 @@ func stateKey(s v1.ContainerState) string {
 		return "waiting(" + s.Waiting.Reason + ")"
 	}
 	return "none"
+}
+
+// shownAt says, for a run the model took at at and only a later
+// generated status showed (at due), when that status came.
+func shownAt(at, due time.Duration) string {
+	if due > at {
+		return fmt.Sprintf(", which its next generated status showed at %v", due)
+	}
+	return ""
 }
 
 func describeInput(in model.Input) string {

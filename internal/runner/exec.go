@@ -543,7 +543,7 @@ func (c *checker) finish(end time.Duration, complete bool) *result {
 	if len(c.cfg.props) > 0 {
 		evs := append([]model.Event(nil), c.s.Events...)
 		sort.SliceStable(evs, func(a, b int) bool { return evs[a].At.Duration < evs[b].At.Duration })
-		pctx := &properties.Context{Pod: &c.s.Pod, Profile: c.s.Profile.WithDefaults(), Events: evs}
+		pctx := &properties.Context{Pod: &c.s.Pod, Profile: c.s.Profile.WithDefaults(), Events: evs, Behaviour: &c.s.Behaviour, Slack: c.cfg.tol + c.info.Lag}
 		outs := properties.Audit(pctx, c.cfg.props, r.observed, end, complete)
 		r.exercised = make([]bool, len(outs))
 		for k, o := range outs {

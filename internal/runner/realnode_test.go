@@ -131,6 +131,10 @@ func TestRecordedTolerances(t *testing.T) {
 	tols := []time.Duration{0, time.Second, 2 * time.Second, 3 * time.Second, 5 * time.Second, 10 * time.Second, 15 * time.Second, 20 * time.Second, 30 * time.Second}
 	pass := make([]int, len(tols))
 	kinds := map[string]int{}
+	props, err := SelectProperties(recorded{}.Info().Observes, nil)
+	require.NoError(t, err)
+	broken := map[string]int{}    // property -> traces that break it, at 10 s
+	exercised := map[string]int{} // property -> traces that exercise it
 	for _, o := range obs {
 		yml := o[:len(o)-len(".observed.json")] + ".yaml"
 		b, err := os.ReadFile(yml)
@@ -148,13 +152,26 @@ func TestRecordedTolerances(t *testing.T) {
 			until = ce.Until.Duration
 		}
 		for k, tol := range tols {
-			r := runAutonomous(context.Background(), a, doc.Model(), checkCfg{tol: tol, until: until, level: LevelRefinement})
+			cfg := checkCfg{tol: tol, until: until, level: LevelRefinement}
+			if tol == 10*time.Second {
+				cfg.props = props
+			}
+			r := runAutonomous(context.Background(), a, doc.Model(), cfg)
+			for _, v := range r.broken {
+				broken[v.ID]++
+				t.Logf("%s breaks %v", filepath.Base(yml), v.Error())
+			}
+			for j, ex := range r.exercised {
+				if ex {
+					exercised[props[j].ID]++
+				}
+			}
 			if r.div == nil && r.adapterErr == nil {
 				pass[k]++
 			} else if tol == 10*time.Second && r.div != nil {
 				kinds[string(r.div.Kind)]++
 				msg := r.div.Message
-				if len(msg) > 300 {
+				if len(msg) > 300 && os.Getenv("PODCONFORM_FULL") == "" {
 					msg = msg[:300] + "..."
 				}
 				t.Logf("%s at 10s: %s", filepath.Base(yml), msg)
@@ -165,4 +182,7 @@ func TestRecordedTolerances(t *testing.T) {
 		t.Logf("tolerance %v: %d of %d recorded traces refine the model", tol, pass[k], len(obs))
 	}
 	t.Logf("divergences at 10s by kind: %v", kinds)
+	for _, p := range props {
+		t.Logf("invariant %-30s broken by %d of the %d traces that exercise it", p.ID, broken[p.ID], exercised[p.ID])
+	}
 }
