@@ -63,12 +63,13 @@ type podInfo struct {
 	// when the caller did not give it. slack: Context.Slack.
 	beh   []*model.ContainerBehaviour
 	slack time.Duration
+	block time.Duration // blockMax, once computed (-1: not yet)
 }
 
 const scanLimit = 8
 
 func newPodInfo(ctx *Context) *podInfo {
-	pi := &podInfo{lastInit: -1}
+	pi := &podInfo{lastInit: -1, block: -1}
 	prof := ctx.Profile
 	if prof.BackoffInitial == nil || prof.BackoffMax == nil || prof.BackoffReset == nil || prof.MinimumGracePeriodSeconds == nil || prof.ContainerRestartRules == nil {
 		prof = prof.WithDefaults()
