@@ -116,7 +116,7 @@ type Checker struct {
 	viaStatus bool
 	// apiPhase: with viaStatus, the phase, reason and message of the
 	// last status the model published, as the API server shows them (see
-	// apiView).
+	// apiViews).
 	apiPhase apiPhase
 	taken    int        // actions the model took so far
 	hist     []statusAt // the model's statuses, oldest first, trimmed
@@ -175,7 +175,9 @@ func newChecker(s *model.Scenario, opt Options, picks []int, onTake func([]model
 	}
 	c := &Checker{pod: &s.Pod, m: m, mw: model.NewScript(s), tol: opt.Tolerance, obs: opt.Observes.Normal(), scen: s, opt: opt, onTake: onTake}
 	c.viaStatus = c.obs.Has(properties.ObsRuns|properties.ObsContainerStatuses) && !c.obs.Has(properties.ObsActions)
-	c.hist = append(c.hist, statusAt{0, c.key(c.apiView(m.Status(), model.Cause{})), model.Cause{}})
+	for _, st := range c.apiViews(m.Status(), model.Cause{}) {
+		c.hist = append(c.hist, statusAt{0, c.key(st), model.Cause{}})
+	}
 	c.take(m.Drain(), m.Causes())
 	c.answerProbes()
 	return c, nil
@@ -212,26 +214,52 @@ type apiPhase struct {
 	reason, message string
 }
 
-// apiView returns what the API server shows of the model's status st
-// (published for cause why): the status manager's copy, except that its
-// mergePodStatus (status_manager.go) holds back a terminal phase while the
-// pod worker could still have running containers, until SyncTerminatingPod
-// has finished: the API keeps the phase, reason and message it had. The
-// model's statuses are the status manager's copy (what the prober reads,
-// what the in-process kubelet publishes); an implementation read through
-// the API server shows them so.
-func (c *Checker) apiView(st *v1.PodStatus, why model.Cause) *v1.PodStatus {
+// apiViews returns what the API server may show of the model's status st
+// (published for cause why), in order: the status manager's copy, except
+// that its mergePodStatus (status_manager.go) holds back a terminal phase
+// while the pod worker could still have running containers, until
+// SyncTerminatingPod has finished: the API then keeps the phase, reason
+// and message it had. A terminal status whose containers all stopped and
+// whose sandbox is gone may be written either way, as the pod worker
+// finishes the termination at about the time the status manager writes:
+// both views, held back first. The model's statuses are the status
+// manager's copy (what the prober reads, what the in-process kubelet
+// publishes); an implementation read through the API server shows them
+// so.
+func (c *Checker) apiViews(st *v1.PodStatus, why model.Cause) []*v1.PodStatus {
 	if !c.viaStatus || st == nil {
-		return st
+		return []*v1.PodStatus{st}
 	}
 	terminal := func(p v1.PodPhase) bool { return p == v1.PodSucceeded || p == v1.PodFailed }
-	if terminal(st.Phase) && !terminal(c.apiPhase.phase) && c.apiPhase.phase != "" && !why.IsTerminated() {
-		cp := *st
-		cp.Phase, cp.Reason, cp.Message = c.apiPhase.phase, c.apiPhase.reason, c.apiPhase.message
-		return &cp
+	if !terminal(st.Phase) || terminal(c.apiPhase.phase) || c.apiPhase.phase == "" || why.IsTerminated() {
+		c.apiPhase = apiPhase{st.Phase, st.Reason, st.Message}
+		return []*v1.PodStatus{st}
+	}
+	held := *st
+	held.Phase, held.Reason, held.Message = c.apiPhase.phase, c.apiPhase.reason, c.apiPhase.message
+	if !stopped(st) {
+		return []*v1.PodStatus{&held}
 	}
 	c.apiPhase = apiPhase{st.Phase, st.Reason, st.Message}
-	return st
+	return []*v1.PodStatus{&held, st}
+}
+
+// stopped reports whether st shows no container running and the sandbox
+// gone (PodReadyToStartContainers not True).
+func stopped(st *v1.PodStatus) bool {
+	for _, list := range [][]v1.ContainerStatus{st.InitContainerStatuses, st.ContainerStatuses} {
+		for i := range list {
+			if list[i].State.Running != nil {
+				return false
+			}
+		}
+	}
+	for _, cd := range st.Conditions {
+		if cd.Type == v1.PodReadyToStartContainers && cd.Status == v1.ConditionTrue {
+			return false
+		}
+	}
+	return true
 }
 
 // unshown is the pendDue of a run no generated status has shown yet.
@@ -272,10 +300,12 @@ func (c *Checker) take(acts []model.Action, why []model.Cause) {
 				}
 			}
 			if c.obs&properties.ObsStatus != 0 {
-				k := c.key(c.apiView(a.Status, why[i]))
-				c.hist = append(c.hist, statusAt{a.At, k, why[i]})
-				if c.endOK != nil {
-					c.endOK[k] = true
+				for _, st := range c.apiViews(a.Status, why[i]) {
+					k := c.key(st)
+					c.hist = append(c.hist, statusAt{a.At, k, why[i]})
+					if c.endOK != nil {
+						c.endOK[k] = true
+					}
 				}
 			}
 			continue
@@ -697,6 +727,12 @@ func (c *Checker) same(e, o *model.Action) bool {
 	case model.ActStopSignal:
 		return e.Attempt == o.Attempt && e.Timeout == o.Timeout
 	case model.ActContainerExited:
+		if c.viaStatus && o.Reason == model.ReasonStatusUnknown {
+			// Read from a status that TerminatePod wrote before the
+			// runtime's exit reached it: the instance ended, how is not
+			// known (status_manager.go TerminatePod).
+			return e.Attempt == o.Attempt
+		}
 		return e.Attempt == o.Attempt && e.ExitCode == o.ExitCode && e.Reason == o.Reason
 	case model.ActBackOff:
 		if c.tol > 0 {
