@@ -884,7 +884,7 @@ func (m *Model) settle() {
 		// SetContainerReadiness or SetContainerStartup, then
 		// handleProbeSync).
 		if len(m.patches) > 0 {
-			m.patchStatus()
+			m.patchStatusIf(true)
 		}
 		m.publish(rStatusSync)
 	}

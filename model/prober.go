@@ -182,7 +182,15 @@ type resultPatch struct {
 // ready flag, and with a ready flag the Ready and ContainersReady
 // conditions are generated again; nothing else changes, the Initialized
 // condition included (status_manager.go).
-func (m *Model) patchStatus() {
+func (m *Model) patchStatus() { m.patchStatusIf(false) }
+
+// patchStatusIf is patchStatus; with idle (the pod worker is free, and the
+// sync the results trigger follows in this instant) it leaves out a patch
+// that would show a container ready but not started (a readiness success
+// on a restarted instance whose carried started flag its startup worker
+// has just taken back): the sync's generation follows at once, and the
+// model does not publish that transient.
+func (m *Model) patchStatusIf(idle bool) {
 	patches := m.patches
 	m.patches = m.patches[:0]
 	if !m.hasStatus || m.removed {
@@ -190,6 +198,7 @@ func (m *Model) patchStatus() {
 	}
 	var st *v1.PodStatus
 	changed := false
+	var startedSet []int
 	for _, pt := range patches {
 		if pt.inst < 0 || m.shown[pt.i].inst != pt.inst {
 			continue // findContainerStatus finds no status with that ID
@@ -203,7 +212,7 @@ func (m *Model) patchStatus() {
 				continue
 			}
 			cs.Started = boolp(pt.ok)
-			m.ctrs[pt.i].shownStarted = pt.ok
+			startedSet = append(startedSet, pt.i)
 			changed = true
 			continue
 		}
@@ -219,9 +228,29 @@ func (m *Model) patchStatus() {
 	if !changed || StatusEqual(st, &m.status) {
 		return // (a startup result set twice: no change in the end)
 	}
+	if idle && readyNotStarted(st) {
+		return
+	}
+	for _, i := range startedSet {
+		m.ctrs[i].shownStarted = isTrue(m.statusOf(st, i).Started)
+	}
 	m.setStatus(st)
 	m.patched = true
 	m.emit(Action{Kind: ActStatus, Status: st}, Cause{rule: rStatusPatch})
+}
+
+// readyNotStarted reports whether st shows a running container ready but
+// not started (a regular init container that completed is ready and not
+// started, rightly).
+func readyNotStarted(st *v1.PodStatus) bool {
+	for _, list := range [][]v1.ContainerStatus{st.InitContainerStatuses, st.ContainerStatuses} {
+		for i := range list {
+			if list[i].Ready && list[i].State.Running != nil && !isTrue(list[i].Started) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // statusOf returns container i's status in st.

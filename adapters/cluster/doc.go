@@ -23,7 +23,17 @@
 //
 // It sees no CRI call: no sandbox, no creation, no stop signal, no SIGKILL,
 // no hook, no probe result, no back-off refusal. The runner checks only the
-// invariants whose needs that covers, and the refinement on those parts.
+// invariants whose needs that covers (13 of the 50), and the refinement on
+// those parts, against what the API server shows of the model's statuses
+// (docs/semantics.md §10.14): a start or exit is due when a generated
+// status shows it, and a terminal phase is held back while the pod worker
+// could still have running containers.
+//
+// The kubelet's Events (Killing, BackOff, Unhealthy, FailedPostStartHook)
+// are not read: they report failures but not successes, the event
+// recorder aggregates repeats into one object and drops what its spam
+// filter rejects, so they cannot stand for any observable in full, and a
+// partial observable would let invariants pass on what they never saw.
 //
 // Times are wall time since the pod's creation request. A real node reports
 // through its status manager, so an action reaches the API late: Lag (2 s)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+	v1 "k8s.io/api/core/v1"
 	"sigs.k8s.io/yaml"
 
 	"github.com/podconform/podconform/adapters"
@@ -69,6 +70,38 @@ func TestRealNodeTraces(t *testing.T) {
 				until = u
 			}
 			r := runAutonomous(context.Background(), a, s, checkCfg{props: props, tol: 10 * time.Second, until: until, level: LevelRefinement})
+			require.Nil(t, r.adapterErr)
+			require.Empty(t, r.broken)
+			require.Nilf(t, r.div, "%v", r.div)
+			require.NotNil(t, r.exactDiv, "a real node is not exact")
+		})
+	}
+}
+
+// TestRealNodeFindings: recorded real-node traces of the classes fixed in
+// docs/upstream-differences.md §3 (each a scenario of the 300-scenario run,
+// with its profile) refine the model at 10 s and meet the invariants that
+// apply; at 0 they do not refine it.
+func TestRealNodeFindings(t *testing.T) {
+	for _, name := range []string{
+		"never-init-failed-phase-held",       // §3.7: a terminal phase held back (mergePodStatus)
+		"never-app-failed-phase-held",        // §3.7: the same, after the last app container failed
+		"poststart-kill-holds-worker",        // §3.7: runs are seen with the next generated status
+		"deleted-during-init-stopped-status", // §3.5: SyncTerminatingPod's last status
+		"readiness-patch-before-sync",        // §3.6: a readiness result's patch
+		"startup-patch-before-sync",          // §3.6: a startup result's patch
+	} {
+		t.Run(name, func(t *testing.T) {
+			file := filepath.Join("testdata", "realnode", name+".yaml")
+			b, err := os.ReadFile(file)
+			require.NoError(t, err)
+			doc, err := scenario.Parse(b, file)
+			require.NoError(t, err)
+			a := loadRecorded(t, name)
+			props, err := SelectProperties(a.Info().Observes, nil)
+			require.NoError(t, err)
+			until := doc.Metadata.Counterexample.Until.Duration
+			r := runAutonomous(context.Background(), a, doc.Model(), checkCfg{props: props, tol: 10 * time.Second, until: until, level: LevelRefinement})
 			require.Nil(t, r.adapterErr)
 			require.Empty(t, r.broken)
 			require.Nilf(t, r.div, "%v", r.div)
@@ -185,4 +218,134 @@ func TestRecordedTolerances(t *testing.T) {
 	for _, p := range props {
 		t.Logf("invariant %-30s broken by %d of the %d traces that exercise it", p.ID, broken[p.ID], exercised[p.ID])
 	}
+}
+
+// apiTrace is what an API client reads of the model's trace of s: the
+// statuses as the API server shows them (edit changes them), and the runs
+// and requests.
+func apiTrace(t *testing.T, s *model.Scenario, until time.Duration, edit func(acts []model.Action) []model.Action) []model.Action {
+	t.Helper()
+	acts, err := model.Run(s, until)
+	require.NoError(t, err)
+	acts = properties.Restrict(acts, recorded{}.Info().Observes)
+	return edit(acts)
+}
+
+func apiScenario(t *testing.T, src string) *model.Scenario {
+	t.Helper()
+	src = "apiVersion: podconform.dev/v1alpha1\nkind: Scenario\nmetadata: {name: api}" + src
+	doc, err := scenario.Parse([]byte(src), "api.yaml")
+	require.NoError(t, err)
+	return doc.Model()
+}
+
+// TestAPIViewTerminalPhase: an app container that fails under
+// restartPolicy Never ends the pod; the API server shows Running, with the
+// container terminated, until the pod worker has stopped the sandbox
+// (status_manager.go mergePodStatus), then Failed. That refines the model;
+// a Failed shown while the sandbox still runs does not.
+func TestAPIViewTerminalPhase(t *testing.T) {
+	s := apiScenario(t, `
+pod:
+  apiVersion: v1
+  kind: Pod
+  metadata: {name: api}
+  spec:
+    restartPolicy: Never
+    containers:
+    - {name: app, image: busybox}
+behaviour:
+  containers:
+    app: {attempts: [{exitAfter: 2s, exitCode: 1}]}`)
+	run := func(acts []model.Action) *result {
+		return runAutonomous(context.Background(), recorded{acts: acts}, s, checkCfg{tol: time.Second, until: time.Minute, level: LevelRefinement})
+	}
+	sandboxUp := func(st *v1.PodStatus) bool {
+		for _, c := range st.Conditions {
+			if c.Type == v1.PodReadyToStartContainers {
+				return c.Status == v1.ConditionTrue
+			}
+		}
+		return false
+	}
+	held := 0
+	api := apiTrace(t, s, time.Minute, func(acts []model.Action) []model.Action {
+		for i := range acts {
+			if st := acts[i].Status; st != nil && st.Phase == v1.PodFailed && sandboxUp(st) {
+				cp := st.DeepCopy()
+				cp.Phase = v1.PodRunning
+				acts[i].Status = cp
+				held++
+			}
+		}
+		return acts
+	})
+	require.Equal(t, 1, held, "the model's first Failed status comes while the sandbox runs")
+	r := run(api)
+	require.Nilf(t, r.div, "%v", r.div)
+
+	raw := apiTrace(t, s, time.Minute, func(acts []model.Action) []model.Action { return acts })
+	r = run(raw)
+	require.NotNil(t, r.div, "Failed while the sandbox runs is not what the API server shows")
+	require.Equal(t, "status", string(r.div.Kind))
+}
+
+// TestAPIViewRunsWithGeneration: a container that exits while the pod
+// worker waits for another one's postStart hook is shown exited only by
+// the status generated after the hook: an API client that reads it then
+// refines the model; one that reads it later than the tolerance after
+// that status does not.
+func TestAPIViewRunsWithGeneration(t *testing.T) {
+	s := apiScenario(t, `
+pod:
+  apiVersion: v1
+  kind: Pod
+  metadata: {name: api}
+  spec:
+    restartPolicy: Never
+    containers:
+    - {name: b, image: busybox}
+    - name: a
+      image: busybox
+      lifecycle:
+        postStart:
+          exec: {command: [/hooks/post-start]}
+behaviour:
+  containers:
+    b: {attempts: [{exitAfter: 1s}]}
+    a: {postStart: {duration: 20s}}`)
+	run := func(acts []model.Action) *result {
+		return runAutonomous(context.Background(), recorded{acts: acts}, s, checkCfg{tol: time.Second, until: time.Minute, level: LevelRefinement})
+	}
+	// The model's trace has b's exit at 1s; an API client sees it with the
+	// status generated after the hook, at 20s.
+	seen := func(at time.Duration) []model.Action {
+		return apiTrace(t, s, time.Minute, func(acts []model.Action) []model.Action {
+			var out []model.Action
+			var exit model.Action
+			for _, a := range acts {
+				if a.Kind == model.ActContainerExited && a.Container == "b" {
+					require.Equal(t, time.Second, a.At)
+					exit = a
+					continue
+				}
+				if exit.Container != "" && a.At >= at {
+					e := exit
+					e.At = at
+					out = append(out, e)
+					exit.Container = ""
+				}
+				out = append(out, a)
+			}
+			if exit.Container != "" {
+				exit.At = at
+				out = append(out, exit)
+			}
+			return out
+		})
+	}
+	r := run(seen(20*time.Second + 500*time.Millisecond))
+	require.Nilf(t, r.div, "%v", r.div)
+	r = run(seen(22 * time.Second))
+	require.NotNil(t, r.div, "2 s after the status that shows it, with a tolerance of 1 s")
 }
