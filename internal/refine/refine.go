@@ -91,6 +91,9 @@ type statusAt struct {
 	at  time.Duration
 	key string
 	why model.Cause
+	// parts: with viaStatus, the status's observed parts one by one (see
+	// parts), for a match part by part.
+	parts []string
 }
 
 // Checker compares one implementation run with the model, step by step.
@@ -176,7 +179,7 @@ func newChecker(s *model.Scenario, opt Options, picks []int, onTake func([]model
 	c := &Checker{pod: &s.Pod, m: m, mw: model.NewScript(s), tol: opt.Tolerance, obs: opt.Observes.Normal(), scen: s, opt: opt, onTake: onTake}
 	c.viaStatus = c.obs.Has(properties.ObsRuns|properties.ObsContainerStatuses) && !c.obs.Has(properties.ObsActions)
 	for _, st := range c.apiViews(m.Status(), model.Cause{}) {
-		c.hist = append(c.hist, statusAt{0, c.key(st), model.Cause{}})
+		c.hist = append(c.hist, statusAt{0, c.key(st), model.Cause{}, c.parts(st)})
 	}
 	c.take(m.Drain(), m.Causes())
 	c.answerProbes()
@@ -302,7 +305,7 @@ func (c *Checker) take(acts []model.Action, why []model.Cause) {
 			if c.obs&properties.ObsStatus != 0 {
 				for _, st := range c.apiViews(a.Status, why[i]) {
 					k := c.key(st)
-					c.hist = append(c.hist, statusAt{a.At, k, why[i]})
+					c.hist = append(c.hist, statusAt{a.At, k, why[i], c.parts(st)})
 					if c.endOK != nil {
 						c.endOK[k] = true
 					}
@@ -525,7 +528,8 @@ func (c *Checker) allows(a *model.Action) bool {
 		if c.obs&properties.ObsStatus == 0 || a.Status == nil {
 			return true
 		}
-		return c.hadStatus(c.key(a.Status), a.At)
+		ok, _ := c.hadStatus(a.Status, c.key(a.Status), a.At)
+		return ok
 	}
 	if !c.compared(a.Kind) {
 		return true
@@ -661,10 +665,12 @@ func (c *Checker) trim(t time.Duration) {
 	}
 }
 
-// hadStatus reports whether the model's status was key at some moment of
-// the window [t-tolerance, t]: the level at the window's start, or one
-// published in it.
-func (c *Checker) hadStatus(key string, t time.Duration) bool {
+// hadStatus reports whether the model's status was st (key) at some
+// moment of the window [t-tolerance, t]: the level at the window's start,
+// or one published in it. With viaStatus it is enough that each part of
+// st was so at some moment of the window (see parts); else it returns the
+// first part that never was.
+func (c *Checker) hadStatus(st *v1.PodStatus, key string, t time.Duration) (bool, string) {
 	from := t - c.tol
 	start := 0
 	for i := range c.hist {
@@ -672,12 +678,61 @@ func (c *Checker) hadStatus(key string, t time.Duration) bool {
 			start = i
 		}
 	}
-	for i := start; i < len(c.hist) && c.hist[i].at <= t; i++ {
-		if c.hist[i].key == key {
-			return true
+	end := start
+	for ; end < len(c.hist) && c.hist[end].at <= t; end++ {
+		if c.hist[end].key == key {
+			return true, ""
 		}
 	}
-	return false
+	if !c.viaStatus {
+		return false, ""
+	}
+	for _, p := range c.parts(st) {
+		found := false
+		for i := start; i < end && !found; i++ {
+			for _, q := range c.hist[i].parts {
+				if q == p {
+					found = true
+					break
+				}
+			}
+		}
+		if !found {
+			return false, p
+		}
+	}
+	return true, ""
+}
+
+// parts splits a status, read through the API server (viaStatus), into its
+// observed parts: the phase, each condition, each container status. The
+// kubelet's relist and syncs batch changes the model makes at different
+// instants, and the status manager writes the latest copy: a status read
+// from the API can combine parts that the model held at different moments
+// of the tolerance window, each of them late by less than the tolerance.
+// So each part is matched on its own (the invariants judge how the parts of
+// one status agree: ready-implies-started, ...). nil without viaStatus.
+func (c *Checker) parts(st *v1.PodStatus) []string {
+	if !c.viaStatus || st == nil {
+		return nil
+	}
+	var out []string
+	if c.obs&properties.ObsPhase != 0 {
+		out = append(out, "phase="+string(st.Phase)+"/"+st.Reason)
+	}
+	if c.obs&properties.ObsConditions != 0 {
+		for _, cd := range st.Conditions {
+			out = append(out, "condition "+string(cd.Type)+"="+string(cd.Status)+"/"+cd.Reason)
+		}
+	}
+	if c.obs&properties.ObsContainerStatuses != 0 {
+		for _, list := range [][]v1.ContainerStatus{st.InitContainerStatuses, st.ContainerStatuses} {
+			for i := range list {
+				out = append(out, "container "+containerKeys(list[i:i+1]))
+			}
+		}
+	}
+	return out
 }
 
 func (c *Checker) observeStatus(a *model.Action) *Divergence {
@@ -686,7 +741,8 @@ func (c *Checker) observeStatus(a *model.Action) *Divergence {
 	}
 	key := c.key(a.Status)
 	c.lastObs, c.sawObs = key, true
-	if c.hadStatus(key, a.At) {
+	ok, part := c.hadStatus(a.Status, key, a.At)
+	if ok {
 		return nil
 	}
 	want := c.hist[len(c.hist)-1]
@@ -697,8 +753,12 @@ func (c *Checker) observeStatus(a *model.Action) *Divergence {
 		}
 	}
 	why := statusWhy(want)
+	never := ""
+	if part != "" {
+		never = fmt.Sprintf(" (its %s was no status's of the model in the %v before)", part, c.tol)
+	}
 	return c.fail(&Divergence{Kind: Status, At: a.At, Observed: a, Why: why,
-		Message: fmt.Sprintf("reported status %s; the model's status then was %s; why: %s", key, want.key, why)})
+		Message: fmt.Sprintf("reported status %s%s; the model's status then was %s; why: %s", key, never, want.key, why)})
 }
 
 // statusWhy says why the model published s, and when.

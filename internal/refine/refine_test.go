@@ -173,3 +173,35 @@ func TestRejectedSaysTheModelsState(t *testing.T) {
 	require.Equal(t, Rejected, d.Kind)
 	require.Contains(t, d.Message, "in the model, app exited 1 at 10s (attempt 1); back-off 10s until 20s")
 }
+
+// TestAPIViews: read through the API server, a terminal phase the status
+// manager's copy has while a container may still run is held back (the
+// object keeps its phase); once every container stopped and the sandbox
+// went, either may show; after the pod worker finished, the terminal one.
+func TestAPIViews(t *testing.T) {
+	c := newChk(t, crashLoop(), time.Second, properties.ObsRuns|properties.ObsStatus|properties.ObsRequests)
+	require.True(t, c.viaStatus)
+	c.apiPhase = apiPhase{phase: v1.PodRunning}
+	cond := func(s v1.ConditionStatus) []v1.PodCondition {
+		return []v1.PodCondition{{Type: v1.PodReadyToStartContainers, Status: s}}
+	}
+	runs := &v1.PodStatus{Phase: v1.PodFailed, Conditions: cond(v1.ConditionTrue),
+		ContainerStatuses: []v1.ContainerStatus{{Name: "app", State: v1.ContainerState{Running: &v1.ContainerStateRunning{}}}}}
+	vs := c.apiViews(runs, model.Cause{})
+	require.Len(t, vs, 1)
+	require.Equal(t, v1.PodRunning, vs[0].Phase)
+	require.Equal(t, v1.PodFailed, runs.Phase, "the model's status is not changed")
+
+	stopped := &v1.PodStatus{Phase: v1.PodFailed, Conditions: cond(v1.ConditionFalse),
+		ContainerStatuses: []v1.ContainerStatus{{Name: "app", State: v1.ContainerState{Terminated: &v1.ContainerStateTerminated{ExitCode: 1}}}}}
+	vs = c.apiViews(stopped, model.Cause{})
+	require.Len(t, vs, 2)
+	require.Equal(t, v1.PodRunning, vs[0].Phase)
+	require.Equal(t, v1.PodFailed, vs[1].Phase)
+	require.Equal(t, v1.PodFailed, c.apiPhase.phase, "the API's phase is terminal from then on")
+
+	d := newChk(t, crashLoop(), time.Second, properties.ObsAll)
+	require.False(t, d.viaStatus)
+	require.Len(t, d.apiViews(runs, model.Cause{}), 1)
+	require.Equal(t, v1.PodFailed, d.apiViews(runs, model.Cause{})[0].Phase, "a CRI-level implementation sees the copy")
+}
