@@ -94,6 +94,10 @@ type statusAt struct {
 	// parts: with viaStatus, the status's observed parts one by one (see
 	// parts), for a match part by part.
 	parts []string
+	// alive: with viaStatus, the status may still be the API's until then,
+	// though the model published others since (see take: a back-off
+	// refusal); else at.
+	alive time.Duration
 }
 
 // Checker compares one implementation run with the model, step by step.
@@ -121,9 +125,10 @@ type Checker struct {
 	// last status the model published, as the API server shows them (see
 	// apiViews).
 	apiPhase apiPhase
-	taken    int        // actions the model took so far
-	hist     []statusAt // the model's statuses, oldest first, trimmed
-	lastObs  string     // key of the last observed status
+	taken    int           // actions the model took so far
+	hist     []statusAt    // the model's statuses, oldest first, trimmed
+	lastObs  string        // key of the last observed status
+	lastSt   *v1.PodStatus // the last observed status
 	sawObs   bool
 	// endOK holds, once the pod is force-deleted, the statuses the
 	// implementation may end with (see End); nil before.
@@ -179,7 +184,7 @@ func newChecker(s *model.Scenario, opt Options, picks []int, onTake func([]model
 	c := &Checker{pod: &s.Pod, m: m, mw: model.NewScript(s), tol: opt.Tolerance, obs: opt.Observes.Normal(), scen: s, opt: opt, onTake: onTake}
 	c.viaStatus = c.obs.Has(properties.ObsRuns|properties.ObsContainerStatuses) && !c.obs.Has(properties.ObsActions)
 	for _, st := range c.apiViews(m.Status(), model.Cause{}) {
-		c.hist = append(c.hist, statusAt{0, c.key(st), model.Cause{}, c.parts(st)})
+		c.hist = append(c.hist, statusAt{0, c.key(st), model.Cause{}, c.parts(st), 0})
 	}
 	c.take(m.Drain(), m.Causes())
 	c.answerProbes()
@@ -305,13 +310,25 @@ func (c *Checker) take(acts []model.Action, why []model.Cause) {
 			if c.obs&properties.ObsStatus != 0 {
 				for _, st := range c.apiViews(a.Status, why[i]) {
 					k := c.key(st)
-					c.hist = append(c.hist, statusAt{a.At, k, why[i], c.parts(st)})
+					c.hist = append(c.hist, statusAt{a.At, k, why[i], c.parts(st), a.At})
 					if c.endOK != nil {
 						c.endOK[k] = true
 					}
 				}
 			}
 			continue
+		}
+		if a.Kind == model.ActBackOff && c.viaStatus && len(c.hist) > 0 {
+			// The refusal's CrashLoopBackOff reaches the status only with
+			// the pod worker's next sync: the sync that refused ends with
+			// an error, and the worker requeues the pod for the back-off's
+			// expiry (pod_workers.go completeWork,
+			// kubecontainer.MinBackoffExpiration). The model shows it at
+			// once (docs/semantics.md §12.3); until the back-off ends the
+			// API may still show the exited instance, which the status
+			// before the refusal shows.
+			h := &c.hist[len(c.hist)-1]
+			h.alive = max(h.alive, a.At+a.Wait)
 		}
 		if a.Kind == model.ActDeleteRequested && a.Force && c.endOK == nil {
 			c.forceDeleted(a.At)
@@ -643,6 +660,16 @@ func (c *Checker) end(until time.Duration, complete bool) *Divergence {
 	}
 	if complete && c.sawObs && len(c.hist) > 0 {
 		last := c.hist[len(c.hist)-1]
+		if c.viaStatus {
+			// Read through the API server: a status still alive at the
+			// end (a refusal's CrashLoopBackOff not written yet) may be
+			// the last.
+			for i := range c.hist {
+				if c.hist[i].alive >= until && c.hist[i].key == c.lastObs {
+					return nil
+				}
+			}
+		}
 		if last.key != c.lastObs && !c.endOK[c.lastObs] {
 			why := statusWhy(last)
 			return c.fail(&Divergence{Kind: Status, At: until, Why: why,
@@ -657,7 +684,7 @@ func (c *Checker) end(until time.Duration, complete bool) *Divergence {
 func (c *Checker) trim(t time.Duration) {
 	from := t - c.tol
 	k := 0
-	for k+1 < len(c.hist) && c.hist[k+1].at < from {
+	for k+1 < len(c.hist) && c.hist[k+1].at < from && c.hist[k].alive < from {
 		k++
 	}
 	if k > 0 {
@@ -684,12 +711,25 @@ func (c *Checker) hadStatus(st *v1.PodStatus, key string, t time.Duration) (bool
 			return true, ""
 		}
 	}
+	// Before the window, the statuses still alive in it (viaStatus).
+	first := start
+	for i := 0; i < start; i++ {
+		if c.hist[i].alive >= from {
+			if c.hist[i].key == key {
+				return true, ""
+			}
+			first = min(first, i)
+		}
+	}
 	if !c.viaStatus {
 		return false, ""
 	}
 	for _, p := range c.parts(st) {
 		found := false
-		for i := start; i < end && !found; i++ {
+		for i := first; i < end && !found; i++ {
+			if i < start && c.hist[i].alive < from {
+				continue
+			}
 			for _, q := range c.hist[i].parts {
 				if q == p {
 					found = true
@@ -740,7 +780,7 @@ func (c *Checker) observeStatus(a *model.Action) *Divergence {
 		return nil
 	}
 	key := c.key(a.Status)
-	c.lastObs, c.sawObs = key, true
+	c.lastObs, c.lastSt, c.sawObs = key, a.Status, true
 	ok, part := c.hadStatus(a.Status, key, a.At)
 	if ok {
 		return nil
