@@ -379,3 +379,52 @@ behaviour:
 	r = run(seen(22 * time.Second))
 	require.NotNil(t, r.div, "2 s after the status that shows it, with a tolerance of 1 s")
 }
+
+// TestAPIViewBackOffRefusal: after a back-off refusal the model shows
+// CrashLoopBackOff at once, but the kubelet writes it only with the pod
+// worker's next sync, at the back-off's end: until then the API server may
+// still show the exited instance. Not after.
+func TestAPIViewBackOffRefusal(t *testing.T) {
+	b, err := os.ReadFile("../../corpus/examples/crashloop.yaml")
+	require.NoError(t, err)
+	doc, err := scenario.Parse(b, "crashloop.yaml")
+	require.NoError(t, err)
+	s := doc.Model()
+	run := func(acts []model.Action) *result {
+		return runAutonomous(context.Background(), recorded{acts: acts}, s, checkCfg{tol: time.Second, until: 25 * time.Second, level: LevelRefinement})
+	}
+	clbo := func(st *v1.PodStatus) bool {
+		w := st.ContainerStatuses[0].State.Waiting
+		return w != nil && w.Reason == "CrashLoopBackOff"
+	}
+	// The exit at 10s is refused a restart until 20s; the API shows the
+	// exited instance again at `at` (a status the watch delivers once more).
+	shown := func(at time.Duration) []model.Action {
+		return apiTrace(t, s, 25*time.Second, func(acts []model.Action) []model.Action {
+			var out []model.Action
+			var exited *v1.PodStatus
+			for _, a := range acts {
+				if a.Status != nil && clbo(a.Status) {
+					continue
+				}
+				if a.Status != nil && a.At == 10*time.Second && a.Status.ContainerStatuses[0].State.Terminated != nil {
+					exited = a.Status
+				}
+				if exited != nil && a.At > at {
+					out = append(out, model.Action{At: at, Kind: model.ActStatus, Status: exited})
+					exited = nil
+				}
+				out = append(out, a)
+			}
+			require.Nil(t, exited, "the trace goes on after %v", at)
+			return out
+		})
+	}
+	r := run(shown(15 * time.Second))
+	require.Nilf(t, r.div, "%v", r.div)
+	r = run(shown(19 * time.Second))
+	require.Nilf(t, r.div, "%v", r.div)
+	r = run(shown(21500 * time.Millisecond))
+	require.NotNil(t, r.div, "the back-off ended at 20s and the restart was shown")
+	require.Equal(t, "status", string(r.div.Kind))
+}
