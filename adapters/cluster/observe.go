@@ -132,8 +132,13 @@ func (o *observer) runsOf(cs *v1.ContainerStatus, arrival time.Duration, out []m
 		out = append(out, model.Action{At: o.bound(arrival, ts), Kind: model.ActContainerStarted, Container: cs.Name, Attempt: k})
 		r.started, r.n, r.at = k, n, ts
 	}
-	exit := func(n int, t *v1.ContainerStateTerminated) {
-		if r.started < 0 || r.exited == r.started || n != r.n || !t.StartedAt.Time.Equal(r.at) {
+	// exit notes the end of the instance that runs. From lastState it must
+	// be that instance (its start time); from the state itself, the
+	// instance with the running one's restart count ended, even if the
+	// implementation reports another start time for it (KWOK's stages
+	// rewrite it).
+	exit := func(n int, t *v1.ContainerStateTerminated, last bool) {
+		if r.started < 0 || r.exited == r.started || n != r.n || last && !t.StartedAt.Time.Equal(r.at) {
 			return // nothing runs, or not the instance that runs
 		}
 		out = append(out, model.Action{At: o.bound(arrival, t.FinishedAt.Time), Kind: model.ActContainerExited, Container: cs.Name,
@@ -146,7 +151,7 @@ func (o *observer) runsOf(cs *v1.ContainerStatus, arrival time.Duration, out []m
 	}
 	if lt := cs.LastTerminationState.Terminated; lt != nil && prev >= 0 {
 		start(prev, lt.StartedAt.Time)
-		exit(prev, lt)
+		exit(prev, lt, true)
 	}
 	switch {
 	case cs.State.Running != nil:
@@ -154,7 +159,7 @@ func (o *observer) runsOf(cs *v1.ContainerStatus, arrival time.Duration, out []m
 	case cs.State.Terminated != nil:
 		t := cs.State.Terminated
 		start(n, t.StartedAt.Time)
-		exit(n, t)
+		exit(n, t, false)
 	}
 	return out
 }

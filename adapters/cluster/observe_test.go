@@ -138,3 +138,18 @@ func TestObserverNewSandbox(t *testing.T) {
 	}
 	require.Equal(t, []string{"ContainerStarted#2", "ContainerExited#2", "ContainerStarted#3", "ContainerExited#3"}, got)
 }
+
+// TestObserverRewrittenStartTime: an implementation that reports the
+// instance it ends with another start time than it ran with (KWOK's
+// general stages) still ends that instance.
+func TestObserverRewrittenStartTime(t *testing.T) {
+	o := newObserver(t0)
+	o.status(pending(running("app", 0, 400*time.Millisecond)), at(time.Second))
+	done := v1.ContainerStatus{Name: "app", State: v1.ContainerState{Terminated: terminated(0, "Completed", 1500*time.Millisecond, 2*time.Second)}}
+	o.status(pending(done), at(2500*time.Millisecond))
+	got := runs(o.acts)
+	require.Len(t, got, 2, "%v", got)
+	require.Equal(t, model.ActContainerStarted, got[0].Kind)
+	require.Equal(t, model.ActContainerExited, got[1].Kind)
+	require.Equal(t, 0, got[1].Attempt)
+}
