@@ -106,9 +106,12 @@ func (o *observer) status(st *v1.PodStatus, w time.Time) {
 // yet. An instance is known by the restartCount and the start time the
 // statuses show with it (running, or terminated; while the container
 // waits to restart, its last instance is in lastState). A count above the
-// last one's, or the same count with another start time after the last
-// instance ended (a new sandbox: the kubelet counts on from its old
-// instances), is a new instance; it gets the next attempt number.
+// last one's, or the same count running again with another start time
+// after the last instance ended (a new sandbox: the kubelet counts on from
+// its old instances), is a new instance; it gets the next attempt number.
+// A terminated state with the last count and another start time is that
+// instance still, its start time rewritten (KWOK's stages do it): a real
+// kubelet never changes an instance's start time.
 func (o *observer) runsOf(cs *v1.ContainerStatus, arrival time.Duration, out []model.Action) []model.Action {
 	r := o.ctrs[cs.Name]
 	if r == nil {
@@ -116,12 +119,12 @@ func (o *observer) runsOf(cs *v1.ContainerStatus, arrival time.Duration, out []m
 		o.ctrs[cs.Name] = r
 	}
 	n := int(cs.RestartCount)
-	start := func(n int, ts time.Time) {
+	start := func(n int, ts time.Time, ended bool) {
 		if r.started >= 0 {
 			switch {
 			case n < r.n:
 				return // an instance before the last one
-			case n == r.n && (ts.Equal(r.at) || r.exited < r.started):
+			case n == r.n && (ts.Equal(r.at) || r.exited < r.started || ended):
 				return // the last one, or still running
 			}
 		}
@@ -150,15 +153,15 @@ func (o *observer) runsOf(cs *v1.ContainerStatus, arrival time.Duration, out []m
 		prev = n
 	}
 	if lt := cs.LastTerminationState.Terminated; lt != nil && prev >= 0 {
-		start(prev, lt.StartedAt.Time)
+		start(prev, lt.StartedAt.Time, false)
 		exit(prev, lt, true)
 	}
 	switch {
 	case cs.State.Running != nil:
-		start(n, cs.State.Running.StartedAt.Time)
+		start(n, cs.State.Running.StartedAt.Time, false)
 	case cs.State.Terminated != nil:
 		t := cs.State.Terminated
-		start(n, t.StartedAt.Time)
+		start(n, t.StartedAt.Time, true)
 		exit(n, t, false)
 	}
 	return out

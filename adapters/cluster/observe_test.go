@@ -147,6 +147,10 @@ func TestObserverRewrittenStartTime(t *testing.T) {
 	o.status(pending(running("app", 0, 400*time.Millisecond)), at(time.Second))
 	done := v1.ContainerStatus{Name: "app", State: v1.ContainerState{Terminated: terminated(0, "Completed", 1500*time.Millisecond, 2*time.Second)}}
 	o.status(pending(done), at(2500*time.Millisecond))
+	// A later status rewrites the start time of the ended instance again:
+	// no new instance.
+	again := v1.ContainerStatus{Name: "app", State: v1.ContainerState{Terminated: terminated(0, "Completed", 3*time.Second, 3*time.Second)}}
+	o.status(pending(again), at(3500*time.Millisecond))
 	got := runs(o.acts)
 	require.Len(t, got, 2, "%v", got)
 	require.Equal(t, model.ActContainerStarted, got[0].Kind)
