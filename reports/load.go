@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -197,6 +198,9 @@ func ReadSelfTest(path string) (*SelfTest, error) {
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&st); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if end := dec.InputOffset(); func() bool { _, err := dec.Token(); return err != io.EOF }() {
+		return nil, fmt.Errorf("%s: data after the JSON document's end (byte %d): one document per file", path, end)
 	}
 	if st.Kind != SelfTestKind {
 		return nil, fmt.Errorf("%s: not a self-test score (kind %q, want %q)", path, st.Kind, SelfTestKind)

@@ -96,8 +96,21 @@ var bom = []byte("\xef\xbb\xbf")
 // toJSON turns the file into the JSON of its one document.
 func toJSON(data []byte, filename string) ([]byte, error) {
 	data = bytes.TrimPrefix(data, bom)
-	if trimmed := bytes.TrimSpace(data); len(trimmed) > 0 && trimmed[0] == '{' && json.Valid(trimmed) {
-		return trimmed, nil
+	if trimmed := bytes.TrimSpace(data); len(trimmed) > 0 && trimmed[0] == '{' {
+		if json.Valid(trimmed) {
+			return trimmed, nil
+		}
+		// One JSON value and more after it: the YAML reader below would
+		// read the first and drop the rest without a word.
+		dec := json.NewDecoder(bytes.NewReader(trimmed))
+		var v json.RawMessage
+		if dec.Decode(&v) == nil {
+			off := int(dec.InputOffset())
+			rest := trimmed[off:]
+			off += len(rest) - len(bytes.TrimLeft(rest, " \t\r\n"))
+			line := 1 + bytes.Count(data[:len(data)-len(bytes.TrimLeft(data, " \t\r\n"))], []byte("\n")) + bytes.Count(trimmed[:off], []byte("\n"))
+			return nil, fmt.Errorf("%s: line %d: data after the JSON document's end: one document per file (split the file, one scenario or Pod in each)", filename, line)
+		}
 	}
 	docs := splitYAML(data)
 	var found []yamlDoc

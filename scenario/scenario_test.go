@@ -521,6 +521,16 @@ func TestBadInput(t *testing.T) {
 			want: []string{"case.yaml", "line 9", "one document per file"},
 		},
 		{
+			name: "a second JSON object after the first",
+			doc:  `{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p"},"spec":{"containers":[{"name":"c","image":"b"}]}}` + "\n\n" + `{"x":1}` + "\n",
+			want: []string{"case.yaml", "line 3", "data after the JSON document's end"},
+		},
+		{
+			name: "trailing garbage after a JSON object",
+			doc:  `{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p"},"spec":{"containers":[{"name":"c","image":"b"}]}} x`,
+			want: []string{"case.yaml", "line 1", "data after the JSON document's end"},
+		},
+		{
 			name: "document-end marker and directives are fine",
 			doc:  "%YAML 1.1\n---\n" + podDoc + "...\n",
 		},

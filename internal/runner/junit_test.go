@@ -95,3 +95,20 @@ func TestJUnitReadByACIParser(t *testing.T) {
 	assert.Equal(t, junit.StatusError, health.Status)
 	assert.True(t, strings.Contains(health.Message, "crashed"))
 }
+
+// TestReadSummaryTrailingData: a summary with anything after its JSON
+// document is refused, not read as the first document alone.
+func TestReadSummaryTrailingData(t *testing.T) {
+	dir := t.TempDir()
+	sum, err := Run(context.Background(), Options{Adapter: modeladapter.New(), Checks: 2, Seed: 1, Out: dir})
+	require.NoError(t, err)
+	require.NotNil(t, sum)
+	path := filepath.Join(dir, SummaryFile)
+	_, err = ReadSummary(path)
+	require.NoError(t, err)
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(path, append(b, []byte("\n{\"kind\":\"other\"}\n")...), 0o644))
+	_, err = ReadSummary(path)
+	require.ErrorContains(t, err, "data after the JSON document's end")
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -641,6 +642,9 @@ func ReadSummary(path string) (*Summary, error) {
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&s); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if end := dec.InputOffset(); func() bool { _, err := dec.Token(); return err != io.EOF }() {
+		return nil, fmt.Errorf("%s: data after the JSON document's end (byte %d): one document per file", path, end)
 	}
 	if s.Kind != SummaryKind {
 		return nil, fmt.Errorf("%s: not a run summary (kind %q)", path, s.Kind)
