@@ -241,8 +241,9 @@ type Model struct {
 	seq, pubSeq   uint64   // actions emitted, and as of the last publish
 	proberChanged bool     // a readiness or startup result changed since the last publish
 	// patches: readiness and startup results the status manager writes
-	// into its copy of the status while the pod worker is busy; patched:
-	// the last published status is such a copy, not a generation.
+	// into its copy of the status (alone while the pod worker is busy,
+	// before the sync they trigger when it is free); patched: the last
+	// published status is such a copy, not a generation.
 	patches []resultPatch
 	// preTerm: the status SyncTerminatingPod's last generation sets, before
 	// TerminatePod (buildStatus leaves it for publish); nil when none.

@@ -325,6 +325,7 @@ type statusBlock struct {
 // generation (transitionAllowed); TerminatePod, if the pod is terminated,
 // is then left to the caller.
 func (m *Model) buildStatus() (_ *v1.PodStatus, refused bool) {
+	m.preTerm = nil
 	n := len(m.ctrs)
 	blk := &statusBlock{statuses: make([]v1.ContainerStatus, n)}
 	st := &blk.st
@@ -418,7 +419,6 @@ func (m *Model) buildStatus() (_ *v1.PodStatus, refused bool) {
 		st.Conditions[k] = m.condAt(k, conds[k])
 	}
 	st.StartTime = m.startTime // shared: statuses are read-only
-	m.preTerm = nil
 	if m.terminated {
 		// SyncTerminatingPod's last generation (podIsTerminal), which the
 		// status manager holds before TerminatePod changes it: the same
