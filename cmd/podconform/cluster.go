@@ -104,7 +104,7 @@ func openCluster(cmd string, c *clusterFlags, reqTimeout time.Duration, stderr i
 		return nil, "", nil, err
 	}
 	argv := append(slices.Clip(prog), serve...)
-	a, err := execadapter.NewCommand(argv, execadapter.Options{Timeout: reqTimeout, Stderr: os.Stderr, Name: "cluster:" + c.node})
+	a, err := execadapter.NewCommand(argv, execadapter.Options{Timeout: reqTimeout, Stderr: newPassStderr(os.Stderr, stderrLimit), Name: "cluster:" + c.node})
 	if err != nil {
 		return nil, "", nil, err
 	}

@@ -320,7 +320,7 @@ func openAdapter(name, cmd string, reqTimeout time.Duration) (adapters.Adapter, 
 		if strings.TrimSpace(cmd) == "" {
 			return nil, "", nop, fmt.Errorf("--adapter exec needs --adapter-cmd \"PROGRAM ARGS\"")
 		}
-		a, err := execadapter.New(cmd, execadapter.Options{Timeout: reqTimeout, Stderr: os.Stderr})
+		a, err := execadapter.New(cmd, execadapter.Options{Timeout: reqTimeout, Stderr: newPassStderr(os.Stderr, stderrLimit)})
 		if err != nil {
 			return nil, "", nop, err
 		}
@@ -330,7 +330,7 @@ func openAdapter(name, cmd string, reqTimeout time.Duration) (adapters.Adapter, 
 		if err != nil {
 			return nil, "", nop, err
 		}
-		a, err := execadapter.NewCommand(argv, execadapter.Options{Timeout: reqTimeout, Stderr: os.Stderr, Name: "kubelet"})
+		a, err := execadapter.NewCommand(argv, execadapter.Options{Timeout: reqTimeout, Stderr: newPassStderr(os.Stderr, stderrLimit), Name: "kubelet"})
 		if err != nil {
 			return nil, "", nop, err
 		}
