@@ -47,7 +47,9 @@
 // they describe; times of events are virtual times since the start of the
 // run (t = 0). Every duration is at most 10 years and every grace period
 // (in seconds) at most 315360000, so that the model's arithmetic stays
-// exact (MaxDuration, MaxGraceSeconds).
+// exact (MaxDuration, MaxGraceSeconds). A pod has at most 100 containers,
+// init and app together (MaxContainers): a run's trace grows with the
+// square of the count.
 //
 //	apiVersion: podconform.dev/v1alpha1  # required, exactly this
 //	kind: Scenario                       # required

@@ -1,6 +1,7 @@
 package scenario
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -783,4 +784,29 @@ func TestBoundsKeepTheModelExact(t *testing.T) {
 	require.Error(t, err)
 	require.Contains(t, err.Error(), "pod.spec.terminationGracePeriodSeconds")
 	require.Contains(t, err.Error(), "at most 315360000")
+}
+
+// TestContainerCountIsBounded: a pod with more than MaxContainers
+// containers (init and app together) is refused, naming the field, since
+// a run's trace grows with the square of the count; MaxContainers is fine.
+func TestContainerCountIsBounded(t *testing.T) {
+	doc := func(inits int) string {
+		var b strings.Builder
+		b.WriteString("apiVersion: v1\nkind: Pod\nmetadata: {name: many}\nspec:\n  initContainers:\n")
+		for i := 0; i < inits; i++ {
+			fmt.Fprintf(&b, "  - {name: i%d, image: busybox}\n", i)
+		}
+		b.WriteString("  containers:\n  - {name: app, image: busybox}\n")
+		return b.String()
+	}
+	d, err := Parse([]byte(doc(MaxContainers-1)), "many.yaml")
+	require.NoError(t, err)
+	require.NoError(t, d.Validate())
+
+	d, err = Parse([]byte(doc(MaxContainers)), "many.yaml")
+	if err == nil {
+		err = d.Validate()
+	}
+	require.ErrorContains(t, err, "pod.spec.containers")
+	require.ErrorContains(t, err, "at most 100")
 }

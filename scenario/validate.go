@@ -132,6 +132,9 @@ func validatePod(pod *v1.Pod, profile model.Profile, p *field.Path) (field.Error
 
 	spec := &pod.Spec
 	sp := p.Child("spec")
+	if n := len(spec.InitContainers) + len(spec.Containers); n > MaxContainers {
+		errs = append(errs, field.Invalid(sp.Child("containers"), n, fmt.Sprintf("init and app containers together: at most %d (every status carries every container's, so a run's trace grows with the square of the count)", MaxContainers)))
+	}
 	switch spec.RestartPolicy {
 	case "", v1.RestartPolicyAlways, v1.RestartPolicyOnFailure, v1.RestartPolicyNever:
 	default:
