@@ -19,6 +19,7 @@ import (
 	"pgregory.net/rapid"
 
 	"github.com/podconform/podconform/gen"
+	"github.com/podconform/podconform/internal/budget"
 	"github.com/podconform/podconform/internal/check"
 	"github.com/podconform/podconform/model"
 	"github.com/podconform/podconform/properties"
@@ -431,9 +432,6 @@ func FuzzModelMoves(f *testing.F) {
 // ---------------------------------------------------------------------------
 // FuzzScenarioParse
 
-// parseLimit is how long the model runs a parsed scenario.
-const parseLimit = 5 * time.Minute
-
 func exampleFiles(f *testing.F) map[string][]byte {
 	files, err := filepath.Glob(filepath.Join("..", "corpus", "examples", "*.yaml"))
 	if err != nil || len(files) == 0 {
@@ -451,10 +449,21 @@ func exampleFiles(f *testing.F) map[string][]byte {
 }
 
 // FuzzScenarioParse: any bytes are rejected with an error or give a
-// document; a valid document round-trips and runs on the model.
+// document; a valid document round-trips, and runs on the model as
+// podconform run would run it: within its time limit and a run's budget
+// (package budget), stopping there or at the pod's end, never at an error,
+// and breaking no invariant. So the fuzzer reaches whatever the parser
+// accepts, not only what the generators make. The seeds are the corpus
+// examples and the hostile-input corpus's scenario files.
 func FuzzScenarioParse(f *testing.F) {
 	for _, data := range exampleFiles(f) {
 		f.Add(data)
+	}
+	hostile, _ := filepath.Glob(filepath.Join("..", "internal", "runner", "testdata", "hostile", "scenario", "*"))
+	for _, file := range hostile {
+		if data, err := os.ReadFile(file); err == nil {
+			f.Add(data)
+		}
 	}
 	f.Add([]byte("apiVersion: podconform.dev/v1alpha1\nkind: Scenario\nmetadata: {name: s}\npod:\n  apiVersion: v1\n  kind: Pod\n  metadata: {name: p}\n  spec:\n    containers: [{name: a, image: b}]\nevents: [{at: 1s, type: ForceDelete}]\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -489,8 +498,22 @@ func FuzzScenarioParse(f *testing.F) {
 		if out2, err := d2.Marshal(); err != nil || !bytes.Equal(out, out2) {
 			t.Fatalf("Marshal is not canonical (%v)\nfirst:\n%s\nsecond:\n%s", err, out, out2)
 		}
-		if _, err := model.Run(d.Model(), parseLimit); err != nil {
-			t.Fatalf("the model cannot run a valid scenario for %v: %v\n%s", parseLimit, err, out)
+		// The run podconform run gives it: its time limit, the budget,
+		// every invariant.
+		until := gen.Until(d)
+		if ce := d.Metadata.Counterexample; ce != nil && ce.Until.Duration > 0 {
+			until = ce.Until.Duration
+		}
+		res, err := check.Run(d, check.Options{Until: until})
+		var over *budget.Exceeded
+		switch {
+		case errors.As(err, &over):
+			// Too big to check: podconform run's verdict over-budget.
+		case err != nil:
+			v := &properties.Violation{ID: modelError, Index: -1, Message: err.Error()}
+			t.Fatalf("the model cannot run a valid scenario: %s", save(d, v, until))
+		case res.Violation != nil:
+			t.Fatalf("%s", save(d, res.Violation, until))
 		}
 	})
 }
@@ -569,4 +592,37 @@ func FuzzTraceDecode(f *testing.F) {
 			t.Fatalf("re-encoding differs:\n%s\n%s", enc.Bytes(), enc2.Bytes())
 		}
 	})
+}
+
+// TestFuzzSmokeIsCountBounded: CI's fuzz smoke (make fuzz-smoke, from
+// .ci/run) bounds each target by a count of executions. A time bound
+// (-fuzztime 10s) can end in the fuzz coordinator's deadline race
+// (golang/go#75804, fixed in Go 1.27): a bare "context deadline exceeded"
+// with no crasher, a CI failure that says nothing about the code. A count
+// bound never reaches it: the coordinator stops when the count is done.
+func TestFuzzSmokeIsCountBounded(t *testing.T) {
+	mk, err := os.ReadFile(filepath.Join("..", "Makefile"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`(?m)^FUZZ_SMOKE \?= (\S+)$`).FindSubmatch(mk)
+	if m == nil {
+		t.Fatal("the Makefile sets no FUZZ_SMOKE")
+	}
+	if !regexp.MustCompile(`^[1-9][0-9]*x$`).Match(m[1]) {
+		t.Fatalf("FUZZ_SMOKE is %q: want a count of executions such as 5000x, not a time", m[1])
+	}
+	if !regexp.MustCompile(`(?m)^fuzz-smoke:\n\t\$\(MAKE\) fuzz FUZZTIME=\$\(FUZZ_SMOKE\)$`).Match(mk) {
+		t.Fatal("make fuzz-smoke does not run make fuzz with FUZZTIME=$(FUZZ_SMOKE)")
+	}
+	if !regexp.MustCompile(`-fuzztime \$\(FUZZTIME\)`).Match(mk) {
+		t.Fatal("make fuzz does not pass FUZZTIME to -fuzztime")
+	}
+	ci, err := os.ReadFile(filepath.Join("..", ".ci", "run"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !regexp.MustCompile(`(?m)^make fuzz-smoke$`).Match(ci) {
+		t.Fatal(".ci/run does not run make fuzz-smoke as it is (without overriding its count)")
+	}
 }

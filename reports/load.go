@@ -7,13 +7,13 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
 
+	"github.com/podconform/podconform/internal/bounded"
 	"github.com/podconform/podconform/internal/runner"
 	"github.com/podconform/podconform/scenario"
 	"github.com/podconform/podconform/trace"
@@ -126,7 +126,7 @@ func loadSaved(dir, rel string) *Saved {
 		return s
 	}
 	path := filepath.Join(dir, clean)
-	data, err := os.ReadFile(path)
+	data, err := bounded.ReadFile(path, bounded.ScenarioBytes, "a scenario file")
 	if err != nil {
 		s.Problems = append(s.Problems, fmt.Sprintf("scenario file: %v", err))
 		return s
@@ -139,7 +139,7 @@ func loadSaved(dir, rel string) *Saved {
 	}
 	base := strings.TrimSuffix(path, filepath.Ext(path))
 	read := func(suffix, what string) *trace.Document {
-		data, err := os.ReadFile(base + suffix)
+		data, err := bounded.ReadFile(base+suffix, bounded.ResultBytes, "a trace file")
 		if errors.Is(err, fs.ErrNotExist) {
 			s.Problems = append(s.Problems, fmt.Sprintf("no %s trace saved (%s)", what, filepath.Base(base+suffix)))
 			return nil
@@ -189,7 +189,7 @@ type Mutant struct {
 
 // ReadSelfTest reads a self-test score file.
 func ReadSelfTest(path string) (*SelfTest, error) {
-	data, err := os.ReadFile(path)
+	data, err := bounded.ReadFile(path, bounded.ResultBytes, "a self-test score")
 	if err != nil {
 		return nil, err
 	}

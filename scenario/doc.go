@@ -49,7 +49,9 @@
 // (in seconds) at most 315360000, so that the model's arithmetic stays
 // exact (MaxDuration, MaxGraceSeconds). A pod has at most 100 containers,
 // init and app together (MaxContainers): a run's trace grows with the
-// square of the count.
+// square of the count. A scenario has at most 1,000 events (MaxEvents).
+// A file is at most 8 MiB, and lists and objects nest at most 10,000
+// levels deep.
 //
 //	apiVersion: podconform.dev/v1alpha1  # required, exactly this
 //	kind: Scenario                       # required

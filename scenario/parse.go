@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"os"
 	"regexp"
 	"slices"
 	"strconv"
@@ -18,29 +16,19 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	sjson "sigs.k8s.io/json"
 	"sigs.k8s.io/yaml"
+
+	"github.com/podconform/podconform/internal/bounded"
 )
 
 // MaxFileBytes bounds a scenario file: Load reads no more (a scenario of
 // the largest pod the API server accepts is far smaller), so that a file
 // like /dev/zero is an error, not a process that grows until it dies.
-const MaxFileBytes = 8 << 20
+const MaxFileBytes = bounded.ScenarioBytes
 
 // readBounded reads at most max bytes of path; a longer file is an error
 // naming it.
 func readBounded(path string, max int64) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err // *fs.PathError names the path
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, max+1))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	if int64(len(data)) > max {
-		return nil, fmt.Errorf("%s: larger than %d MiB, the most a scenario file may be", path, max>>20)
-	}
-	return data, nil
+	return bounded.ReadFile(path, max, "a scenario file")
 }
 
 // Load reads the scenario file at path, parses it and validates it. Every
@@ -229,6 +217,9 @@ func yamlMessage(msg string, offset int) string {
 func fromJSON(j []byte, filename string) (*Document, error) {
 	var top map[string]json.RawMessage
 	if err := json.Unmarshal(j, &top); err != nil || top == nil {
+		if err != nil && strings.Contains(err.Error(), "exceeded max depth") {
+			return nil, fmt.Errorf("%s: nested too deeply: a scenario file may nest lists and objects at most 10000 levels deep", filename)
+		}
 		return nil, fmt.Errorf("%s: a scenario file must hold one YAML or JSON object (a mapping of keys to values), not %s", filename, jsonKind(j))
 	}
 	apiVersion, err := headerString(top, "apiVersion")

@@ -30,12 +30,17 @@ const nonNegative = "must be greater than or equal to 0"
 // statuses per container start, so a trace grows with the square of the
 // count (1,000 init containers: 27 s and 2.9 GB for one run; 2,000: 119 s
 // and 10.9 GB).
+//
+// A scenario has at most MaxEvents events: each is a step of every run, so
+// that 100,000 deletes a millisecond apart (3 MB of YAML) made a run take
+// 7 s and 600 MB before it hit the step budget.
 const (
 	MaxDuration     = 10 * 365 * 24 * time.Hour
 	MaxGraceSeconds = int64(MaxDuration / time.Second)
 	MaxUntil        = 24 * time.Hour
 	MinBackoff      = time.Second
 	MaxContainers   = 100
+	MaxEvents       = 1000
 )
 
 var (
@@ -70,13 +75,13 @@ func nonNegDurationPtr(d *metav1.Duration, p *field.Path) field.ErrorList {
 }
 
 // backoffDuration checks a profile duration: at least MinBackoff, at
-// most MaxDuration.
-func backoffDuration(d *metav1.Duration, p *field.Path) field.ErrorList {
+// most MaxDuration; why says what the lower bound keeps from happening.
+func backoffDuration(d *metav1.Duration, p *field.Path, why string) field.ErrorList {
 	switch {
 	case d == nil:
 		return nil
 	case d.Duration < MinBackoff:
-		return field.ErrorList{field.Invalid(p, d.Duration.String(), fmt.Sprintf("must be at least %s, as the kubelet's configuration requires (and so that a container that exits at once restarts at most once a second)", MinBackoff))}
+		return field.ErrorList{field.Invalid(p, d.Duration.String(), fmt.Sprintf("must be at least %s, as the kubelet's configuration requires (and so that %s)", MinBackoff, why))}
 	case d.Duration > MaxDuration:
 		return field.ErrorList{field.Invalid(p, d.Duration.String(), tooLong)}
 	}
@@ -85,10 +90,11 @@ func backoffDuration(d *metav1.Duration, p *field.Path) field.ErrorList {
 
 func validateProfile(pr model.Profile, p *field.Path) field.ErrorList {
 	var errs field.ErrorList
-	errs = append(errs, backoffDuration(pr.BackoffInitial, p.Child("backoffInitial"))...)
-	errs = append(errs, backoffDuration(pr.BackoffMax, p.Child("backoffMax"))...)
-	errs = append(errs, backoffDuration(pr.BackoffReset, p.Child("backoffReset"))...)
-	errs = append(errs, backoffDuration(pr.SyncFrequency, p.Child("syncFrequency"))...)
+	const restarts = "a container that exits at once restarts at most once a second"
+	errs = append(errs, backoffDuration(pr.BackoffInitial, p.Child("backoffInitial"), restarts)...)
+	errs = append(errs, backoffDuration(pr.BackoffMax, p.Child("backoffMax"), restarts)...)
+	errs = append(errs, backoffDuration(pr.BackoffReset, p.Child("backoffReset"), restarts)...)
+	errs = append(errs, backoffDuration(pr.SyncFrequency, p.Child("syncFrequency"), "the pod worker resyncs at most once a second")...)
 	if g := pr.MinimumGracePeriodSeconds; g != nil && *g < 0 {
 		errs = append(errs, field.Invalid(p.Child("minimumGracePeriodSeconds"), *g, nonNegative))
 	} else if g != nil {
@@ -268,6 +274,9 @@ func validateProbeScripts(ps *model.ProbeScripts, info containerInfo, p *field.P
 }
 
 func validateEvents(events []model.Event, p *field.Path) field.ErrorList {
+	if len(events) > MaxEvents {
+		return field.ErrorList{field.TooMany(p, len(events), MaxEvents)}
+	}
 	var errs field.ErrorList
 	for i, e := range events {
 		ep := p.Index(i)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -11,6 +12,7 @@ import (
 
 	v1 "k8s.io/api/core/v1"
 
+	"github.com/podconform/podconform/internal/budget"
 	"github.com/podconform/podconform/internal/watch"
 	"github.com/podconform/podconform/model"
 	"github.com/podconform/podconform/scenario"
@@ -27,7 +29,9 @@ containers exit 0 after 1s, other containers run until killed, probes
 succeed, hooks return at once (a sleep hook takes its seconds), and a
 stopped container exits at once with code 0.
 
-The run ends when the pod has finished, or when virtual time passes --until.
+The run ends when the pod has finished, or when virtual time passes --until,
+or at a run's budget (20,000 actions, 65,536 steps, statuses of 100,000
+entries: see README "Limits"), which exits 1 after the output so far.
 
 Output formats (-o):
   watch  (default) what 'kubectl get pod -w' would show: NAME READY STATUS
@@ -92,12 +96,21 @@ func simulate(args []string, stdout, stderr io.Writer) int {
 	sc := doc.Model()
 	var acts []model.Action
 	var causes []model.Cause
-	if *why {
-		acts, causes, err = model.RunExplained(sc, *until)
-	} else {
-		acts, err = model.Run(sc, *until)
-	}
+	sim, err := model.NewSim(sc, *until, 0)
 	if err != nil {
+		fmt.Fprintf(stderr, "podconform simulate: %s: %v\n", fs.Arg(0), err)
+		return 1
+	}
+	// The run is bounded by a run's budget (package budget): past it, the
+	// output shows the run up to there, and the exit status is 1.
+	err = budget.Sim(sim, func(a *model.Action, c model.Cause) {
+		acts = append(acts, *a)
+		if *why {
+			causes = append(causes, c)
+		}
+	})
+	var over *budget.Exceeded
+	if err != nil && !errors.As(err, &over) {
 		fmt.Fprintf(stderr, "podconform simulate: %s: %v\n", fs.Arg(0), err)
 		return 1
 	}
@@ -125,6 +138,10 @@ func simulate(args []string, stdout, stderr io.Writer) int {
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "podconform simulate: writing output: %v\n", err)
+		return 1
+	}
+	if over != nil {
+		fmt.Fprintf(stderr, "podconform simulate: %s: the run stopped at its budget, %v: the output is the run up to there (a shorter --until runs less of it)\n", printable(fs.Arg(0)), over)
 		return 1
 	}
 	return 0

@@ -5,6 +5,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/podconform/podconform/internal/budget"
 	"github.com/podconform/podconform/model"
 	"github.com/podconform/podconform/properties"
 	"github.com/podconform/podconform/scenario"
@@ -42,7 +43,9 @@ type Result struct {
 }
 
 // Run runs doc on the model with opt, checking properties after every step.
-// An error means the scenario could not be run (not a property violation).
+// An error means the scenario could not be run (not a property violation),
+// for example a run over package budget's limits (a *budget.Exceeded in
+// the chain).
 func Run(doc *scenario.Document, opt Options) (*Result, error) {
 	return RunScenario(doc.Model(), opt)
 }
@@ -61,8 +64,13 @@ func RunScenario(s *model.Scenario, opt Options) (*Result, error) {
 	suite := properties.NewSuite(ctx, opt.Properties...)
 	res := &Result{}
 	trace := make([]model.Action, 0, 128)
+	var meter budget.Meter
+	var over *budget.Exceeded
 	observe := func(acts []model.Action) *properties.Violation {
 		for i := range acts {
+			if over = meter.Action(&acts[i]); over != nil {
+				return nil
+			}
 			trace = append(trace, acts[i])
 			if v := suite.Observe(len(trace)-1, &trace[len(trace)-1]); v != nil {
 				return v
@@ -71,13 +79,18 @@ func RunScenario(s *model.Scenario, opt Options) (*Result, error) {
 		return nil
 	}
 	v := observe(sim.Initial())
-	for v == nil && !sim.Done() {
+	for v == nil && over == nil && !sim.Done() {
 		acts, err := sim.Step()
 		res.Steps++
 		if err != nil {
 			return nil, fmt.Errorf("running the model: %w", err)
 		}
-		v = observe(acts)
+		if over = meter.Step(sim.Model().Now()); over == nil {
+			v = observe(acts)
+		}
+	}
+	if over != nil {
+		return nil, fmt.Errorf("the scenario is too big to check: the run exceeded its budget (%w)", over)
 	}
 	res.End = sim.Model().Now()
 	if v == nil {

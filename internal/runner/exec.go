@@ -2,29 +2,24 @@ package runner
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/podconform/podconform/adapters"
+	"github.com/podconform/podconform/internal/budget"
 	"github.com/podconform/podconform/internal/refine"
 	"github.com/podconform/podconform/model"
 	"github.com/podconform/podconform/properties"
 )
 
-// Limits on one scenario's run: its budget. A run that exceeds one is
-// judged by the reference model alone (overBudget): if the model itself
-// exceeds the budget, the scenario is too big to check (verdict
-// OverBudget, no verdict on the adapter); if not, the adapter ran away
-// (an adapter error).
-const (
-	maxSteps         = 1 << 16
-	maxStepsSameTime = 2000
-	// maxActions bounds the actions one run may report, and so the memory
-	// a run holds (statuses are the bulk).
-	maxActions = 20000
-)
+// A run's budget is package budget's: a run that exceeds one of its
+// limits is judged by the reference model alone (overBudget): if the model
+// itself exceeds it, the scenario is too big to check (verdict OverBudget,
+// no verdict on the adapter); if not, the adapter ran away (an adapter
+// error).
 
 // Level is a conformance level: what a scenario must pass to meet it.
 // Every run computes all three; Options.Level picks the one that decides
@@ -299,6 +294,8 @@ type checker struct {
 	obs    properties.Observables
 	names  map[string]bool
 	res    *result
+	// meter counts the observed actions against the budget.
+	meter budget.Meter
 	// acts is an autonomous adapter's trace, replayed whole at another
 	// tolerance (the order of one instant's inputs depends on it).
 	acts []model.Action
@@ -408,26 +405,26 @@ func (c *checker) overBudget(format string, args ...any) {
 }
 
 // judgeBudget decides whose the exceeded budget is: the scenario's, when
-// the reference model alone, with the same time limit, takes more than
-// maxActions actions or maxSteps steps (the work is bounded by the
-// budget); else the adapter's, which ran away.
+// the reference model alone, with the same time limit, exceeds it too (its
+// work bounded by the same budget); else the adapter's, which ran away.
 func judgeBudget(s *model.Scenario, until time.Duration) (scenarioTooBig bool, detail string) {
 	x, err := model.NewSim(s, until, 0)
 	if err != nil {
 		return false, ""
 	}
-	n := len(x.Initial())
-	for steps := 0; !x.Done(); steps++ {
-		if n > maxActions || steps > maxSteps {
-			return true, fmt.Sprintf("the reference model itself takes more than %d actions (or %d steps) by %v", maxActions, maxSteps, x.Model().Now())
-		}
-		acts, err := x.Step()
-		if err != nil {
-			return true, fmt.Sprintf("the reference model itself stops: %v", err)
-		}
-		n += len(acts)
+	n, entries := 0, 0
+	err = budget.Sim(x, func(a *model.Action, _ model.Cause) {
+		n++
+		entries += budget.Entries(a)
+	})
+	var ex *budget.Exceeded
+	switch {
+	case errors.As(err, &ex):
+		return true, fmt.Sprintf("the reference model itself takes %v", ex)
+	case err != nil:
+		return true, fmt.Sprintf("the reference model itself stops: %v", err)
 	}
-	return false, fmt.Sprintf("the reference model takes %d actions in the whole scenario", n)
+	return false, fmt.Sprintf("the reference model takes %d actions (%d status entries) in the whole scenario", n, entries)
 }
 
 func (c *checker) adapterFail(e *adapters.Error) {
@@ -482,8 +479,8 @@ func (c *checker) observe(a model.Action, lo, hi time.Duration) {
 		c.adapterFail(e)
 		return
 	}
-	if len(c.res.observed) >= maxActions {
-		c.overBudget("more than %d actions by %v", maxActions, a.At)
+	if e := c.meter.Action(&a); e != nil {
+		c.overBudget("%v", e)
 		return
 	}
 	c.res.observed = append(c.res.observed, a)
@@ -681,8 +678,8 @@ func runDriven(ctx context.Context, a adapters.DrivenAdapter, s *model.Scenario,
 	complete := false
 	sameTime := 0
 	for steps := 0; !c.stopped(); steps++ {
-		if steps >= maxSteps {
-			c.overBudget("more than %d steps by %v", maxSteps, now)
+		if steps >= budget.MaxSteps {
+			c.overBudget("more than %d steps by %v", budget.MaxSteps, now)
 			break
 		}
 		var in model.Input
@@ -713,8 +710,8 @@ func runDriven(ctx context.Context, a adapters.DrivenAdapter, s *model.Scenario,
 		}
 		if in.At == now {
 			sameTime++
-			if sameTime > maxStepsSameTime {
-				c.overBudget("more than %d steps at %v without the clock moving", maxStepsSameTime, now)
+			if sameTime > budget.MaxStepsSameTime {
+				c.overBudget("more than %d steps without the clock moving by %v", budget.MaxStepsSameTime, now)
 				break
 			}
 		} else {

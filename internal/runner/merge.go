@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"sort"
 
+	"github.com/podconform/podconform/internal/bounded"
 	"github.com/podconform/podconform/internal/check"
 )
 
@@ -159,7 +160,7 @@ func MergeDirs(out string, dirs []string) (*Summary, error) {
 			if e.IsDir() || e.Name()[0] == '.' {
 				continue
 			}
-			data, err := os.ReadFile(filepath.Join(d, CounterexampleDir, e.Name()))
+			data, err := bounded.ReadFile(filepath.Join(d, CounterexampleDir, e.Name()), bounded.ResultBytes, "a saved counterexample file")
 			if err != nil {
 				return nil, err
 			}

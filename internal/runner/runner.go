@@ -2,6 +2,8 @@ package runner
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -615,7 +617,29 @@ func counterexample(doc *scenario.Document, r *result, opt Options, until time.D
 		ce.Metadata.Counterexample.Divergence = "adapter-" + r.adapterErr.Kind
 	}
 	ce.Metadata.Description = fmt.Sprintf("Counterexample found by podconform run on %s: %s.", info.Name, v.ID)
+	ce.Metadata.Name = nameByContent(ce)
 	return ce
+}
+
+// nameByContent is ce's name with its hash (the last 10 characters) taken
+// over the whole file, metadata included, rather than the scenario alone:
+// failures that shrink to one scenario but record different metadata (the
+// time limit of the scenario each was found on, the message) get files of
+// their own, so that no file's content depends on which was saved last,
+// and a sharded run's merged output is the unsharded run's.
+func nameByContent(ce *scenario.Document) string {
+	name := ce.Metadata.Name
+	if len(name) < 10 {
+		return name
+	}
+	c := *ce
+	c.Metadata.Name = ""
+	body, err := c.Marshal()
+	if err != nil {
+		return name
+	}
+	sum := sha256.Sum256(body)
+	return name[:len(name)-10] + hex.EncodeToString(sum[:])[:10]
 }
 
 // slug makes a name usable in a file name and a DNS-1123 scenario name.

@@ -3,7 +3,10 @@ package runner
 import (
 	"bytes"
 	"context"
+	"maps"
+	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -79,9 +82,9 @@ func TestDeterministicAcrossParallelism(t *testing.T) {
 }
 
 func TestShardsMergeToUnsharded(t *testing.T) {
-	a, err := modeladapter.Mutant("backoff-cap-320")
+	a, err := modeladapter.Mutant("first-restart-delayed")
 	require.NoError(t, err)
-	opt := Options{Adapter: a, AdapterSpec: "--adapter mutant:backoff-cap-320", Checks: 60, Seed: 2, Corpus: corpusDirs(), ShrinkSteps: 20, Version: "test"}
+	opt := Options{Adapter: a, AdapterSpec: "--adapter mutant:first-restart-delayed", Checks: 150, Seed: 2, Corpus: corpusDirs(), ShrinkSteps: 100, Version: "test"}
 	full := opt
 	full.Out = t.TempDir()
 	want, err := Run(context.Background(), full)
@@ -101,7 +104,33 @@ func TestShardsMergeToUnsharded(t *testing.T) {
 	wj, _ := want.JSON()
 	gj, _ := got.JSON()
 	require.Equal(t, string(wj), string(gj))
+	// The counterexample files too: names and contents. Failures that
+	// shrink to one scenario but were found on different ones (another
+	// time limit, another message) once wrote one file whose content
+	// depended on which was saved last.
+	wf, gf := dirFiles(t, filepath.Join(full.Out, CounterexampleDir)), dirFiles(t, filepath.Join(out, CounterexampleDir))
+	require.Equal(t, slices.Sorted(maps.Keys(wf)), slices.Sorted(maps.Keys(gf)))
+	for name, w := range wf {
+		if gf[name] != w {
+			t.Errorf("%s: the merged file differs from the unsharded run's", name)
+		}
+	}
 	_, err = MergeDirs(t.TempDir(), dirs[:2])
 	require.ErrorContains(t, err, "shards missing")
 	_ = time.Second
+}
+
+// dirFiles maps each file name in dir to its content.
+func dirFiles(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	ents, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	m := map[string]string{}
+	for _, e := range ents {
+		data, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		require.NoError(t, err)
+		m[e.Name()] = string(data)
+	}
+	require.NotEmpty(t, m)
+	return m
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/podconform/podconform/adapters"
+	"github.com/podconform/podconform/internal/bounded"
 	"github.com/podconform/podconform/internal/check"
 	"github.com/podconform/podconform/internal/refine"
 	"github.com/podconform/podconform/model"
@@ -633,7 +634,7 @@ func (s *Summary) WriteFiles(dir string) error {
 
 // ReadSummary reads a summary.json.
 func ReadSummary(path string) (*Summary, error) {
-	data, err := os.ReadFile(path)
+	data, err := bounded.ReadFile(path, bounded.ResultBytes, "a run summary")
 	if err != nil {
 		return nil, err
 	}

@@ -10,6 +10,7 @@ import (
 
 	modeladapter "github.com/podconform/podconform/adapters/model"
 	"github.com/podconform/podconform/gen"
+	"github.com/podconform/podconform/internal/budget"
 	"github.com/podconform/podconform/internal/check"
 	"github.com/podconform/podconform/model"
 	"github.com/podconform/podconform/properties"
@@ -149,7 +150,7 @@ func TestBudget(t *testing.T) {
 
 	doc, acts := crashloopTrace(t, 0)
 	st := model.Action{Kind: model.ActStatus, At: acts[len(acts)-1].At, Status: &v1.PodStatus{Phase: v1.PodRunning}}
-	for len(acts) <= maxActions {
+	for len(acts) <= budget.MaxActions {
 		acts = append(acts, st)
 	}
 	props, err := SelectProperties(properties.ObsAll, nil)
