@@ -183,6 +183,10 @@ func Build(in *Input) *Page {
 			p.Verdict = "NOTHING CHECKED: " + p.Verdict
 		}
 	}
+	if s.StartError != "" {
+		p.OK = false
+		p.Verdict = "NOTHING RUN: the adapter did not start: " + s.StartError
+	}
 	if s.Incomplete {
 		p.OK = false
 		p.Verdict = fmt.Sprintf("INCOMPLETE (interrupted: %d scenarios cut, %d not run); ", s.Totals.Interrupted, s.Totals.NotRun) + p.Verdict

@@ -22,9 +22,13 @@ const DefaultTimeout = 10 * time.Second
 
 // Options configure the runner's side of the protocol.
 type Options struct {
-	// Timeout bounds the wait for each reply (the handshake's included).
-	// Zero means DefaultTimeout.
+	// Timeout bounds the wait for each reply. Zero means DefaultTimeout.
 	Timeout time.Duration
+	// StartTimeout bounds the handshake of each process: the wait for its
+	// hello, which includes the program's own start (an interpreter, a
+	// runtime, a cluster client). Zero means DefaultStartTimeout, or
+	// Timeout if that is longer.
+	StartTimeout time.Duration
 	// Stderr, if set, receives a copy of the implementation's standard
 	// error. The last 4 KiB are kept for error reports either way.
 	Stderr io.Writer
@@ -40,6 +44,24 @@ func (o Options) timeout() time.Duration {
 		return DefaultTimeout
 	}
 	return o.Timeout
+}
+
+// DefaultStartTimeout bounds a handshake when Options.StartTimeout is zero.
+const DefaultStartTimeout = time.Minute
+
+func (o Options) startTimeout() time.Duration {
+	if o.StartTimeout > 0 {
+		return o.StartTimeout
+	}
+	return max(DefaultStartTimeout, o.timeout())
+}
+
+// limit is how long a request of type what may wait for its reply.
+func (c *Conn) limit(what string) time.Duration {
+	if what == TypeHello {
+		return c.startTimeout
+	}
+	return c.timeout
 }
 
 // errLineTooLong is read when a line exceeds MaxLineBytes.
@@ -123,14 +145,15 @@ func readLoop(r io.Reader, lines chan<- lineMsg, done <-chan struct{}) {
 // that breaks the protocol) breaks the Conn for good: every later call
 // returns it.
 type Conn struct {
-	timeout time.Duration
-	name    string // Options.Name
-	lines   chan lineMsg
-	writes  chan []byte
-	written chan error
-	dw      deadlineWriter // set when requests are written directly
-	done    chan struct{}
-	endOnce sync.Once
+	timeout      time.Duration
+	startTimeout time.Duration
+	name         string // Options.Name
+	lines        chan lineMsg
+	writes       chan []byte
+	written      chan error
+	dw           deadlineWriter // set when requests are written directly
+	done         chan struct{}
+	endOnce      sync.Once
 
 	mu   sync.Mutex
 	err  *adapters.Error
@@ -158,12 +181,13 @@ func NewConn(r io.Reader, w io.Writer, opt Options) (*Conn, error) {
 
 func newConn(r io.Reader, w io.Writer, opt Options) *Conn {
 	c := &Conn{
-		timeout: opt.timeout(),
-		name:    opt.Name,
-		lines:   make(chan lineMsg),
-		writes:  make(chan []byte, 1),
-		written: make(chan error, 1),
-		done:    make(chan struct{}),
+		timeout:      opt.timeout(),
+		startTimeout: opt.startTimeout(),
+		name:         opt.Name,
+		lines:        make(chan lineMsg),
+		writes:       make(chan []byte, 1),
+		written:      make(chan error, 1),
+		done:         make(chan struct{}),
 	}
 	go readLoop(r, c.lines, c.done)
 	// A pipe or socket that takes write deadlines is written directly,
@@ -197,7 +221,7 @@ func (c *Conn) writeDirect(ctx context.Context, what string, req []byte, deadlin
 	case ctx.Err() != nil:
 		return c.fail(ctxError(ctx.Err(), what))
 	case errors.Is(err, os.ErrDeadlineExceeded):
-		return c.fail(adapters.Errorf(adapters.ErrKindTimeout, "the implementation did not read the %s request within %v", what, c.timeout))
+		return c.fail(adapters.Errorf(adapters.ErrKindTimeout, "the implementation did not read the %s request within %v", what, c.limit(what)))
 	}
 	return c.fail(adapters.Errorf(adapters.ErrKindCrash, "writing the %s request: %v", what, err))
 }
@@ -307,10 +331,10 @@ func (c *Conn) roundTrip(ctx context.Context, what string, req []byte) ([]byte, 
 		return nil, c.protocolError("unsolicited output before the %s request: %s", what, quoteLine(l.b))
 	default:
 	}
-	timer := time.NewTimer(c.timeout)
+	timer := time.NewTimer(c.limit(what))
 	defer timer.Stop()
 	if c.dw != nil {
-		if e := c.writeDirect(ctx, what, req, time.Now().Add(c.timeout)); e != nil {
+		if e := c.writeDirect(ctx, what, req, time.Now().Add(c.limit(what))); e != nil {
 			return nil, e
 		}
 	} else if e := c.writeAsync(ctx, what, req, timer); e != nil {
@@ -323,7 +347,7 @@ func (c *Conn) roundTrip(ctx context.Context, what string, req []byte) ([]byte, 
 		}
 		return l.b, nil
 	case <-timer.C:
-		return nil, c.fail(adapters.Errorf(adapters.ErrKindTimeout, "no reply to the %s request within %v", what, c.timeout))
+		return nil, c.fail(adapters.Errorf(adapters.ErrKindTimeout, "no reply to the %s request within %v", what, c.limit(what)))
 	case <-ctx.Done():
 		return nil, c.fail(ctxError(ctx.Err(), what))
 	case <-c.done:
@@ -346,7 +370,7 @@ func (c *Conn) writeAsync(ctx context.Context, what string, req []byte, timer *t
 		}
 		return nil
 	case <-timer.C:
-		return c.fail(adapters.Errorf(adapters.ErrKindTimeout, "the implementation did not read the %s request within %v", what, c.timeout))
+		return c.fail(adapters.Errorf(adapters.ErrKindTimeout, "the implementation did not read the %s request within %v", what, c.limit(what)))
 	case <-ctx.Done():
 		return c.fail(ctxError(ctx.Err(), what))
 	case <-c.done:

@@ -319,6 +319,24 @@ func TestFailures(t *testing.T) {
 	}
 }
 
+// TestSlowFirstHandshake: the hello is bounded by StartTimeout, not by
+// the per-reply Timeout, so a program that takes longer to start than to
+// answer is not lost; one that never says hello fails within
+// StartTimeout, naming the hello.
+func TestSlowFirstHandshake(t *testing.T) {
+	a, err := New(fakeCmd("slow-hello"), Options{Timeout: time.Second})
+	require.NoError(t, err, "a 1.5 s start is within the default start timeout, whatever the reply timeout")
+	a.Shutdown()
+
+	_, err = New(fakeCmd("slow-hello"), Options{Timeout: time.Second, StartTimeout: time.Second})
+	ae := requireKind(t, err, adapters.ErrKindTimeout)
+	require.Contains(t, ae.Error(), "no reply to the hello request within 1s")
+
+	_, err = New(fakeCmd("hang-hello"), Options{Timeout: 30 * time.Second, StartTimeout: time.Second})
+	ae = requireKind(t, err, adapters.ErrKindTimeout)
+	require.Contains(t, ae.Error(), "no reply to the hello request within 1s")
+}
+
 func TestSlowButInTime(t *testing.T) {
 	a, err := New(fakeCmd("slow"), Options{Timeout: time.Second})
 	require.NoError(t, err)
@@ -441,6 +459,18 @@ func runFake(mode string) int {
 	}
 	const all = `"all"`
 	switch mode {
+	case "slow-hello", "hang-hello":
+		recv()
+		if mode == "hang-hello" {
+			select {}
+		}
+		time.Sleep(1500 * time.Millisecond) // a runtime that takes its time to start
+		send(`{"type":"hello","protocol":"podconform-exec","version":1,"name":"fake-slow-hello","observes":["all"]}`)
+		if err := Serve(context.Background(), os.Stdin, os.Stdout, modeladapter.New()); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		return 0
 	case "version2":
 		recv()
 		send(`{"type":"hello","protocol":"podconform-exec","version":2,"name":"x","observes":["all"]}`)

@@ -88,7 +88,7 @@ func (c *clusterFlags) args(id string) []string {
 // openCluster starts the cluster adapter (a pool of podconform-cluster
 // processes, one per scenario in flight), and returns it with the replay
 // flags and a cleanup that deletes whatever the run left on the cluster.
-func openCluster(cmd string, c *clusterFlags, reqTimeout time.Duration, stderr io.Writer) (adapters.Adapter, string, func(), error) {
+func openCluster(cmd string, c *clusterFlags, tm execTimeouts, stderr io.Writer) (adapters.Adapter, string, func(), error) {
 	if c.node == "" {
 		return nil, "", nil, errors.New("--adapter cluster needs --node NAME: the node whose pods are checked")
 	}
@@ -104,7 +104,7 @@ func openCluster(cmd string, c *clusterFlags, reqTimeout time.Duration, stderr i
 		return nil, "", nil, err
 	}
 	argv := append(slices.Clip(prog), serve...)
-	a, err := execadapter.NewCommand(argv, execadapter.Options{Timeout: reqTimeout, Stderr: newPassStderr(os.Stderr, stderrLimit), Name: "cluster:" + c.node})
+	a, err := execadapter.NewCommand(argv, tm.options(execadapter.Options{Stderr: newPassStderr(os.Stderr, stderrLimit), Name: "cluster:" + c.node}))
 	if err != nil {
 		return nil, "", nil, err
 	}

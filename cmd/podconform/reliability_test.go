@@ -123,6 +123,43 @@ func TestRunSurvivesBrokenAdapters(t *testing.T) {
 	}
 }
 
+// TestAdapterStart: a program slow to start (2 s to its hello) runs with a
+// 1 s reply timeout, the hello being bounded by --adapter-start-timeout;
+// one that never says hello ends the run with exit 2 and results that say
+// so (summary.json's startError, JUnit's adapter-health error, the
+// report's verdict), not with no results at all.
+func TestAdapterStart(t *testing.T) {
+	bin, py := podconformBinary(t), python(t)
+	dir := t.TempDir()
+	var stdout, stderr bytes.Buffer
+	slow := fmt.Sprintf("%s testdata/broken_adapter.py slow-hello - -- %s exec-server", py, bin)
+	code := run([]string{"run", "--adapter", "exec", "--adapter-cmd", slow, "--checks", "4", "--parallel", "1",
+		"--adapter-timeout", "1s", "--out", dir, "--quiet"}, &stdout, &stderr)
+	require.Equal(t, 0, code, "%s%s", stdout.String(), stderr.String())
+
+	// A stale result must not survive either.
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "report.html"), []byte("old"), 0o644))
+	stdout.Reset()
+	stderr.Reset()
+	hang := fmt.Sprintf("%s -c 'import time; time.sleep(600)'", py)
+	code = run([]string{"run", "--adapter", "exec", "--adapter-cmd", hang, "--checks", "4",
+		"--adapter-timeout", "1s", "--adapter-start-timeout", "1s", "--out", dir, "--quiet"}, &stdout, &stderr)
+	require.Equal(t, 2, code)
+	require.Contains(t, stderr.String(), "no reply to the hello request within 1s")
+	sum, err := runner.ReadSummary(filepath.Join(dir, runner.SummaryFile))
+	require.NoError(t, err)
+	require.Contains(t, sum.StartError, "no reply to the hello request within 1s")
+	require.Equal(t, 2, sum.ExitCode())
+	require.Zero(t, sum.Totals.Scenarios)
+	junit, err := os.ReadFile(filepath.Join(dir, runner.JUnitFile))
+	require.NoError(t, err)
+	require.Contains(t, string(junit), `type="adapter-start"`)
+	report, err := os.ReadFile(filepath.Join(dir, "report.html"))
+	require.NoError(t, err)
+	require.Contains(t, string(report), "NOTHING RUN: the adapter did not start")
+	require.False(t, runner.Unfinished(dir))
+}
+
 // TestRunKeepsEveryCounterexampleAcrossAdapterFailures mixes real
 // conformance failures (a mutant behind the exec protocol) with an adapter
 // that hangs on one scenario: nothing is lost.

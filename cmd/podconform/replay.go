@@ -135,7 +135,7 @@ func replayOnAdapter(doc *scenario.Document, file, output string, stdout, stderr
 			name, invocation(), rerun, file, runner.ReplayOut)
 		return 2
 	}
-	a, _, cleanup, err := openAdapter(name, "", 10*time.Second)
+	a, _, cleanup, err := openAdapter(name, "", execTimeouts{reply: 10 * time.Second, start: time.Minute})
 	if err != nil {
 		fmt.Fprintf(stderr, "podconform replay: %s: %v\n", file, err)
 		return 2

@@ -119,6 +119,7 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 	adapter := fs.String("adapter", "model", "the implementation under test: model, mutant:NAME, model:autonomous, exec, kubelet or cluster")
 	adapterCmd := fs.String("adapter-cmd", "", "command line of the exec adapter's program (with --adapter exec, or kubelet to override the lookup)")
 	adapterTimeout := fs.Duration("adapter-timeout", 10*time.Second, "longest wait for one answer of an exec adapter")
+	adapterStart := fs.Duration("adapter-start-timeout", time.Minute, "longest wait for an exec adapter's program to start and say hello (each process it starts; at least --adapter-timeout)")
 	checks := fs.Int("checks", 100, "number of generated scenarios, after the corpus")
 	seed := fs.Int64("seed", 1, "seed of the generated scenarios")
 	budget := fs.Duration("time-budget", 0, "stop starting scenarios after this long (0: no limit; the summary then depends on speed)")
@@ -155,8 +156,8 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 	if *parallel < 0 {
 		return usageErr("--parallel must be >= 0")
 	}
-	if *tolerance < 0 || *timeout <= 0 || *budget < 0 {
-		return usageErr("--tolerance and --time-budget must be >= 0, --timeout > 0")
+	if *tolerance < 0 || *timeout <= 0 || *budget < 0 || *adapterTimeout <= 0 || *adapterStart <= 0 {
+		return usageErr("--tolerance and --time-budget must be >= 0, --timeout, --adapter-timeout and --adapter-start-timeout > 0")
 	}
 	lvl, err := runner.ParseLevel(*level)
 	if err != nil {
@@ -201,9 +202,9 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 	var spec string
 	var cleanup func()
 	if *adapter == "cluster" {
-		a, spec, cleanup, err = openCluster(*adapterCmd, &cf, *adapterTimeout, stderr)
+		a, spec, cleanup, err = openCluster(*adapterCmd, &cf, execTimeouts{*adapterTimeout, *adapterStart}, stderr)
 	} else {
-		a, spec, cleanup, err = openAdapter(*adapter, *adapterCmd, *adapterTimeout)
+		a, spec, cleanup, err = openAdapter(*adapter, *adapterCmd, execTimeouts{*adapterTimeout, *adapterStart})
 	}
 	if err == nil && *profileFile != "" {
 		spec += fmt.Sprintf(" --profile %q", *profileFile)
@@ -214,8 +215,21 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintf(stderr, "podconform run: %s\n", printable(err.Error()))
 		var ae *adapters.Error
-		if errors.As(err, &ae) {
-			return 2
+		if errors.As(err, &ae) && *out != "" {
+			// The adapter did not start: the results say so, for a CI job
+			// that collects them.
+			spec := "--adapter " + *adapter
+			if *adapterCmd != "" {
+				spec += fmt.Sprintf(" --adapter-cmd %q", *adapterCmd)
+			}
+			if _, werr := runner.StartFailed(runner.Options{AdapterSpec: spec,
+				Checks: *checks, Seed: *seed, Shard: sh, Out: *out, Tolerance: *tolerance, Level: lvl, Version: version,
+				FixedProfile: *fixedProfile, Profile: prof, MaxUntil: cf.maxUntil}, *adapter, err); werr != nil {
+				fmt.Fprintf(stderr, "podconform run: %v\n", werr)
+				return 2
+			}
+			fmt.Fprintf(stdout, "the adapter did not start; %s/%s and %s/%s say so\n", *out, runner.SummaryFile, *out, runner.JUnitFile)
+			writeReport(stdout, stderr, "run", *out)
 		}
 		return 2
 	}
@@ -300,7 +314,7 @@ func writeReport(stdout, stderr io.Writer, cmd, out string) int {
 
 // openAdapter builds the adapter named on the command line, and the flags
 // that name it again (for replay commands).
-func openAdapter(name, cmd string, reqTimeout time.Duration) (adapters.Adapter, string, func(), error) {
+func openAdapter(name, cmd string, tm execTimeouts) (adapters.Adapter, string, func(), error) {
 	nop := func() {}
 	if cmd != "" && name != "exec" && name != "kubelet" {
 		return nil, "", nop, fmt.Errorf("--adapter-cmd needs --adapter exec, kubelet or cluster")
@@ -320,7 +334,7 @@ func openAdapter(name, cmd string, reqTimeout time.Duration) (adapters.Adapter, 
 		if strings.TrimSpace(cmd) == "" {
 			return nil, "", nop, fmt.Errorf("--adapter exec needs --adapter-cmd \"PROGRAM ARGS\"")
 		}
-		a, err := execadapter.New(cmd, execadapter.Options{Timeout: reqTimeout, Stderr: newPassStderr(os.Stderr, stderrLimit)})
+		a, err := execadapter.New(cmd, tm.options(execadapter.Options{Stderr: newPassStderr(os.Stderr, stderrLimit)}))
 		if err != nil {
 			return nil, "", nop, err
 		}
@@ -330,7 +344,7 @@ func openAdapter(name, cmd string, reqTimeout time.Duration) (adapters.Adapter, 
 		if err != nil {
 			return nil, "", nop, err
 		}
-		a, err := execadapter.NewCommand(argv, execadapter.Options{Timeout: reqTimeout, Stderr: newPassStderr(os.Stderr, stderrLimit), Name: "kubelet"})
+		a, err := execadapter.NewCommand(argv, tm.options(execadapter.Options{Stderr: newPassStderr(os.Stderr, stderrLimit), Name: "kubelet"}))
 		if err != nil {
 			return nil, "", nop, err
 		}
@@ -341,6 +355,15 @@ func openAdapter(name, cmd string, reqTimeout time.Duration) (adapters.Adapter, 
 		return a, spec, a.Shutdown, nil
 	}
 	return nil, "", nop, fmt.Errorf("unknown adapter %q (model, mutant:NAME, model:autonomous, exec, kubelet or cluster)", name)
+}
+
+// execTimeouts bound an exec adapter's waits: for one reply, and for a
+// process's start and hello.
+type execTimeouts struct{ reply, start time.Duration }
+
+func (tm execTimeouts) options(o execadapter.Options) execadapter.Options {
+	o.Timeout, o.StartTimeout = tm.reply, max(tm.start, tm.reply)
+	return o
 }
 
 // kubeletBinary is the kubelet adapter's program, built from the separate

@@ -140,7 +140,11 @@ func (s *Summary) JUnit() ([]byte, error) {
 	add(s.Refinement)
 	add(s.RefinementExact)
 	hc := junitCase{Name: "adapter-health", Classname: class, SystemOut: fmt.Sprintf("%d scenarios run", s.Totals.Scenarios)}
-	if fs := byProp["adapter-error"]; len(fs) > 0 {
+	if s.StartError != "" {
+		hc.SystemOut = "no scenario ran"
+		hc.Error = &junitFailure{Message: "the adapter did not start: " + s.StartError, Type: "adapter-start"}
+		suite.Errors++
+	} else if fs := byProp["adapter-error"]; len(fs) > 0 {
 		hc.Error = &junitFailure{Message: fmt.Sprintf("%d adapter error(s); first: %s", len(fs), fs[0].msg), Type: "adapter-error", Body: body(fs)}
 		suite.Errors++
 	}

@@ -95,6 +95,9 @@ func Merge(shards []*Summary) (*Summary, error) {
 		t.Unsupported += s.Totals.Unsupported
 		out.Unsupported = append(out.Unsupported, s.Unsupported...)
 		out.Incomplete = out.Incomplete || s.Incomplete
+		if out.StartError == "" {
+			out.StartError = s.StartError
+		}
 		t.OtherKillOrder += s.Totals.OtherKillOrder
 		for k := range s.Properties {
 			out.Properties[k].Checked += s.Properties[k].Checked

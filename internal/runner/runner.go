@@ -400,6 +400,39 @@ func Run(ctx context.Context, opt Options) (*Summary, error) {
 	return sum, nil
 }
 
+// StartFailed is the summary of a run whose adapter could not be started
+// (cause; name is how the command line named it): no scenario ran, and
+// the exit code is 2. With opt.Out set, it is written there with its
+// JUnit, replacing the previous run's results as Run does, so that a CI
+// job that collects them finds why, not the last run's files or none.
+func StartFailed(opt Options, name string, cause error) (*Summary, error) {
+	if opt.Shard.Count <= 0 {
+		opt.Shard = Shard{0, 1}
+	}
+	if opt.Level == "" {
+		opt.Level = levelFor(opt.Tolerance)
+	}
+	sum := newSummary(opt, adapters.Info{Name: name}, nil, 0)
+	sum.StartError = cause.Error()
+	sum.finish()
+	if opt.Out == "" {
+		return sum, nil
+	}
+	if err := os.MkdirAll(opt.Out, 0o755); err != nil {
+		return sum, fmt.Errorf("output directory: %w", err)
+	}
+	if err := beginOutput(opt.Out); err != nil {
+		return sum, fmt.Errorf("output directory: %w", err)
+	}
+	if err := sum.WriteFiles(opt.Out); err != nil {
+		return sum, err
+	}
+	if err := os.Remove(filepath.Join(opt.Out, InProgressFile)); err != nil && !os.IsNotExist(err) {
+		return sum, err
+	}
+	return sum, nil
+}
+
 // InProgressFile marks an output directory whose run has not finished: a
 // run writes it first and removes it once summary.json and junit.xml are
 // written. Found later, it says the run was killed (kill -9, a crash, a
@@ -472,8 +505,20 @@ func kindOf(a adapters.Adapter) (adapters.DrivenAdapter, adapters.AutonomousAdap
 // that does not come back in time is abandoned (its goroutine may leak;
 // exec adapters kill their process).
 func runOnce(ctx context.Context, opt Options, props []properties.Property, doc *scenario.Document, until time.Duration) *result {
+	parent := ctx
 	ctx, cancel := context.WithTimeout(adapters.WithScenarioName(ctx, doc.Metadata.Name), opt.Timeout)
 	defer cancel()
+	// A scenario past its deadline gets one message, whatever the adapter
+	// was doing when the deadline fired (waiting for a reply, between two
+	// steps, or not answering at all).
+	timedOut := adapters.Errorf(adapters.ErrKindTimeout, "the scenario did not finish within %v (the run's per-scenario timeout)", opt.Timeout)
+	deadline := func(r *result) *result {
+		if r.verdict == AdapterError && r.adapterErr != nil && parent.Err() == nil &&
+			errors.Is(ctx.Err(), context.DeadlineExceeded) && errors.Is(r.adapterErr, context.DeadlineExceeded) {
+			r.adapterErr = timedOut
+		}
+		return r
+	}
 	s := doc.Model()
 	cfg := checkCfg{props: props, tol: opt.Tolerance, until: until, level: opt.Level}
 	ch := make(chan *result, 1)
@@ -495,15 +540,15 @@ func runOnce(ctx context.Context, opt Options, props []properties.Property, doc 
 	}()
 	select {
 	case r := <-ch:
-		return r
+		return deadline(r)
 	case <-ctx.Done():
 		// Give the adapter a moment to notice the deadline itself.
 		select {
 		case r := <-ch:
-			return r
+			return deadline(r)
 		case <-time.After(2 * time.Second):
 		}
-		return &result{verdict: AdapterError, adapterErr: adapters.Errorf(adapters.ErrKindTimeout, "the scenario did not finish within %v", opt.Timeout)}
+		return &result{verdict: AdapterError, adapterErr: timedOut}
 	}
 }
 

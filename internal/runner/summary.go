@@ -48,6 +48,9 @@ type Summary struct {
 	// Incomplete says the run was interrupted (Ctrl-C, SIGTERM): the
 	// summary covers the scenarios that finished.
 	Incomplete bool `json:"incomplete,omitempty"`
+	// StartError says why the adapter could not be started (its program
+	// did not run, or did not say hello in time): no scenario ran.
+	StartError string `json:"startError,omitempty"`
 	// Properties are the invariants checked, with counts, in catalogue
 	// order; Refinement counts the check against the model at the run's
 	// tolerance, RefinementExact at tolerance 0.
@@ -585,7 +588,7 @@ func (s *Summary) Decider() LevelStat {
 
 // Conformant reports whether every scenario passed at the deciding level.
 func (s *Summary) Conformant() bool {
-	return s.Totals.Violations == 0 && s.Totals.Divergences == 0 && s.Totals.AdapterErrors == 0
+	return s.StartError == "" && s.Totals.Violations == 0 && s.Totals.Divergences == 0 && s.Totals.AdapterErrors == 0
 }
 
 // ExitCode is 0 when the implementation meets the deciding level, 1 when
@@ -593,7 +596,7 @@ func (s *Summary) Conformant() bool {
 // pass), 2 on adapter errors.
 func (s *Summary) ExitCode() int {
 	switch {
-	case s.Totals.AdapterErrors > 0:
+	case s.Totals.AdapterErrors > 0 || s.StartError != "":
 		return 2
 	case s.Totals.Violations > 0 || s.Totals.Divergences > 0:
 		return 1

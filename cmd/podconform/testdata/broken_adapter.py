@@ -13,6 +13,8 @@ named SCENARIO is open:
   slow     delays every answer by 0.2 s (within the runner's timeout)
   lie      adds to its first step an action it never took: a start of the
            pod's first container as attempt 99
+  slow-hello  takes 2 s to answer the hello (a program slow to start);
+           SCENARIO is not used
 """
 import json
 import subprocess
@@ -28,6 +30,8 @@ def main():
     lied = False
     for line in sys.stdin:
         req = json.loads(line)
+        if mode == "slow-hello" and req.get("type") == "hello":
+            time.sleep(2)
         if req.get("type") == "open":
             current = req.get("scenario")
             lied = False
