@@ -88,7 +88,9 @@ func checkFile(name string, text []byte, exists func(string) bool, have map[stri
 			}
 		}
 		for _, m := range repoPath.FindAllSubmatch(line, -1) {
-			if p := string(m[1]); !exists(p) && !placeholder.MatchString(path.Base(p)) {
+			// A path from the root, or from the citing file's directory
+			// (a testdata manifest naming its own files).
+			if p := string(m[1]); !exists(p) && !exists(path.Join(path.Dir(name), p)) && !placeholder.MatchString(path.Base(p)) {
 				missing[p] = true
 			}
 		}

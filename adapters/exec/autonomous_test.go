@@ -115,7 +115,7 @@ func TestServeAutonomous(t *testing.T) {
 
 	got := serveLines(t, modeladapter.Autonomous(), hello, string(open), `{"type":"input","input":{"kind":"Tick","atMs":5}}`, `{"type":"close"}`, string(run), `{"type":"run","name":"x","untilMs":5}`)
 	require.Len(t, got, 6)
-	require.Equal(t, `{"type":"hello","protocol":"podconform-exec","version":1,"name":"model:autonomous","mode":"autonomous","observes":["actions","hooks","probes","backoff","requests","containerStatuses","phase","conditions","kubectl","runs"]}`, got[0])
+	require.Equal(t, `{"type":"hello","protocol":"podconform-exec","version":2,"name":"model:autonomous","mode":"autonomous","observes":["actions","hooks","probes","backoff","requests","containerStatuses","phase","conditions","kubectl","runs"]}`, got[0])
 	require.Equal(t, `{"type":"error","message":"open: this implementation is autonomous (its hello says so): send run"}`, got[1])
 	require.Equal(t, TypeError, typ(got[2]))
 	require.Equal(t, TypeError, typ(got[3]))
@@ -139,7 +139,7 @@ func TestServeAutonomous(t *testing.T) {
 	require.Equal(t, TypeTrace, typ(got[2]))
 
 	got = serveLines(t, modeladapter.New(), hello, string(run), string(open))
-	require.Equal(t, `{"type":"hello","protocol":"podconform-exec","version":1,"name":"model","observes":["actions","hooks","probes","backoff","requests","containerStatuses","phase","conditions","kubectl","runs"]}`, got[0])
+	require.Equal(t, `{"type":"hello","protocol":"podconform-exec","version":2,"name":"model","observes":["actions","hooks","probes","backoff","requests","containerStatuses","phase","conditions","kubectl","runs"]}`, got[0])
 	require.Equal(t, `{"type":"error","message":"run: this implementation is driven (its hello says so): send open, input and close"}`, got[1])
 	require.Equal(t, TypeStep, typ(got[2]))
 }

@@ -161,6 +161,13 @@ type Conn struct {
 
 	info adapters.Info
 
+	// ids says the implementation chose version 2: every request after
+	// the hello carries an id, seq the last one's, and every reply must
+	// echo its request's; idBuf holds the request being sent.
+	ids   bool
+	seq   int64
+	idBuf []byte
+
 	// onFail, if set, is called once with the error that breaks the Conn;
 	// it ends the peer and returns the error completed with what it knows
 	// (a process's exit status and stderr).
@@ -381,6 +388,11 @@ func (c *Conn) writeAsync(ctx context.Context, what string, req []byte, timer *t
 // call sends a request and decodes the reply; a reply that is not valid is
 // a protocol error, as is an error reply.
 func (c *Conn) call(ctx context.Context, what string, req []byte) (*reply, *adapters.Error) {
+	id := c.seq + 1
+	if c.ids {
+		c.idBuf = withID(c.idBuf[:0], id, req)
+		req = c.idBuf
+	}
 	line, e := c.roundTrip(ctx, what, req)
 	if e != nil {
 		return nil, e
@@ -391,6 +403,17 @@ func (c *Conn) call(ctx context.Context, what string, req []byte) (*reply, *adap
 	}
 	if r.typ == TypeError {
 		return nil, c.protocolError("the implementation answered the %s request with an error: %s", what, r.message)
+	}
+	if c.ids {
+		c.seq = id
+		switch {
+		case r.id == nil:
+			return nil, c.protocolError("the reply to the %s request (id %d) has no id: protocol version 2 echoes every request's id", what, id)
+		case *r.id != id:
+			return nil, c.protocolError("a reply with id %d while the %s request %d was outstanding: a late or duplicated reply, which answers no outstanding request", *r.id, what, id)
+		}
+	} else if r.id != nil {
+		return nil, c.protocolError("the reply to the %s request has an id, though the request had none (ids come with protocol version 2)", what)
 	}
 	return r, nil
 }
@@ -403,9 +426,10 @@ func (c *Conn) handshake(ctx context.Context) *adapters.Error {
 	if r.typ != TypeHello {
 		return c.protocolError("got a %s reply to hello, want hello", r.typ)
 	}
-	if r.version != Version {
-		return c.protocolError("hello: the implementation chose version %d; the runner speaks %d", r.version, Version)
+	if r.version < MinVersion || r.version > Version {
+		return c.protocolError("hello: the implementation chose version %d; the runner speaks %d to %d", r.version, MinVersion, Version)
 	}
+	c.ids = r.version >= 2
 	obs, err := properties.ParseObservables(r.observes)
 	if err != nil {
 		return c.protocolError("hello: observes: %v", err)

@@ -243,9 +243,9 @@ func TestStartErrors(t *testing.T) {
 	_, err = New("true", Options{Timeout: 5 * time.Second})
 	requireKind(t, err, adapters.ErrKindCrash)
 	// One that speaks another version.
-	_, err = New(fakeCmd("version2"), Options{Timeout: 5 * time.Second})
+	_, err = New(fakeCmd("version3"), Options{Timeout: 5 * time.Second})
 	ae := requireKind(t, err, adapters.ErrKindProtocol)
-	require.Contains(t, ae.Error(), "version 2")
+	require.Contains(t, ae.Error(), "chose version 3; the runner speaks 1 to 2")
 }
 
 // TestFailures: every way an implementation can fail is reported with the
@@ -267,8 +267,8 @@ func TestFailures(t *testing.T) {
 		{"future-action", adapters.ErrKindProtocol, "outside the step", false},
 		{"undeclared", adapters.ErrKindProtocol, "HookStarted is not among the observables", true},
 		{"error-reply", adapters.ErrKindProtocol, "answered the input request with an error: I give up", false},
-		// The extra line is seen before the next request, or as its reply.
-		{"chatty", adapters.ErrKindProtocol, "unsolicited output|got a closed reply to an input", false},
+		// The extra line is seen before the next request, or in its place (no id).
+		{"chatty", adapters.ErrKindProtocol, "unsolicited output|has no id", false},
 		{"huge-line", adapters.ErrKindProtocol, "longer than", true},
 	}
 	for _, c := range cases {
@@ -471,9 +471,9 @@ func runFake(mode string) int {
 			return 1
 		}
 		return 0
-	case "version2":
+	case "version3":
 		recv()
-		send(`{"type":"hello","protocol":"podconform-exec","version":2,"name":"x","observes":["all"]}`)
+		send(`{"type":"hello","protocol":"podconform-exec","version":3,"name":"x","observes":["all"]}`)
 		recv()
 		return 0
 	case "hang":

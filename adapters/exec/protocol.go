@@ -23,8 +23,14 @@ import (
 // Protocol is the protocol name exchanged in the handshake.
 const Protocol = "podconform-exec"
 
-// Version is the protocol version this package speaks.
-const Version = 1
+// Version is the newest protocol version this package speaks, MinVersion
+// the oldest. Version 2 is version 1 with request ids: every request after
+// the hello carries an "id", and every reply echoes its request's, so that
+// a late or duplicated reply cannot pass for the reply to the next request.
+const (
+	Version    = 2
+	MinVersion = 1
+)
 
 // MaxLineBytes bounds one message line; a longer line is a protocol error.
 const MaxLineBytes = 16 << 20
@@ -1303,11 +1309,30 @@ func decodeScenario(data []byte) (*model.Scenario, *FieldError) {
 
 // ---- requests ----
 
+// withID appends msg, a JSON object, to b with "id":id as its first
+// member. In version 2 the runner numbers its requests after the hello 1,
+// 2, ... on each process, and every reply echoes its request's id, so that
+// a reply that answers no outstanding request (a late or duplicated one)
+// is told from the reply it would pass for.
+func withID(b []byte, id int64, msg []byte) []byte {
+	b = append(b, `{"id":`...)
+	b = strconv.AppendInt(b, id, 10)
+	if len(msg) > 1 && msg[1] != '}' {
+		b = append(b, ',')
+	}
+	return append(b, msg[1:]...)
+}
+
 // The requests, as the runner writes them.
 
 func appendHello(b []byte) []byte {
 	b = append(b, `{"type":"hello","protocol":"`+Protocol+`","versions":[`...)
-	b = strconv.AppendInt(b, Version, 10)
+	for v := MinVersion; v <= Version; v++ {
+		if v > MinVersion {
+			b = append(b, ',')
+		}
+		b = strconv.AppendInt(b, int64(v), 10)
+	}
 	return append(b, "]}\n"...)
 }
 
@@ -1378,6 +1403,7 @@ var closeRequest = []byte(`{"type":"close"}` + "\n")
 // request is a request as the implementation decodes it.
 type request struct {
 	typ      string
+	id       *int64 // the runner's request id, echoed in the reply
 	versions []int
 	scenario string // the scenario's name (open: scenario; run: name)
 	s        *model.Scenario
@@ -1387,6 +1413,7 @@ type request struct {
 
 type wireRequest struct {
 	Type     *string         `json:"type"`
+	ID       *int64          `json:"id"`
 	Protocol *string         `json:"protocol"`
 	Versions *[]int          `json:"versions"`
 	Scenario json.RawMessage `json:"scenario"` // open: a name; run: the scenario
@@ -1406,7 +1433,7 @@ func decodeRequest(line []byte) (*request, *FieldError) {
 	if w.Type == nil {
 		return nil, ferr("type", "required")
 	}
-	r := &request{typ: *w.Type}
+	r := &request{typ: *w.Type, id: w.ID}
 	has := map[string]bool{
 		"protocol": w.Protocol != nil, "versions": w.Versions != nil, "scenario": w.Scenario != nil,
 		"name": w.Name != nil, "pod": w.Pod != nil, "profile": w.Profile != nil, "input": w.Input != nil,
@@ -1520,12 +1547,12 @@ func onlyFields(what string, has map[string]bool, allowed []string) *FieldError 
 
 // ---- replies ----
 
-// appendHelloReply appends the implementation's hello. Its mode is said
-// only when it is autonomous: a driven implementation's hello is the same
-// as before autonomous mode existed.
-func appendHelloReply(b []byte, info adapters.Info) []byte {
+// appendHelloReply appends the implementation's hello, choosing version.
+// Its mode is said only when it is autonomous: a driven implementation's
+// hello is the same as before autonomous mode existed.
+func appendHelloReply(b []byte, info adapters.Info, version int) []byte {
 	b = append(b, `{"type":"hello","protocol":"`+Protocol+`","version":`...)
-	b = strconv.AppendInt(b, Version, 10)
+	b = strconv.AppendInt(b, int64(version), 10)
 	b = append(b, `,"name":`...)
 	b = appendString(b, info.Name)
 	if info.Version != "" {
@@ -1614,6 +1641,7 @@ func appendMessage(b []byte, typ, msg string) []byte {
 // reply is a reply as the runner decodes it.
 type reply struct {
 	typ string
+	id  *int64 // the id of the request it answers, if it says
 	// hello
 	version     int
 	name        string
@@ -1649,6 +1677,7 @@ type wireReplyFast struct {
 
 type wireReplyCommon struct {
 	Type        *string      `json:"type"`
+	ID          *int64       `json:"id"`
 	Protocol    *string      `json:"protocol"`
 	Version     *int         `json:"version"`
 	Name        *string      `json:"name"`
@@ -1708,7 +1737,7 @@ func replyFromWire(w *wireReplyCommon, hasActions bool, n int, action func(int) 
 	if w.Type == nil {
 		return nil, ferr("type", "required")
 	}
-	r := &reply{typ: *w.Type}
+	r := &reply{typ: *w.Type, id: w.ID}
 	has := map[string]bool{
 		"protocol": w.Protocol != nil, "version": w.Version != nil, "name": w.Name != nil,
 		"implVersion": w.ImplVersion != nil, "observes": w.Observes != nil, "actions": hasActions,

@@ -248,7 +248,7 @@ func TestRequestRoundTrip(t *testing.T) {
 
 	r, fe = decodeRequest(appendHello(nil))
 	require.Nil(t, fe)
-	require.Equal(t, []int{1}, r.versions)
+	require.Equal(t, []int{1, 2}, r.versions)
 
 	_, fe = decodeRequest([]byte(`{"type":"open","pod":{"metadata":{"name":"p"},"spec":{"containers":[{"name":"a","imagee":"b"}]}},"profile":{}}`))
 	require.NotNil(t, fe)
@@ -530,9 +530,9 @@ func TestTraceAndHelloModeReplies(t *testing.T) {
 	// The hello: a driven implementation's says nothing of its mode (as
 	// before the autonomous mode existed), an autonomous one's says so.
 	info := adapters.Info{Name: "x", Version: "1.2", Mode: adapters.Driven, Observes: properties.ObsActions}
-	require.Equal(t, `{"type":"hello","protocol":"podconform-exec","version":1,"name":"x","implVersion":"1.2","observes":["actions"]}`+"\n", string(appendHelloReply(nil, info)))
+	require.Equal(t, `{"type":"hello","protocol":"podconform-exec","version":1,"name":"x","implVersion":"1.2","observes":["actions"]}`+"\n", string(appendHelloReply(nil, info, 1)))
 	info.Mode = adapters.Autonomous
-	b = appendHelloReply(nil, info)
+	b = appendHelloReply(nil, info, 1)
 	require.Equal(t, `{"type":"hello","protocol":"podconform-exec","version":1,"name":"x","implVersion":"1.2","mode":"autonomous","observes":["actions"]}`+"\n", string(b))
 	for line, want := range map[string]adapters.Mode{
 		string(b[:len(b)-1]): adapters.Autonomous,

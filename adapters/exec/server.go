@@ -65,7 +65,7 @@ func Serve(ctx context.Context, in io.Reader, out io.Writer, a adapters.Adapter)
 	}
 	defer srv.closeSession()
 	bw := bufio.NewWriterSize(out, 64<<10)
-	var buf []byte
+	var buf, idBuf []byte
 	for {
 		l := next()
 		if l.err != nil && l.err == ctx.Err() {
@@ -80,6 +80,11 @@ func Serve(ctx context.Context, in io.Reader, out io.Writer, a adapters.Adapter)
 			return fmt.Errorf("exec: reading requests: %w", l.err)
 		default:
 			buf = srv.handle(ctx, buf[:0], l.b)
+			if srv.id != nil {
+				// The reply echoes the request's id.
+				idBuf = withID(idBuf[:0], *srv.id, buf)
+				buf, idBuf = idBuf, buf
+			}
 		}
 		if _, err := bw.Write(buf); err != nil {
 			return fmt.Errorf("exec: writing a reply: %w", err)
@@ -91,6 +96,7 @@ func Serve(ctx context.Context, in io.Reader, out io.Writer, a adapters.Adapter)
 }
 
 type server struct {
+	id     *int64        // the id of the request being answered, if it has one
 	info   adapters.Info // with the mode served
 	driven adapters.DrivenAdapter
 	auto   adapters.AutonomousAdapter
@@ -143,16 +149,20 @@ func (s *server) step(b []byte, r adapters.Reply, err error) []byte {
 }
 
 func (s *server) handle(ctx context.Context, b []byte, line []byte) []byte {
+	s.id = nil
 	r, fe := decodeRequest(line)
 	if fe != nil {
 		return s.fail(b, "bad request: %v", fe)
 	}
+	s.id = r.id
 	switch r.typ {
 	case TypeHello:
-		if !slices.Contains(r.versions, Version) {
-			return appendMessage(b, TypeError, fmt.Sprintf("unsupported protocol versions %v: this implementation speaks version %d", r.versions, Version))
+		for v := Version; v >= MinVersion; v-- {
+			if slices.Contains(r.versions, v) {
+				return appendHelloReply(b, s.info, v)
+			}
 		}
-		return appendHelloReply(b, s.info)
+		return appendMessage(b, TypeError, fmt.Sprintf("unsupported protocol versions %v: this implementation speaks versions %d to %d", r.versions, MinVersion, Version))
 	case TypeRun:
 		if s.auto == nil {
 			return s.fail(b, "run: this implementation is driven (its hello says so): send open, input and close")

@@ -51,7 +51,9 @@ import os
 import sys
 
 PROTOCOL = "podconform-exec"
-VERSION = 1
+# Version 2 is version 1 with request ids: every request after the hello
+# carries an "id", which the reply echoes (main does it).
+VERSIONS = (2, 1)
 OBSERVES = ["actions", "requests", "backoff"]
 
 BACKOFF_INITIAL_MS = 10_000
@@ -252,9 +254,10 @@ def step_reply(pod):
 def handle(req, state):
     kind = req.get("type")
     if kind == "hello":
-        if VERSION not in req.get("versions", []):
-            return {"type": "error", "message": "simple_kubelet speaks protocol version 1 only"}
-        return {"type": "hello", "protocol": PROTOCOL, "version": VERSION,
+        offered = [v for v in VERSIONS if v in req.get("versions", [])]
+        if not offered:
+            return {"type": "error", "message": "simple_kubelet speaks protocol versions 1 and 2 only"}
+        return {"type": "hello", "protocol": PROTOCOL, "version": offered[0],
                 "name": "simple-kubelet.py", "implVersion": "0.1", "observes": OBSERVES}
     if kind == "open":
         state["pod"] = Pod(req["pod"])
@@ -277,10 +280,16 @@ def main():
         if not line:
             continue
         log("<-", line[:300])
+        req = {}
         try:
-            reply = handle(json.loads(line), state)
+            req = json.loads(line)
+            reply = handle(req, state)
         except Exception as e:  # report, and let the runner restart us
             reply = {"type": "error", "message": "%s: %s" % (type(e).__name__, e)}
+        if isinstance(req, dict) and "id" in req:
+            # Echo the request's id: the runner then knows every reply
+            # answers the request it is waiting for.
+            reply = dict(id=req["id"], **reply)
         out = json.dumps(reply, separators=(",", ":"))
         log("->", out[:300])
         sys.stdout.write(out + "\n")
