@@ -6,7 +6,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -182,6 +184,68 @@ func TestRunKeepsEveryCounterexampleAcrossAdapterFailures(t *testing.T) {
 		_, err := os.Stat(filepath.Join(dir, f.File))
 		require.NoError(t, err, f.Name)
 	}
+}
+
+// TestKilledRunLeavesNoAdapter: a run killed with SIGKILL cannot end its
+// adapters itself; the kernel does (the parent-death signal): an adapter
+// that hangs, ignoring the end of its input, is not left running.
+func TestKilledRunLeavesNoAdapter(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("the parent-death signal is Linux's")
+	}
+	bin, py := podconformBinary(t), python(t)
+	var stderr syncBuffer
+	cmd := exec.Command(bin, "run", "--adapter", "exec", "--adapter-cmd",
+		fmt.Sprintf("%s testdata/broken_adapter.py hang gen-1-0 -- %s exec-server", py, bin),
+		"--checks", "1", "--parallel", "1", "--out", t.TempDir(), "--quiet")
+	cmd.Stderr = &stderr
+	require.NoError(t, cmd.Start())
+	re := regexp.MustCompile(`broken_adapter: pid (\d+) hanging`)
+	var pid int
+	for deadline := time.Now().Add(time.Minute); pid == 0 && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if m := re.FindStringSubmatch(stderr.String()); m != nil {
+			pid, _ = strconv.Atoi(m[1])
+		}
+	}
+	require.NotZero(t, pid, "the adapter hangs: %s", stderr.String())
+	require.NoError(t, cmd.Process.Signal(syscall.SIGKILL))
+	_ = cmd.Wait()
+	gone := false
+	for deadline := time.Now().Add(time.Minute); !gone && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		gone = syscall.Kill(pid, 0) == syscall.ESRCH || zombie(pid)
+	}
+	if !gone {
+		_ = syscall.Kill(pid, syscall.SIGKILL)
+	}
+	require.True(t, gone, "the hanging adapter (pid %d) outlived the killed run", pid)
+}
+
+// zombie reports whether pid has exited but is not reaped yet.
+func zombie(pid int) bool {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return true
+	}
+	f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:]))
+	return len(f) > 0 && f[0] == "Z"
+}
+
+// syncBuffer is a bytes.Buffer safe for a writer and a reader at once.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
 
 // TestRunKilledMidRunLeavesReplayableCounterexamples SIGKILLs a long run

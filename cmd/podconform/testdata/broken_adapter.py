@@ -17,6 +17,7 @@ named SCENARIO is open:
            SCENARIO is not used
 """
 import json
+import os
 import subprocess
 import sys
 import time
@@ -37,7 +38,7 @@ def main():
             lied = False
         bad = current == target
         if bad and req.get("type") == "open" and mode == "hang":
-            sys.stderr.write("broken_adapter: hanging on %s\n" % current)
+            sys.stderr.write("broken_adapter: pid %d hanging on %s\n" % (os.getpid(), current))
             sys.stderr.flush()
             time.sleep(3600)
         if bad and req.get("type") == "input" and mode == "exit":
