@@ -15,7 +15,8 @@ build:
 ## test: formatting, vet, every test of the core with the race detector,
 ## then the kubelet adapter's module (kubelet-test).
 test: fmt-check vet
-	$(GO) test -race -count=1 ./...
+	@echo "make test: the core's tests with the race detector (a few minutes; the first build on a fresh machine longer)"
+	scripts/heartbeat.sh "make test: core tests" $(GO) test -race -count=1 ./...
 	$(MAKE) kubelet-test cluster-test
 
 ## The upstream kubelet adapter is its own Go module (adapters/kubelet), so
@@ -42,7 +43,8 @@ cluster-test:
 ## kubelet-test: vet and test the kubelet adapter's module (no race
 ## detector: it would rebuild all of k8s.io/kubernetes).
 kubelet-test:
-	cd $(KUBELET_DIR) && $(GO) vet ./... && $(GO) test -count=1 ./...
+	@echo "make kubelet-test: the kubelet adapter's module (the first build downloads about 660 MB and compiles k8s.io/kubernetes: 10 min or more on 2 cores; later, seconds)"
+	cd $(KUBELET_DIR) && ../../scripts/heartbeat.sh "make kubelet-test" sh -c '$(GO) vet ./... && $(GO) test -count=1 ./...'
 
 ## fidelity: the reference model checked against the upstream kubelet's
 ## code (FIDELITY_CHECKS generated scenarios after the corpus; no shrinking,

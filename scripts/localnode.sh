@@ -37,19 +37,7 @@ fi
 # runs, so that a long build shows progress.
 with_heartbeat() {
   local label=$1; shift
-  local start=$SECONDS
-  "$@" &
-  local pid=$!
-  while kill -0 "$pid" 2>/dev/null; do
-    for _ in $(seq 1 30); do
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 1
-    done
-    if kill -0 "$pid" 2>/dev/null; then
-      log "$label: still building, $((SECONDS - start)) s"
-    fi
-  done
-  wait "$pid"
+  HEARTBEAT_EVERY=30 "$ROOT/scripts/heartbeat.sh" "localnode: $label: building" "$@"
 }
 
 apt_need() {
