@@ -104,7 +104,8 @@ func openCluster(cmd string, c *clusterFlags, tm execTimeouts, stderr io.Writer)
 		return nil, "", nil, err
 	}
 	argv := append(slices.Clip(prog), serve...)
-	a, err := execadapter.NewCommand(argv, tm.options(execadapter.Options{Stderr: newPassStderr(os.Stderr, stderrLimit), Name: "cluster:" + c.node}))
+	ps := newPassStderr(os.Stderr, stderrLimit)
+	a, err := execadapter.NewCommand(argv, tm.options(execadapter.Options{Stderr: ps, Name: "cluster:" + c.node}))
 	if err != nil {
 		return nil, "", nil, err
 	}
@@ -116,6 +117,7 @@ func openCluster(cmd string, c *clusterFlags, tm execTimeouts, stderr io.Writer)
 	}
 	cleanup := func() {
 		a.Shutdown()
+		ps.report()
 		cl := append(append(slices.Clip(prog), "cleanup"), c.args(id)...)
 		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 		defer cancel()

@@ -334,17 +334,19 @@ func openAdapter(name, cmd string, tm execTimeouts) (adapters.Adapter, string, f
 		if strings.TrimSpace(cmd) == "" {
 			return nil, "", nop, fmt.Errorf("--adapter exec needs --adapter-cmd \"PROGRAM ARGS\"")
 		}
-		a, err := execadapter.New(cmd, tm.options(execadapter.Options{Stderr: newPassStderr(os.Stderr, stderrLimit)}))
+		ps := newPassStderr(os.Stderr, stderrLimit)
+		a, err := execadapter.New(cmd, tm.options(execadapter.Options{Stderr: ps}))
 		if err != nil {
 			return nil, "", nop, err
 		}
-		return a, fmt.Sprintf("--adapter exec --adapter-cmd %q", cmd), a.Shutdown, nil
+		return a, fmt.Sprintf("--adapter exec --adapter-cmd %q", cmd), func() { a.Shutdown(); ps.report() }, nil
 	case name == "kubelet":
 		argv, err := kubeletCommand(cmd)
 		if err != nil {
 			return nil, "", nop, err
 		}
-		a, err := execadapter.NewCommand(argv, tm.options(execadapter.Options{Stderr: newPassStderr(os.Stderr, stderrLimit), Name: "kubelet"}))
+		ps := newPassStderr(os.Stderr, stderrLimit)
+		a, err := execadapter.NewCommand(argv, tm.options(execadapter.Options{Stderr: ps, Name: "kubelet"}))
 		if err != nil {
 			return nil, "", nop, err
 		}
@@ -352,7 +354,7 @@ func openAdapter(name, cmd string, tm execTimeouts) (adapters.Adapter, string, f
 		if strings.TrimSpace(cmd) != "" {
 			spec += fmt.Sprintf(" --adapter-cmd %q", cmd)
 		}
-		return a, spec, a.Shutdown, nil
+		return a, spec, func() { a.Shutdown(); ps.report() }, nil
 	}
 	return nil, "", nop, fmt.Errorf("unknown adapter %q (model, mutant:NAME, model:autonomous, exec, kubelet or cluster)", name)
 }

@@ -62,3 +62,13 @@ func (p *passStderr) Dropped() int64 {
 	defer p.mu.Unlock()
 	return p.dropped
 }
+
+// report ends the passthrough: when some was not shown, it says how much,
+// so that the count is on the console when the run's output ends.
+func (p *passStderr) report() {
+	if d := p.Dropped(); d > 0 {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		fmt.Fprintf(p.w, "podconform: %d bytes of the adapters' standard error were not shown\n", d)
+	}
+}

@@ -35,4 +35,11 @@ func TestPassStderr(t *testing.T) {
 	require.Equal(t, 1, strings.Count(out.String(), "the rest is not shown"))
 	require.Equal(t, int64(8*1000-(64-30)), p.Dropped())
 	require.Less(t, out.Len(), 64+300, "at most the limit, escaped, and the note")
+
+	// At the end of the run, the count.
+	p.report()
+	require.True(t, strings.HasSuffix(out.String(), "podconform: 7966 bytes of the adapters' standard error were not shown\n"), out.String())
+	var quiet bytes.Buffer
+	newPassStderr(&quiet, 64).report()
+	require.Empty(t, quiet.String(), "nothing to say when all was shown")
 }
