@@ -28,6 +28,9 @@ type Page struct {
 	// frequent first.
 	Headline string
 	Groups   []GroupView
+	// BaselineNote explains the known and new marks when the run had a
+	// baseline.
+	BaselineNote string
 	// NotExercised names the invariants no scenario gave anything to
 	// judge: no verdict on them.
 	NotExercised []string
@@ -51,9 +54,11 @@ type LevelView struct {
 // its representative (shown first) and its other members.
 type GroupView struct {
 	Check, Shape string
-	Count        int
-	Rep          MemberView
-	Others       []MemberView
+	// Baseline is "known" or "new" when the run had a baseline.
+	Baseline string
+	Count    int
+	Rep      MemberView
+	Others   []MemberView
 }
 
 // ExpectedView is one action the model had taken and the adapter had not,
@@ -187,6 +192,13 @@ func Build(in *Input) *Page {
 		p.OK = false
 		p.Verdict = "NOTHING RUN: the adapter did not start: " + s.StartError
 	}
+	if b := s.Baseline; b != nil {
+		p.Verdict += fmt.Sprintf("; against the baseline %s: %d new distinct failure%s, %d known", b.File, b.New, plural(b.New), b.Known)
+		p.BaselineNote = fmt.Sprintf("Baseline %s: failures marked known are accepted; only new ones fail the run.", b.File)
+		if len(b.Gone) > 0 {
+			p.BaselineNote += fmt.Sprintf(" %d it lists were not seen in this run (fixed, or not reached): %s.", len(b.Gone), strings.Join(b.Gone, "; "))
+		}
+	}
 	if s.Incomplete {
 		p.OK = false
 		p.Verdict = fmt.Sprintf("INCOMPLETE (interrupted: %d scenarios cut, %d not run); ", s.Totals.Interrupted, s.Totals.NotRun) + p.Verdict
@@ -251,6 +263,12 @@ func groups(s *runner.Summary) []GroupView {
 	var out []GroupView
 	for _, g := range s.Groups {
 		gv := GroupView{Check: g.Check, Shape: g.Shape, Count: g.Count, Rep: member(g.Representative)}
+		if s.Baseline != nil {
+			gv.Baseline = "new"
+			if g.Known {
+				gv.Baseline = "known"
+			}
+		}
 		for _, i := range g.Members {
 			if i != g.Representative {
 				gv.Others = append(gv.Others, member(i))

@@ -18,6 +18,7 @@ Usage:
   podconform exec-server [flags]     serve the reference model over the exec adapter protocol on stdin/stdout
   podconform run [flags]             check an implementation (adapter) against the model and the invariants
   podconform merge --out DIR DIR...  combine the outputs of a sharded run
+  podconform baseline [--out F] DIR  accept the failures of the run in DIR: run --baseline F fails on new ones only
   podconform report DIR              render DIR/report.html from a run's output directory
   podconform help [COMMAND]          show help
 
@@ -49,6 +50,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runCmd(args[1:], stdout, stderr)
 	case "merge":
 		return mergeCmd(args[1:], stdout, stderr)
+	case "baseline":
+		return baselineCmd(args[1:], stdout, stderr)
 	case "report":
 		return reportCmd(args[1:], stdout, stderr)
 	case "help", "-h", "--help":

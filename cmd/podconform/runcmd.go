@@ -138,6 +138,7 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 	var cf clusterFlags
 	cf.register(fs)
 	profileFile := fs.String("profile", "", "a profile file (YAML: the fields of a scenario's profile) with the implementation's own constants, e.g. a real node's kubelet configuration: every scenario runs on it; corpus files that set another are skipped")
+	baselineFile := fs.String("baseline", "", "a baseline file (podconform baseline writes one): the failures it lists are known and accepted, and only new ones fail the run")
 	maxFailures := fs.Int("max-failures", 0, "stop starting scenarios after this many failures (0: no limit; with --parallel above 1 the summary then depends on timing)")
 	fs.Usage = func() { fmt.Fprint(fs.Output(), runHelp); fs.PrintDefaults() }
 	if code, done := parseArgs(fs, args, stdout); done {
@@ -166,6 +167,12 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 	sh, err := runner.ParseShard(*shard)
 	if err != nil {
 		return usageErr("%v", err)
+	}
+	var base *runner.Baseline
+	if *baselineFile != "" {
+		if base, err = runner.ReadBaseline(*baselineFile); err != nil {
+			return usageErr("--baseline: %s", printable(err.Error()))
+		}
 	}
 	var prof *model.Profile
 	if *profileFile != "" {
@@ -272,6 +279,7 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 		ShrinkSteps: *shrink, Properties: props, MaxFailures: *maxFailures,
 		Progress: progress, TTY: isTerminal(stderr), Version: version,
 		FixedProfile: *fixedProfile, Profile: prof, MaxUntil: cf.maxUntil,
+		Baseline: base, BaselineFile: *baselineFile,
 	})
 	if err != nil {
 		fmt.Fprintf(stderr, "podconform run: %s\n", printable(err.Error()))
@@ -488,6 +496,13 @@ func printSummary(w io.Writer, s *runner.Summary, out string) {
 	if len(broken) > 0 {
 		fmt.Fprintf(w, "invariants broken: %s\n", strings.Join(broken, ", "))
 	}
+	if b := s.Baseline; b != nil {
+		fmt.Fprintf(w, "baseline %s: %d new distinct failure%s, %d known (accepted)", printable(b.File), b.New, plural(b.New), b.Known)
+		if len(b.Gone) > 0 {
+			fmt.Fprintf(w, "; %d it lists not seen in this run (fixed, or not reached): %s", len(b.Gone), printable(strings.Join(b.Gone, "; ")))
+		}
+		fmt.Fprintln(w)
+	}
 	if len(s.Failures) > 0 {
 		fmt.Fprintf(w, "%d distinct failure%s in %d scenario%s:\n", len(s.Groups), plural(len(s.Groups)), len(s.Failures), plural(len(s.Failures)))
 	}
@@ -504,7 +519,14 @@ func printSummary(w io.Writer, s *runner.Summary, out string) {
 		if f == nil {
 			continue
 		}
-		fmt.Fprintf(w, "%4dx %s %s: %s\n", g.Count, strings.ToUpper(string(f.Verdict)), printable(g.Check), printable(g.Shape))
+		tag := ""
+		if s.Baseline != nil {
+			tag = "NEW "
+			if g.Known {
+				tag = "KNOWN "
+			}
+		}
+		fmt.Fprintf(w, "%4dx %s%s %s: %s\n", g.Count, tag, strings.ToUpper(string(f.Verdict)), printable(g.Check), printable(g.Shape))
 		msg := f.ShrunkMessage
 		if msg == "" {
 			msg = f.Message

@@ -276,3 +276,40 @@ func TestNoTerminalEscapesFromAdapters(t *testing.T) {
 	require.Contains(t, out, `evil\x1b]0;owned\x07`)
 	require.Contains(t, out, `boom \x1b[2J\x9b1m\u009b1m\x0d\nforged line`)
 }
+
+// TestBaselineWorkflow: the documented workflow. A run finds failures;
+// podconform baseline accepts them; the same run with --baseline exits 0
+// and marks each failure KNOWN; another implementation's failures are NEW
+// and fail it; the report says so; a broken baseline is a usage error.
+func TestBaselineWorkflow(t *testing.T) {
+	dir, base := t.TempDir(), filepath.Join(t.TempDir(), "known.json")
+	var stdout, stderr bytes.Buffer
+	args := func(mutant, out string, more ...string) []string {
+		return append([]string{"run", "--adapter", "mutant:" + mutant, "--checks", "40", "--shrink-steps", "20", "--out", out, "--quiet"}, more...)
+	}
+	require.Equal(t, 1, run(args("backoff-cap-320", dir), &stdout, &stderr), stderr.String())
+	require.Equal(t, 0, run([]string{"baseline", "--out", base, dir}, &stdout, &stderr), stderr.String())
+	require.Contains(t, stdout.String(), "accepted failures of mutant:backoff-cap-320")
+
+	stdout.Reset()
+	again := t.TempDir()
+	require.Equal(t, 0, run(args("backoff-cap-320", again, "--baseline", base), &stdout, &stderr), stdout.String())
+	require.Contains(t, stdout.String(), "0 new distinct failures")
+	require.Contains(t, stdout.String(), "x KNOWN ")
+	require.NotContains(t, stdout.String(), "x NEW ")
+
+	stdout.Reset()
+	other := t.TempDir()
+	require.Equal(t, 1, run(args("parallel-init", other, "--baseline", base), &stdout, &stderr), stdout.String())
+	require.Contains(t, stdout.String(), "x NEW ")
+	require.Contains(t, stdout.String(), "not seen in this run")
+	page, err := os.ReadFile(filepath.Join(other, "report.html"))
+	require.NoError(t, err)
+	require.Contains(t, string(page), "<strong>new</strong>")
+	require.Contains(t, string(page), "against the baseline")
+
+	require.NoError(t, os.WriteFile(base, []byte(`{"kind":"Baseline","failures":[{"signature":""}]}`), 0o644))
+	stderr.Reset()
+	require.Equal(t, 2, run(args("parallel-init", t.TempDir(), "--baseline", base), &stdout, &stderr))
+	require.Contains(t, stderr.String(), "--baseline: "+base+": failures[0].signature: required")
+}

@@ -126,6 +126,8 @@ func Merge(shards []*Summary) (*Summary, error) {
 	}
 	out.Groups = groupFailures(out.Failures)
 	out.Totals.Distinct = len(out.Groups)
+	out.Baseline = nil
+	mergeBaselines(&out, shards)
 	return &out, nil
 }
 

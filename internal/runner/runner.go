@@ -130,6 +130,11 @@ type Options struct {
 	// checked up to it. Generated scenarios are then all of the short
 	// kind (no long crash loops, which need many minutes).
 	MaxUntil time.Duration
+	// Baseline, if set, lists accepted failures (read from BaselineFile):
+	// the summary marks each distinct failure known or new, and only new
+	// ones fail the run (Summary.ExitCode).
+	Baseline     *Baseline
+	BaselineFile string
 }
 
 // item is one scenario to run.
@@ -389,6 +394,9 @@ func Run(ctx context.Context, opt Options) (*Summary, error) {
 		}
 	}
 	sum.finish()
+	if opt.Baseline != nil {
+		sum.ApplyBaseline(opt.Baseline, opt.BaselineFile)
+	}
 	if opt.Out != "" {
 		if err := sum.WriteFiles(opt.Out); err != nil {
 			return sum, err

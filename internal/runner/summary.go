@@ -51,6 +51,9 @@ type Summary struct {
 	// StartError says why the adapter could not be started (its program
 	// did not run, or did not say hello in time): no scenario ran.
 	StartError string `json:"startError,omitempty"`
+	// Baseline is what the run found against its baseline (--baseline):
+	// then only failures it does not list fail the run.
+	Baseline *BaselineUse `json:"baseline,omitempty"`
 	// Properties are the invariants checked, with counts, in catalogue
 	// order; Refinement counts the check against the model at the run's
 	// tolerance, RefinementExact at tolerance 0.
@@ -102,6 +105,9 @@ type Group struct {
 	// index, in scenario order.
 	Representative int   `json:"representative"`
 	Members        []int `json:"members"`
+	// Known says the run's baseline lists the signature: an accepted
+	// failure, which does not fail the run.
+	Known bool `json:"known,omitempty"`
 }
 
 // AdapterInfo describes the adapter in a summary.
@@ -593,11 +599,17 @@ func (s *Summary) Conformant() bool {
 
 // ExitCode is 0 when the implementation meets the deciding level, 1 when
 // it does not (or when every scenario was skipped: nothing checked is no
-// pass), 2 on adapter errors.
+// pass), 2 on adapter errors or an adapter that did not start. With a
+// baseline, failures it lists do not count: 1 only for a new one.
 func (s *Summary) ExitCode() int {
 	switch {
 	case s.Totals.AdapterErrors > 0 || s.StartError != "":
 		return 2
+	case s.Baseline != nil && (s.Totals.Violations > 0 || s.Totals.Divergences > 0):
+		if s.Baseline.New > 0 {
+			return 1
+		}
+		return 0
 	case s.Totals.Violations > 0 || s.Totals.Divergences > 0:
 		return 1
 	case s.Totals.Scenarios == 0 && s.Totals.Unsupported+s.Totals.OverBudget > 0:
