@@ -388,6 +388,11 @@ func (c *Conn) writeAsync(ctx context.Context, what string, req []byte, timer *t
 // call sends a request and decodes the reply; a reply that is not valid is
 // a protocol error, as is an error reply.
 func (c *Conn) call(ctx context.Context, what string, req []byte) (*reply, *adapters.Error) {
+	if e := c.broken(); e != nil {
+		// Before idBuf is touched: a write the break cut short may still
+		// hold it.
+		return nil, e
+	}
 	id := c.seq + 1
 	if c.ids {
 		c.idBuf = withID(c.idBuf[:0], id, req)
