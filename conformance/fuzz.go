@@ -1,0 +1,116 @@
+package conformance
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"pgregory.net/rapid"
+
+	"github.com/podconform/podconform/adapters"
+	"github.com/podconform/podconform/gen"
+	"github.com/podconform/podconform/internal/runner"
+)
+
+// DefaultFuzzOut is where Fuzz saves counterexamples unless Out says
+// otherwise, relative to the test's package directory.
+const DefaultFuzzOut = "testdata/podconform-counterexamples"
+
+// padTo is the length the fuzzer's bytes are padded to: enough draws for
+// any generated scenario, the padding drawing the plainest choices.
+const padTo = 8 << 10
+
+// Fuzz is a fuzz target for go test -fuzz: it maps the fuzzer's bytes to a
+// scenario (the generator podconform run uses, driven by rapid), runs it
+// on the adapter newAdapter returns, and checks it as Check does (the
+// options Level, Tolerance, Out, ShrinkSteps and Timeout apply). A failure
+// is saved atomically as a scenario file, then shrunk and saved again,
+// before the target fails with its path and the command that replays it
+// (see ReplayEnv). newAdapter is called once per target; the adapter
+// serves every input, one at a time.
+//
+//	func FuzzMyKubelet(f *testing.F) {
+//		conformance.Fuzz(f, func() adapters.Adapter { return mykubelet.New() })
+//	}
+func Fuzz(f *testing.F, newAdapter func() adapters.Adapter, opts ...Option) {
+	seeds(f)
+	prop, err := property(newAdapter, opts...)
+	if err != nil {
+		f.Fatalf("conformance: %v", err)
+	}
+	f.Fuzz(prop)
+}
+
+// property is Fuzz's target: bytes to a scenario, checked on the adapter.
+func property(newAdapter func() adapters.Adapter, opts ...Option) (func(*testing.T, []byte), error) {
+	c := defaults()
+	c.shrinkSteps = 50
+	for _, o := range opts {
+		o(&c)
+	}
+	lvl, err := runner.ParseLevel(c.level)
+	if err != nil {
+		return nil, fmt.Errorf("Level: %w", err)
+	}
+	if lvl == runner.LevelRefinement && c.tolerance == 0 {
+		c.tolerance = 10 * time.Second
+	}
+	out := c.out
+	if out == "" {
+		out = DefaultFuzzOut
+	}
+	var a adapters.Adapter
+	scenarios := gen.Scenario(gen.DefaultKnobs())
+	prop := rapid.MakeFuzz(func(t *rapid.T) {
+		doc := scenarios.Draw(t, "scenario")
+		o, err := runner.CheckScenario(context.Background(), runner.Options{
+			Adapter: a, Level: lvl, Tolerance: c.tolerance, Out: out, ShrinkSteps: c.shrinkSteps, Timeout: c.timeout,
+		}, doc)
+		if err != nil {
+			t.Fatalf("conformance: %v", err)
+		}
+		if o.Verdict == runner.Pass || o.Verdict == runner.Unsupported || o.Verdict == runner.OverBudget {
+			return
+		}
+		file := o.File
+		if o.Shrunk != "" {
+			file = o.Shrunk
+		}
+		msg := o.Message
+		if o.ShrunkMessage != "" {
+			msg = o.ShrunkMessage
+		}
+		path := filepath.Join(out, filepath.FromSlash(file))
+		t.Fatalf("%s: %s %s: %s\n  counterexample: %s\n  replay it in a test that calls conformance.Check: %s=%s go test -run '^TestNAME$' .",
+			doc.Metadata.Name, o.Verdict, o.Property, msg, path, ReplayEnv, path)
+	})
+	return func(t *testing.T, data []byte) {
+		if a == nil {
+			a = newAdapter()
+		}
+		if len(data) < padTo {
+			p := make([]byte, padTo)
+			copy(p, data)
+			data = p
+		}
+		prop(t, data)
+	}, nil
+}
+
+// seeds adds the plainest scenario and some deterministic noise.
+func seeds(f *testing.F) {
+	f.Add([]byte{})
+	x := uint64(0x9e3779b97f4a7c15)
+	for _, n := range []int{64, 512, 4096} {
+		b := make([]byte, n)
+		for i := range b {
+			x ^= x << 13
+			x ^= x >> 7
+			x ^= x << 17
+			b[i] = byte(x)
+		}
+		f.Add(b)
+	}
+}

@@ -1,0 +1,66 @@
+package conformance
+
+import "time"
+
+// An Option changes a check's configuration.
+type Option func(*config)
+
+type config struct {
+	checks      int
+	seed        int64
+	corpus      []string
+	level       string
+	tolerance   time.Duration
+	out         string
+	baseline    string
+	parallel    int
+	shrinkSteps int
+	timeout     time.Duration
+}
+
+func defaults() config {
+	return config{checks: 100, seed: 1, level: "exact", parallel: 1, shrinkSteps: 100, timeout: time.Minute}
+}
+
+// Checks sets the number of generated scenarios (100 by default), run
+// after the corpus.
+func Checks(n int) Option { return func(c *config) { c.checks = n } }
+
+// Seed sets the seed of the generated scenarios (1 by default): the same
+// seed gives the same scenarios.
+func Seed(s int64) Option { return func(c *config) { c.seed = s } }
+
+// Corpus adds scenario files or directories (podconform scenarios, bare Pod
+// manifests, saved counterexamples), run before the generated scenarios.
+func Corpus(paths ...string) Option {
+	return func(c *config) { c.corpus = append(c.corpus, paths...) }
+}
+
+// Level sets the conformance level that decides the verdict: "invariants",
+// "refinement" or "exact" (the default).
+func Level(name string) Option { return func(c *config) { c.level = name } }
+
+// Tolerance sets how much later than the model the implementation may act
+// at the refinement level (10s by default with Level("refinement")).
+func Tolerance(d time.Duration) Option { return func(c *config) { c.tolerance = d } }
+
+// Out sets the directory of the results (summary.json, junit.xml,
+// report.html, counterexamples/). By default Check uses a new temporary
+// directory, removed when the test passes and kept, with its path in the
+// test's log, when it fails; Fuzz uses testdata/podconform-counterexamples.
+func Out(dir string) Option { return func(c *config) { c.out = dir } }
+
+// Baseline names a baseline file (podconform baseline writes one): the
+// failures it lists are logged as known, not reported as errors.
+func Baseline(file string) Option { return func(c *config) { c.baseline = file } }
+
+// Parallel sets how many scenarios run at once (1 by default, so that an
+// implementation need not be safe for concurrent sessions).
+func Parallel(n int) Option { return func(c *config) { c.parallel = n } }
+
+// ShrinkSteps bounds the smaller scenarios tried when shrinking a
+// counterexample (100 by default; 0: no shrinking).
+func ShrinkSteps(n int) Option { return func(c *config) { c.shrinkSteps = n } }
+
+// Timeout bounds one scenario's wall time (a minute by default).
+func Timeout(d time.Duration) Option { return func(c *config) { c.timeout = d } }
