@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/podconform/podconform/adapters"
 	"github.com/podconform/podconform/internal/runner"
@@ -57,20 +56,12 @@ type Failure struct {
 // whose adapter fails, is an error too.
 func Check(t testing.TB, a adapters.Adapter, opts ...Option) *Result {
 	t.Helper()
-	c := defaults()
-	for _, o := range opts {
-		o(&c)
-	}
-	replay := os.Getenv(ReplayEnv)
-	if replay != "" {
-		c.corpus, c.checks = strings.Split(replay, ","), 0
-	}
-	lvl, err := runner.ParseLevel(c.level)
+	c, lvl, err := configure(defaults(), opts)
 	if err != nil {
-		t.Fatalf("conformance: Level: %v", err)
+		t.Fatalf("conformance: %v", err)
 	}
-	if lvl == runner.LevelRefinement && c.tolerance == 0 {
-		c.tolerance = 10 * time.Second
+	if replay := os.Getenv(ReplayEnv); replay != "" {
+		c.corpus, c.checks = strings.Split(replay, ","), 0
 	}
 	out := c.out
 	if out == "" {

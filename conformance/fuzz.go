@@ -2,10 +2,8 @@ package conformance
 
 import (
 	"context"
-	"fmt"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"pgregory.net/rapid"
 
@@ -17,10 +15,6 @@ import (
 // DefaultFuzzOut is where Fuzz saves counterexamples unless Out says
 // otherwise, relative to the test's package directory.
 const DefaultFuzzOut = "testdata/podconform-counterexamples"
-
-// padTo is the length the fuzzer's bytes are padded to: enough draws for
-// any generated scenario, the padding drawing the plainest choices.
-const padTo = 8 << 10
 
 // Fuzz is a fuzz target for go test -fuzz: it maps the fuzzer's bytes to a
 // scenario (the generator podconform run uses, driven by rapid), runs it
@@ -35,7 +29,9 @@ const padTo = 8 << 10
 //		conformance.Fuzz(f, func() adapters.Adapter { return mykubelet.New() })
 //	}
 func Fuzz(f *testing.F, newAdapter func() adapters.Adapter, opts ...Option) {
-	seeds(f)
+	for _, b := range gen.FuzzSeeds() {
+		f.Add(b)
+	}
 	prop, err := property(newAdapter, opts...)
 	if err != nil {
 		f.Fatalf("conformance: %v", err)
@@ -45,17 +41,11 @@ func Fuzz(f *testing.F, newAdapter func() adapters.Adapter, opts ...Option) {
 
 // property is Fuzz's target: bytes to a scenario, checked on the adapter.
 func property(newAdapter func() adapters.Adapter, opts ...Option) (func(*testing.T, []byte), error) {
-	c := defaults()
-	c.shrinkSteps = 50
-	for _, o := range opts {
-		o(&c)
-	}
-	lvl, err := runner.ParseLevel(c.level)
+	base := defaults()
+	base.shrinkSteps = 50
+	c, lvl, err := configure(base, opts)
 	if err != nil {
-		return nil, fmt.Errorf("Level: %w", err)
-	}
-	if lvl == runner.LevelRefinement && c.tolerance == 0 {
-		c.tolerance = 10 * time.Second
+		return nil, err
 	}
 	out := c.out
 	if out == "" {
@@ -90,27 +80,6 @@ func property(newAdapter func() adapters.Adapter, opts ...Option) (func(*testing
 		if a == nil {
 			a = newAdapter()
 		}
-		if len(data) < padTo {
-			p := make([]byte, padTo)
-			copy(p, data)
-			data = p
-		}
-		prop(t, data)
+		prop(t, gen.Padded(data, gen.ScenarioBytes))
 	}, nil
-}
-
-// seeds adds the plainest scenario and some deterministic noise.
-func seeds(f *testing.F) {
-	f.Add([]byte{})
-	x := uint64(0x9e3779b97f4a7c15)
-	for _, n := range []int{64, 512, 4096} {
-		b := make([]byte, n)
-		for i := range b {
-			x ^= x << 13
-			x ^= x >> 7
-			x ^= x << 17
-			b[i] = byte(x)
-		}
-		f.Add(b)
-	}
 }

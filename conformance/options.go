@@ -1,6 +1,11 @@
 package conformance
 
-import "time"
+import (
+	"fmt"
+	"time"
+
+	"github.com/podconform/podconform/internal/runner"
+)
 
 // An Option changes a check's configuration.
 type Option func(*config)
@@ -20,6 +25,23 @@ type config struct {
 
 func defaults() config {
 	return config{checks: 100, seed: 1, level: "exact", parallel: 1, shrinkSteps: 100, timeout: time.Minute}
+}
+
+// configure applies opts to base and returns the result with its level
+// parsed (the refinement level's tolerance is 10s unless set).
+func configure(base config, opts []Option) (config, runner.Level, error) {
+	c := base
+	for _, o := range opts {
+		o(&c)
+	}
+	lvl, err := runner.ParseLevel(c.level)
+	if err != nil {
+		return c, "", fmt.Errorf("Level: %w", err)
+	}
+	if lvl == runner.LevelRefinement && c.tolerance == 0 {
+		c.tolerance = 10 * time.Second
+	}
+	return c, lvl, nil
 }
 
 // Checks sets the number of generated scenarios (100 by default), run

@@ -103,36 +103,16 @@ func counterexamples() map[string]bool {
 }
 
 // The rapid-driven targets pad their input with zero bytes to these
-// lengths: enough draws for any scenario (random bytes need up to about
-// 6 KiB), or for a pod and maxMoves moves, the padding drawing the plainest
-// choices (and ending lists and the move sequence).
+// lengths: enough draws for any scenario, or for a pod and maxMoves moves
+// (the padding ending the move sequence).
 const (
-	padScenario = 8 << 10
+	padScenario = gen.ScenarioBytes
 	padMoves    = 32 << 10
 )
 
-func padded(data []byte, n int) []byte {
-	if len(data) >= n {
-		return data
-	}
-	out := make([]byte, n)
-	copy(out, data)
-	return out
-}
-
-// rapidSeeds are byte strings for the rapid-driven targets: the plainest
-// scenario and some deterministic noise of several lengths.
+// rapidSeeds adds the generators' fuzz seeds (gen.FuzzSeeds).
 func rapidSeeds(f *testing.F) {
-	f.Add([]byte{})
-	x := uint64(0x9e3779b97f4a7c15)
-	for _, n := range []int{64, 512, 4096} {
-		b := make([]byte, n)
-		for i := range b {
-			x ^= x << 13
-			x ^= x >> 7
-			x ^= x << 17
-			b[i] = byte(x)
-		}
+	for _, b := range gen.FuzzSeeds() {
 		f.Add(b)
 	}
 }
@@ -200,7 +180,7 @@ func FuzzModel(f *testing.F) {
 			t.Fatalf("%s", save(doc, res.Violation, until))
 		}
 	})
-	f.Fuzz(func(t *testing.T, data []byte) { prop(t, padded(data, padScenario)) })
+	f.Fuzz(func(t *testing.T, data []byte) { prop(t, gen.Padded(data, padScenario)) })
 }
 
 // ---------------------------------------------------------------------------
@@ -426,7 +406,7 @@ func FuzzModelMoves(f *testing.F) {
 			x.fail(t, x.bad)
 		}
 	})
-	f.Fuzz(func(t *testing.T, data []byte) { prop(t, padded(data, padMoves)) })
+	f.Fuzz(func(t *testing.T, data []byte) { prop(t, gen.Padded(data, padMoves)) })
 }
 
 // ---------------------------------------------------------------------------

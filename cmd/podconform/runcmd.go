@@ -205,6 +205,17 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 	if cf.maxUntil < 0 {
 		return usageErr("--max-until must be >= 0")
 	}
+	if *adapter == "kubelet" && !flagSet(fs, "fixed-profile") {
+		*fixedProfile = true
+	}
+	// The run's options; the adapter and what names it come once it runs.
+	ropt := runner.Options{
+		Checks: *checks, Seed: *seed, TimeBudget: *budget, Parallel: *parallel,
+		Shard: sh, Out: *out, Corpus: corpus, Tolerance: *tolerance, Level: lvl, Timeout: *timeout,
+		ShrinkSteps: *shrink, Properties: props, MaxFailures: *maxFailures, Version: version,
+		FixedProfile: *fixedProfile, Profile: prof, MaxUntil: cf.maxUntil,
+		Baseline: base, BaselineFile: *baselineFile,
+	}
 	var a adapters.Adapter
 	var spec string
 	var cleanup func()
@@ -225,13 +236,11 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 		if errors.As(err, &ae) && *out != "" {
 			// The adapter did not start: the results say so, for a CI job
 			// that collects them.
-			spec := "--adapter " + *adapter
+			ropt.AdapterSpec = "--adapter " + *adapter
 			if *adapterCmd != "" {
-				spec += fmt.Sprintf(" --adapter-cmd %q", *adapterCmd)
+				ropt.AdapterSpec += fmt.Sprintf(" --adapter-cmd %q", *adapterCmd)
 			}
-			if _, werr := runner.StartFailed(runner.Options{AdapterSpec: spec,
-				Checks: *checks, Seed: *seed, Shard: sh, Out: *out, Tolerance: *tolerance, Level: lvl, Version: version,
-				FixedProfile: *fixedProfile, Profile: prof, MaxUntil: cf.maxUntil}, *adapter, err); werr != nil {
+			if _, werr := runner.StartFailed(ropt, *adapter, err); werr != nil {
 				fmt.Fprintf(stderr, "podconform run: %v\n", werr)
 				return 2
 			}
@@ -241,9 +250,6 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	defer cleanup()
-	if *adapter == "kubelet" && !flagSet(fs, "fixed-profile") {
-		*fixedProfile = true
-	}
 
 	// The first Ctrl-C or SIGTERM stops starting scenarios: those in
 	// flight are cut and marked interrupted (never adapter errors), and the
@@ -272,15 +278,8 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 	if *quiet {
 		progress = nil
 	}
-	sum, err := runner.Run(ctx, runner.Options{
-		Adapter: a, AdapterSpec: spec,
-		Checks: *checks, Seed: *seed, TimeBudget: *budget, Parallel: *parallel,
-		Shard: sh, Out: *out, Corpus: corpus, Tolerance: *tolerance, Level: lvl, Timeout: *timeout,
-		ShrinkSteps: *shrink, Properties: props, MaxFailures: *maxFailures,
-		Progress: progress, TTY: isTerminal(stderr), Version: version,
-		FixedProfile: *fixedProfile, Profile: prof, MaxUntil: cf.maxUntil,
-		Baseline: base, BaselineFile: *baselineFile,
-	})
+	ropt.Adapter, ropt.AdapterSpec, ropt.Progress, ropt.TTY = a, spec, progress, isTerminal(stderr)
+	sum, err := runner.Run(ctx, ropt)
 	if err != nil {
 		fmt.Fprintf(stderr, "podconform run: %s\n", printable(err.Error()))
 		return 2

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"slices"
 	"sort"
 
 	"github.com/podconform/podconform/internal/bounded"
@@ -134,43 +133,37 @@ func (s *Summary) ApplyBaseline(b *Baseline, file string) {
 	s.Baseline = use
 }
 
-// mergeBaselines sets out.Baseline from the shards': a group is known if a
-// shard knew it, and a signature is gone if no shard saw it.
+// mergeBaselines sets out.Baseline from the shards': a signature is
+// listed if a shard knew its group or saw it gone; it is gone if no shard
+// saw it. Applying those listed signatures to the merged groups gives what
+// the unsharded run would have found.
 func mergeBaselines(out *Summary, shards []*Summary) {
-	var use *BaselineUse
-	known := map[string]bool{}
-	var gone []string
-	for i, s := range shards {
+	if len(shards) == 0 {
+		return
+	}
+	listed := map[string]bool{}
+	gone := map[string]int{}
+	for _, s := range shards {
 		if s.Baseline == nil {
 			return
 		}
-		if use == nil {
-			use = &BaselineUse{File: s.Baseline.File}
-		}
 		for _, g := range s.Groups {
 			if g.Known {
-				known[g.Signature] = true
+				listed[g.Signature] = true
 			}
 		}
-		if i == 0 {
-			gone = slices.Clone(s.Baseline.Gone)
-		} else {
-			gone = slices.DeleteFunc(gone, func(sig string) bool { return !slices.Contains(s.Baseline.Gone, sig) })
+		for _, sig := range s.Baseline.Gone {
+			gone[sig]++
 		}
 	}
-	if use == nil {
-		return
+	b := &Baseline{}
+	for sig := range listed {
+		b.Failures = append(b.Failures, BaselineEntry{Signature: sig})
 	}
-	for _, g := range out.Groups {
-		g.Known = known[g.Signature]
-		if g.Known {
-			use.Known++
-		} else {
-			use.New++
+	for sig, n := range gone {
+		if n == len(shards) {
+			b.Failures = append(b.Failures, BaselineEntry{Signature: sig})
 		}
 	}
-	if len(gone) > 0 {
-		use.Gone = gone
-	}
-	out.Baseline = use
+	out.ApplyBaseline(b, shards[0].Baseline.File)
 }

@@ -294,7 +294,8 @@ type checker struct {
 	obs    properties.Observables
 	names  map[string]bool
 	res    *result
-	// meter counts the observed actions against the budget.
+	// meter counts the inputs and the observed actions against the
+	// budget.
 	meter budget.Meter
 	// acts is an autonomous adapter's trace, replayed whole at another
 	// tolerance (the order of one instant's inputs depends on it).
@@ -676,12 +677,7 @@ func runDriven(ctx context.Context, a adapters.DrivenAdapter, s *model.Scenario,
 		c.sync(0)
 	}
 	complete := false
-	sameTime := 0
-	for steps := 0; !c.stopped(); steps++ {
-		if steps >= budget.MaxSteps {
-			c.overBudget("more than %d steps by %v", budget.MaxSteps, now)
-			break
-		}
+	for !c.stopped() {
 		var in model.Input
 		if len(rep.Probes) > 0 {
 			in = w.ProbeAnswer(now, rep.Probes[0].Container, rep.Probes[0].Probe)
@@ -708,14 +704,9 @@ func runDriven(ctx context.Context, a adapters.DrivenAdapter, s *model.Scenario,
 				w.Consume(wi)
 			}
 		}
-		if in.At == now {
-			sameTime++
-			if sameTime > budget.MaxStepsSameTime {
-				c.overBudget("more than %d steps without the clock moving by %v", budget.MaxStepsSameTime, now)
-				break
-			}
-		} else {
-			sameTime = 0
+		if e := c.meter.Step(in.At); e != nil {
+			c.overBudget("%v", e)
+			break
 		}
 		if err := ctx.Err(); err != nil {
 			c.adapterFail(adapters.AsError(err))

@@ -398,10 +398,7 @@ func Run(ctx context.Context, opt Options) (*Summary, error) {
 		sum.ApplyBaseline(opt.Baseline, opt.BaselineFile)
 	}
 	if opt.Out != "" {
-		if err := sum.WriteFiles(opt.Out); err != nil {
-			return sum, err
-		}
-		if err := os.Remove(filepath.Join(opt.Out, InProgressFile)); err != nil && !os.IsNotExist(err) {
+		if err := endOutput(opt.Out, sum); err != nil {
 			return sum, err
 		}
 	}
@@ -432,13 +429,7 @@ func StartFailed(opt Options, name string, cause error) (*Summary, error) {
 	if err := beginOutput(opt.Out); err != nil {
 		return sum, fmt.Errorf("output directory: %w", err)
 	}
-	if err := sum.WriteFiles(opt.Out); err != nil {
-		return sum, err
-	}
-	if err := os.Remove(filepath.Join(opt.Out, InProgressFile)); err != nil && !os.IsNotExist(err) {
-		return sum, err
-	}
-	return sum, nil
+	return sum, endOutput(opt.Out, sum)
 }
 
 // InProgressFile marks an output directory whose run has not finished: a
@@ -467,6 +458,18 @@ func beginOutput(dir string) error {
 				return err
 			}
 		}
+	}
+	return nil
+}
+
+// endOutput writes sum's files into dir, then clears the in-progress mark
+// beginOutput set.
+func endOutput(dir string, sum *Summary) error {
+	if err := sum.WriteFiles(dir); err != nil {
+		return err
+	}
+	if err := os.Remove(filepath.Join(dir, InProgressFile)); err != nil && !os.IsNotExist(err) {
+		return err
 	}
 	return nil
 }
