@@ -4,7 +4,7 @@ EXAMPLE ?= corpus/examples/myapp-pod-scenario.yaml
 BENCHTIME ?= 2s
 
 PHONY_CLUSTER := cluster cluster-test node-run
-.PHONY: $(PHONY_CLUSTER) all build test vet fmt-check run simulate mutants bench fuzz fuzz-smoke selftest clean kubelet kubelet-test fidelity bench-kubelet report-browser-test node-build node-up node-down node-status node-test
+.PHONY: $(PHONY_CLUSTER) all build test example-test vet fmt-check run simulate mutants bench fuzz fuzz-smoke selftest clean kubelet kubelet-test fidelity bench-kubelet report-browser-test node-build node-up node-down node-status node-test
 FUZZTIME ?= 30s
 
 all: build
@@ -17,7 +17,7 @@ build:
 test: fmt-check vet
 	@echo "make test: the core's tests with the race detector (a few minutes; the first build on a fresh machine longer)"
 	scripts/heartbeat.sh "make test: core tests" $(GO) test -race -count=1 ./...
-	$(MAKE) kubelet-test cluster-test
+	$(MAKE) kubelet-test cluster-test example-test
 
 ## The upstream kubelet adapter is its own Go module (adapters/kubelet), so
 ## that the core builds without k8s.io/kubernetes. Its first build downloads
@@ -39,6 +39,13 @@ cluster:
 ## cluster-test: vet and test the cluster adapter's module.
 cluster-test:
 	cd $(CLUSTER_DIR) && $(GO) vet ./... && $(GO) test -count=1 ./...
+
+## example-test: the example external module (examples/go-implementation,
+## a Go implementation that checks itself with package conformance): vet,
+## test, then its README's one-line seeded bug must fail its test by
+## init-strict-order.
+example-test:
+	GO=$(GO) scripts/example-go-implementation.sh
 
 ## kubelet-test: vet and test the kubelet adapter's module (no race
 ## detector: it would rebuild all of k8s.io/kubernetes).

@@ -63,11 +63,12 @@ func Check(t testing.TB, a adapters.Adapter, opts ...Option) *Result {
 	if replay := os.Getenv(ReplayEnv); replay != "" {
 		c.corpus, c.checks = strings.Split(replay, ","), 0
 	}
-	out := c.out
+	out, where := c.out, c.out
 	if out == "" {
 		if out, err = os.MkdirTemp("", "podconform-check-"); err != nil {
 			t.Fatalf("conformance: %v", err)
 		}
+		where = out + " (a temporary directory, removed when the test passes)"
 		t.Cleanup(func() {
 			if !t.Failed() {
 				os.RemoveAll(out)
@@ -83,7 +84,7 @@ func Check(t testing.TB, a adapters.Adapter, opts ...Option) *Result {
 	sum, err := runner.Run(context.Background(), runner.Options{
 		Adapter: a, Checks: c.checks, Seed: c.seed, Corpus: c.corpus, Level: lvl, Tolerance: c.tolerance,
 		Out: out, Parallel: c.parallel, ShrinkSteps: c.shrinkSteps, Timeout: c.timeout,
-		Baseline: base, BaselineFile: c.baseline,
+		Baseline: base, BaselineFile: c.baseline, Knobs: c.knobs,
 	})
 	if err != nil {
 		t.Fatalf("conformance: %v", err)
@@ -128,7 +129,7 @@ func Check(t testing.TB, a adapters.Adapter, opts ...Option) *Result {
 	case sum.Totals.Scenarios == 0:
 		t.Errorf("conformance: no scenario ran")
 	}
-	t.Logf("conformance: %s: %d scenarios, %d passed at the %s level, %d distinct failures; results in %s",
-		sum.Adapter.Name, res.Scenarios, res.Passed, lvl, len(res.Failures), out)
+	t.Logf("conformance: %s: %d scenarios checked, %d passed at the %s level, %d distinct failures, %d skipped (unsupported or over budget); results in %s",
+		sum.Adapter.Name, res.Scenarios, res.Passed, lvl, len(res.Failures), res.Skipped, where)
 	return res
 }

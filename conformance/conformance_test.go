@@ -1,14 +1,20 @@
 package conformance
 
 import (
+	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/podconform/podconform/adapters"
 	modeladapter "github.com/podconform/podconform/adapters/model"
+	"github.com/podconform/podconform/gen"
+	"github.com/podconform/podconform/internal/runner"
+	"github.com/podconform/podconform/model"
 	"github.com/podconform/podconform/scenario"
 )
 
@@ -119,4 +125,39 @@ func TestCheckBaseline(t *testing.T) {
 	require.Empty(t, r2.errors)
 	require.Contains(t, strings.Join(r2.logs, "\n"), "known (in the baseline)")
 	require.NoFileExists(t, res2.Out+"/summary.json")
+}
+
+// noInit is the model, refusing as unsupported any pod with an init
+// container (as an implementation without them would).
+type noInit struct{ adapters.DrivenAdapter }
+
+func (a noInit) Open(ctx context.Context, s *model.Scenario) (adapters.Session, error) {
+	if len(s.Pod.Spec.InitContainers) > 0 {
+		return nil, adapters.Errorf(adapters.ErrKindUnsupported, "no init containers here")
+	}
+	return a.DrivenAdapter.Open(ctx, s)
+}
+
+// TestCheckGenerate: Generate shapes the generated scenarios (with no
+// init containers, an adapter without them skips none; with podconform's
+// own mix it skips many), and the summary records the knobs.
+func TestCheckGenerate(t *testing.T) {
+	a := noInit{modeladapter.New()}
+	r := &recorder{TB: t}
+	res := Check(r, a, Checks(40))
+	r.done()
+	require.Empty(t, r.errors)
+	require.Positive(t, res.Skipped, "podconform's own mix has init containers")
+
+	dir := t.TempDir()
+	r = &recorder{TB: t}
+	res = Check(r, a, Checks(40), Out(dir), Generate(gen.Knobs{MaxApps: 2, MaxAttempts: 3, MaxEvents: 1}))
+	r.done()
+	require.Empty(t, r.errors)
+	require.Zero(t, res.Skipped)
+	require.Equal(t, 40, res.Passed)
+	sum, err := runner.ReadSummary(filepath.Join(dir, "summary.json"))
+	require.NoError(t, err)
+	require.NotNil(t, sum.Config.Knobs)
+	require.Equal(t, 2, sum.Config.Knobs.MaxApps)
 }

@@ -19,7 +19,7 @@ const DefaultFuzzOut = "testdata/podconform-counterexamples"
 // Fuzz is a fuzz target for go test -fuzz: it maps the fuzzer's bytes to a
 // scenario (the generator podconform run uses, driven by rapid), runs it
 // on the adapter newAdapter returns, and checks it as Check does (the
-// options Level, Tolerance, Out, ShrinkSteps and Timeout apply). A failure
+// options Generate, Level, Tolerance, Out, ShrinkSteps and Timeout apply). A failure
 // is saved atomically as a scenario file, then shrunk and saved again,
 // before the target fails with its path and the command that replays it
 // (see ReplayEnv). newAdapter is called once per target; the adapter
@@ -52,9 +52,12 @@ func property(newAdapter func() adapters.Adapter, opts ...Option) (func(*testing
 		out = DefaultFuzzOut
 	}
 	var a adapters.Adapter
-	scenarios := gen.Scenario(gen.DefaultKnobs())
+	knobs := gen.DefaultKnobs()
+	if c.knobs != nil {
+		knobs = *c.knobs
+	}
 	prop := rapid.MakeFuzz(func(t *rapid.T) {
-		doc := scenarios.Draw(t, "scenario")
+		doc := gen.Draw(t, "scenario", knobs)
 		o, err := runner.CheckScenario(context.Background(), runner.Options{
 			Adapter: a, Level: lvl, Tolerance: c.tolerance, Out: out, ShrinkSteps: c.shrinkSteps, Timeout: c.timeout,
 		}, doc)

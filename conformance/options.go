@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/podconform/podconform/gen"
 	"github.com/podconform/podconform/internal/runner"
 )
 
@@ -21,6 +22,7 @@ type config struct {
 	parallel    int
 	shrinkSteps int
 	timeout     time.Duration
+	knobs       *gen.Knobs
 }
 
 func defaults() config {
@@ -86,3 +88,13 @@ func ShrinkSteps(n int) Option { return func(c *config) { c.shrinkSteps = n } }
 
 // Timeout bounds one scenario's wall time (a minute by default).
 func Timeout(d time.Duration) Option { return func(c *config) { c.timeout = d } }
+
+// Generate shapes the generated scenarios to what the implementation
+// supports: how many init containers, sidecars and app containers, and
+// whether probes, hooks, restart rules, varied profiles and long runs
+// appear (see gen.Knobs; gen.DefaultKnobs has every feature on). By
+// default Check generates podconform run's own mix and Fuzz draws with
+// gen.DefaultKnobs. A scenario the implementation still cannot run is
+// counted as unsupported when its adapter says so
+// (adapters.ErrKindUnsupported).
+func Generate(k gen.Knobs) Option { return func(c *config) { c.knobs = &k } }

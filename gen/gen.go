@@ -19,28 +19,31 @@ type Knobs struct {
 	// MaxInit, MaxSidecars and MaxApps bound the regular init containers,
 	// the sidecars (init containers with restartPolicy Always) and the app
 	// containers. MaxApps below 1 counts as 1.
-	MaxInit, MaxSidecars, MaxApps int
+	MaxInit     int `json:"maxInit"`
+	MaxSidecars int `json:"maxSidecars"`
+	MaxApps     int `json:"maxApps"`
 	// MaxAttempts bounds the scripted attempts per container (the long
 	// crash loops of LongRuns excepted).
-	MaxAttempts int
+	MaxAttempts int `json:"maxAttempts"`
 	// MaxEvents bounds the deletes and force deletes.
-	MaxEvents int
+	MaxEvents int `json:"maxEvents"`
 	// Probes and Hooks allow startup, liveness and readiness probes, and
 	// postStart and preStop hooks, on sidecars and app containers.
-	Probes, Hooks bool
+	Probes bool `json:"probes"`
+	Hooks  bool `json:"hooks"`
 	// RestartRules allows a container-level restartPolicy and
 	// restartPolicyRules on app containers (when the profile's
 	// containerRestartRules gate is on).
-	RestartRules bool
+	RestartRules bool `json:"restartRules"`
 	// VaryProfile draws the profile's values (back-off initial, max and
 	// reset, the grace floor, the restart-rules gate) instead of leaving
 	// them to the Kubernetes 1.36 defaults.
-	VaryProfile bool
+	VaryProfile bool `json:"varyProfile"`
 	// LongRuns allows attempts that run about 10 minutes (599 s, 601 s,
 	// 11 m: either side of the back-off reset) and long crash loops (8 to
 	// 12 quick failures, enough to reach the back-off cap, then a long
 	// run). Such scenarios need Until's longer limit.
-	LongRuns bool
+	LongRuns bool `json:"longRuns"`
 }
 
 // DefaultKnobs returns knobs with every feature on: up to 2 regular init

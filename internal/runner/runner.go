@@ -130,6 +130,11 @@ type Options struct {
 	// checked up to it. Generated scenarios are then all of the short
 	// kind (no long crash loops, which need many minutes).
 	MaxUntil time.Duration
+	// Knobs, if set, shape every generated scenario (gen.Knobs: the
+	// container kinds and features an implementation supports), in place
+	// of podconform's mix of short scenarios and long runs. FixedProfile,
+	// Profile and MaxUntil still apply.
+	Knobs *gen.Knobs
 	// Baseline, if set, lists accepted failures (read from BaselineFile):
 	// the summary marks each distinct failure known or new, and only new
 	// ones fail the run (Summary.ExitCode).
@@ -164,11 +169,17 @@ func GeneratedFixed(seed int64, k int) *scenario.Document { return generated(see
 
 // generatedFor returns generated scenario k of the run opt describes.
 func generatedFor(opt Options, k int) *scenario.Document {
-	if opt.Profile == nil && opt.MaxUntil <= 0 {
+	if opt.Profile == nil && opt.MaxUntil <= 0 && opt.Knobs == nil {
 		return generated(opt.Seed, k, opt.FixedProfile)
 	}
 	kn := knobs[0]
-	if opt.MaxUntil <= 0 {
+	switch {
+	case opt.Knobs != nil:
+		kn = *opt.Knobs
+		if opt.MaxUntil > 0 {
+			kn.LongRuns = false
+		}
+	case opt.MaxUntil <= 0:
 		kn = knobs[k%len(knobs)]
 	}
 	kn.VaryProfile = kn.VaryProfile && !opt.FixedProfile && opt.Profile == nil

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/podconform/podconform/adapters"
+	"github.com/podconform/podconform/gen"
 	"github.com/podconform/podconform/internal/bounded"
 	"github.com/podconform/podconform/internal/check"
 	"github.com/podconform/podconform/internal/refine"
@@ -140,6 +141,9 @@ type Config struct {
 	CorpusSkipped []string `json:"corpusSkipped,omitempty"`
 	// MaxUntil is the cap on every scenario's time limit (Options.MaxUntil).
 	MaxUntil string `json:"maxUntil,omitempty"`
+	// Knobs shaped every generated scenario (Options.Knobs); absent:
+	// podconform's own mix.
+	Knobs *gen.Knobs `json:"knobs,omitempty"`
 }
 
 // Totals count scenarios by verdict.
@@ -423,6 +427,10 @@ func newSummary(opt Options, info adapters.Info, props []properties.Property, co
 	}
 	if opt.MaxUntil > 0 {
 		s.Config.MaxUntil = opt.MaxUntil.String()
+	}
+	if opt.Knobs != nil {
+		k := *opt.Knobs
+		s.Config.Knobs = &k
 	}
 	for _, p := range props {
 		s.Properties = append(s.Properties, PropertyStat{ID: p.ID, Title: p.Title, Exact: p.Exact})
