@@ -4,7 +4,7 @@ EXAMPLE ?= corpus/examples/myapp-pod-scenario.yaml
 BENCHTIME ?= 2s
 
 PHONY_CLUSTER := cluster cluster-test node-run
-.PHONY: $(PHONY_CLUSTER) all build test example-test vet fmt-check run simulate mutants bench fuzz fuzz-smoke selftest clean kubelet kubelet-test fidelity bench-kubelet report-browser-test node-build node-up node-down node-status node-test
+.PHONY: $(PHONY_CLUSTER) all build test example-test cflite-check vet fmt-check run simulate mutants bench fuzz fuzz-smoke selftest clean kubelet kubelet-test fidelity bench-kubelet report-browser-test node-build node-up node-down node-status node-test
 FUZZTIME ?= 30s
 
 all: build
@@ -46,6 +46,14 @@ cluster-test:
 ## init-strict-order.
 example-test:
 	GO=$(GO) scripts/example-go-implementation.sh
+
+## cflite-check: .clusterfuzzlite/build.sh run outside ClusterFuzzLite's
+## image: every listed native fuzz target built as a libFuzzer binary
+## (go-118-fuzz-build from the module proxy, clang from apt if missing) and
+## run for 2,000 inputs; every native target built or listed as not built.
+cflite-check:
+	$(GO) test -count=1 ./.clusterfuzzlite/seedzip
+	GO=$(GO) scripts/cflite-check.sh
 
 ## kubelet-test: vet and test the kubelet adapter's module (no race
 ## detector: it would rebuild all of k8s.io/kubernetes).

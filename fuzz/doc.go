@@ -20,13 +20,15 @@
 //     internal/gopterharness weighs them, for at most 100 moves. A move at
 //     a later time first runs the clock, then is taken from the moves
 //     enabled then. The zero padding ends the sequence.
-//   - FuzzScenarioParse: any bytes to scenario.Parse. It must fail with an
+//   - The scenario parser's target (parse_fuzz_test.go): any bytes to
+//     scenario.Parse. It must fail with an
 //     error that is not an "internal error" (a recovered panic), or give a
 //     document; a document that validates must round-trip (Parse of
 //     Marshal is deep-equal, and Marshal is canonical), and the model must
 //     run it for 5 minutes of virtual time, within model.MaxSteps, without
 //     an error or a panic.
-//   - FuzzTraceDecode: any bytes to trace.Decode. It must fail with a
+//   - The trace decoder's target (parse_fuzz_test.go): any bytes to
+//     trace.Decode. It must fail with a
 //     *trace.Error, or give a document that encodes, decodes back to an
 //     equal document (trace.Equal) and re-encodes to the same bytes.
 //
@@ -61,7 +63,16 @@
 // package's tests and adds the inputs a failed fuzzing run found there.
 // Inputs the fuzzer found interesting but that passed stay in the build
 // cache ($(go env GOCACHE)/fuzz). The targets also add seeds in code: the
-// corpus/examples files (FuzzScenarioParse), and traces of those examples
-// on the model, whole and cut short, encoded with trace.Encode
-// (FuzzTraceDecode).
+// corpus/examples files (the parser's target), and traces of those
+// examples on the model, whole and cut short, encoded with trace.Encode
+// (the decoder's).
+//
+// # ClusterFuzzLite
+//
+// The two byte-level targets are also built as libFuzzer binaries by
+// .clusterfuzzlite/build.sh; the rapid-driven ones cannot be (see there).
+// That build finds a target's file by searching the package directory
+// for the target's name and needs exactly one file: this comment does not
+// spell those two names out, and parse_fuzz_test.go builds apart from
+// the other test files.
 package fuzz

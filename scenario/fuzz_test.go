@@ -11,6 +11,84 @@ import (
 	v1 "k8s.io/api/core/v1"
 )
 
+// The fuzz targets' documents live here, with the targets, so that this
+// file builds on its own, as ClusterFuzzLite's build of a native Go fuzz
+// target needs (.clusterfuzzlite/build.sh); the other tests use them too.
+
+// scenarioDoc is a valid scenario with an init container, a sidecar and an
+// app container with probes and hooks. Tests edit it with strings.Replace.
+const scenarioDoc = `apiVersion: podconform.dev/v1alpha1
+kind: Scenario
+metadata:
+  name: test
+  description: a test
+profile:
+  backoffInitial: 1s
+  backoffMax: 60s
+pod:
+  apiVersion: v1
+  kind: Pod
+  metadata:
+    name: demo
+  spec:
+    terminationGracePeriodSeconds: 30
+    initContainers:
+    - name: init
+      image: busybox
+    - name: side
+      image: busybox
+      restartPolicy: Always
+      startupProbe:
+        exec:
+          command: ["true"]
+    containers:
+    - name: web
+      image: nginx
+      livenessProbe:
+        httpGet:
+          port: 8080
+          path: /healthz
+        initialDelaySeconds: 5
+      readinessProbe:
+        tcpSocket:
+          port: 8080
+      lifecycle:
+        preStop:
+          sleep:
+            seconds: 5
+behaviour:
+  containers:
+    init:
+      attempts:
+      - exitAfter: 20s
+    web:
+      probes:
+        liveness:
+        - after: 30s
+          result: failure
+      preStop:
+        duration: 5s
+      attempts:
+      - exitAfter: 5s
+        exitCode: 1
+      - onStopSignal:
+          ignore: true
+events:
+- at: 60s
+  type: Delete
+  gracePeriodSeconds: 10
+`
+
+const podDoc = `apiVersion: v1
+kind: Pod
+metadata:
+  name: bare
+spec:
+  containers:
+  - name: app
+    image: busybox
+`
+
 // FuzzParse feeds any bytes to Parse. Parse either fails (without a panic
 // and without an internal error) or returns a document whose validation
 // does not panic and which Marshal renders; a document that validates
