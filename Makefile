@@ -4,7 +4,7 @@ EXAMPLE ?= corpus/examples/myapp-pod-scenario.yaml
 BENCHTIME ?= 2s
 
 PHONY_CLUSTER := cluster cluster-test node-run
-.PHONY: $(PHONY_CLUSTER) all build test example-test cflite-check vet fmt-check run simulate mutants bench fuzz fuzz-smoke selftest clean kubelet kubelet-test fidelity bench-kubelet report-browser-test node-build node-up node-down node-status node-test
+.PHONY: $(PHONY_CLUSTER) all build test example-test cflite-check image node-job vet fmt-check run simulate mutants bench fuzz fuzz-smoke selftest clean kubelet kubelet-test fidelity bench-kubelet report-browser-test node-build node-up node-down node-status node-test
 FUZZTIME ?= 30s
 
 all: build
@@ -54,6 +54,20 @@ example-test:
 cflite-check:
 	$(GO) test -count=1 ./.clusterfuzzlite/seedzip
 	GO=$(GO) scripts/cflite-check.sh
+
+## image: podconform's container image without a container engine: the
+## static binary (bin/podconform-static) in an OCI image archive
+## (bin/podconform-image.tar) named as deploy/indexed-job.yaml names it.
+IMAGE ?= ghcr.io/podconform/podconform:$(shell sed -n 's/^const version = "\(.*\)"/\1/p' cmd/podconform/runcmd.go)
+image:
+	CGO_ENABLED=0 $(GO) build -trimpath -o bin/podconform-static ./cmd/podconform
+	$(GO) run ./cmd/podconform-image --ref $(IMAGE) --out bin/podconform-image.tar bin/podconform-static
+
+## node-job: deploy/indexed-job.yaml and merge-job.yaml on the local real
+## node (brought up if down, left up); the merged summary must be
+## byte-identical to an unsharded run's (scripts/node-job.sh).
+node-job:
+	scripts/node-job.sh
 
 ## kubelet-test: vet and test the kubelet adapter's module (no race
 ## detector: it would rebuild all of k8s.io/kubernetes).

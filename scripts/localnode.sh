@@ -8,6 +8,9 @@
 #   scripts/localnode.sh down     stop everything by PID, restore the host
 #   scripts/localnode.sh status   what runs, and where
 #   scripts/localnode.sh exec CMD run CMD inside the node's network namespace
+#   scripts/localnode.sh kubectl ARGS...   kubectl, as admin, inside it
+#   scripts/localnode.sh load-image FILE   import an OCI image archive into
+#                                 the node's containerd (for its pods)
 #
 # Binaries are cached in $PODCONFORM_NODE_CACHE (default
 # ~/.cache/podconform-node), keyed by the versions below. The node's state
@@ -33,11 +36,26 @@ if [ -x /usr/local/go/bin/go ] && ! command -v go >/dev/null 2>&1; then
   export PATH=/usr/local/go/bin:$PATH
 fi
 
-# with_heartbeat LABEL CMD...: runs CMD, printing a line every 30 s while it
-# runs, so that a long build shows progress.
+# with_heartbeat LABEL CMD...: runs CMD (a command or one of this script's
+# functions), printing a line every 30 s while it runs, so that a long build
+# shows progress. An interrupt or a termination is passed on to CMD.
 with_heartbeat() {
   local label=$1; shift
-  HEARTBEAT_EVERY=30 "$ROOT/scripts/heartbeat.sh" "localnode: $label: building" "$@"
+  local t0=$SECONDS pid i
+  "$@" &
+  pid=$!
+  trap 'kill -TERM "$pid" 2>/dev/null' INT TERM
+  while kill -0 "$pid" 2>/dev/null; do
+    for ((i = 0; i < 30; i++)); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 1
+    done
+    if kill -0 "$pid" 2>/dev/null; then
+      log "$label: building, still running, $((SECONDS - t0)) s"
+    fi
+  done
+  trap - INT TERM
+  wait "$pid"
 }
 
 apt_need() {
@@ -80,6 +98,8 @@ cmd_build() {
   build_one etcd gobuild etcd etcd go.etcd.io/etcd/server/v3 CGO_ENABLED=0
   build_one kube-apiserver gobuild . kube-apiserver k8s.io/kubernetes/cmd/kube-apiserver
   build_one kube-controller-manager gobuild . kube-controller-manager k8s.io/kubernetes/cmd/kube-controller-manager
+  build_one kube-scheduler gobuild . kube-scheduler k8s.io/kubernetes/cmd/kube-scheduler
+  build_one kubectl gobuild . kubectl k8s.io/kubernetes/cmd/kubectl
   build_one kubelet gobuild . kubelet k8s.io/kubernetes/cmd/kubelet
   build_one containerd gobuild containerd containerd github.com/containerd/containerd/v2/cmd/containerd CGO_ENABLED=0 GOFLAGS=-tags=no_btrfs,no_devmapper,no_zfs
   build_one containerd-shim-runc-v2 gobuild containerd containerd-shim-runc-v2 github.com/containerd/containerd/v2/cmd/containerd-shim-runc-v2 CGO_ENABLED=0
@@ -403,6 +423,11 @@ cmd_up() {
     --service-account-private-key-file "$RUN/pki/sa.key" --root-ca-file "$RUN/pki/ca.crt" \
     --use-service-account-credentials --controllers '*,-nodeipam,-nodelifecycle,-cloud-node-lifecycle,-service,-route' \
     --bind-address 127.0.0.1 --secure-port 10257 --leader-elect=false
+  # The scheduler places pods that name no node (a Job's); the cluster
+  # adapter names its node itself. The KWOK nodes are tainted NoSchedule.
+  start kube-scheduler "$BIN/kube-scheduler" --kubeconfig "$RUN/pki/admin.kubeconfig" \
+    --authentication-kubeconfig "$RUN/pki/admin.kubeconfig" --authorization-kubeconfig "$RUN/pki/admin.kubeconfig" \
+    --bind-address 127.0.0.1 --secure-port 10259 --leader-elect=false
   images
   containerd_config
   start containerd env "PATH=$BIN:$PATH" "$BIN/containerd" --config "$RUN/containerd/config.toml"
@@ -415,6 +440,11 @@ cmd_up() {
     --kubeconfig "$RUN/pki/kubelet.kubeconfig" --root-dir "$RUN/kubelet/root" \
     --hostname-override "$NODE" --node-ip "$NODE_IP" --v 1
   wait_for "node $NODE" 120 node_ready
+  # The kubelet registers the node with the not-ready NoSchedule taint, which
+  # the node lifecycle controller would remove once Ready; that controller is
+  # off here, so the taint goes now, and the scheduler can place pods (a
+  # Job's) on the node.
+  "${IN[@]}" "$BIN/kubectl" --kubeconfig "$KUBECONFIG_ADMIN" taint nodes "$NODE" node.kubernetes.io/not-ready:NoSchedule- >/dev/null 2>&1 || true
   # Namespace default's service account, which pods need (the
   # controller-manager makes it).
   wait_for "service account default/default" 60 api /api/v1/namespaces/default/serviceaccounts/default
@@ -539,14 +569,22 @@ cmd_exec() {
   exec "${IN[@]}" env "KUBECONFIG=$KUBECONFIG_ADMIN" "$@"
 }
 
+cmd_load_image() {
+  [ -S "$RUN/containerd/containerd.sock" ] || die "the node is down"
+  [ -f "${1:-}" ] || die "load-image: no such file: ${1:-}"
+  "${IN[@]}" "$BIN/ctr" --address "$RUN/containerd/containerd.sock" -n k8s.io images import --local "$1"
+}
+
 case "${1:-}" in
   build) cmd_build ;;
   up) cmd_up ;;
   down) cmd_down ;;
   status) cmd_status ;;
   exec) shift; cmd_exec "$@" ;;
+  kubectl) shift; cmd_exec "$BIN/kubectl" "$@" ;;
+  load-image) shift; cmd_load_image "$@" ;;
   *)
-    echo "usage: $0 build|up|down|status|exec CMD..." >&2
+    echo "usage: $0 build|up|down|status|exec CMD...|kubectl ARGS...|load-image FILE" >&2
     exit 2
     ;;
 esac
