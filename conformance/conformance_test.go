@@ -161,3 +161,24 @@ func TestCheckGenerate(t *testing.T) {
 	require.NotNil(t, sum.Config.Knobs)
 	require.Equal(t, 2, sum.Config.Knobs.MaxApps)
 }
+
+// TestCheckAutonomous: an autonomous adapter (one that runs a scenario by
+// itself and returns its whole trace) is checked the same way: the model
+// run autonomously passes, and the same mutant run autonomously is caught
+// by the same invariant.
+func TestCheckAutonomous(t *testing.T) {
+	r := &recorder{TB: t}
+	res := Check(r, modeladapter.Autonomous(), Checks(30))
+	r.done()
+	require.Empty(t, r.errors)
+	require.Equal(t, 30, res.Passed)
+
+	a, err := modeladapter.AutonomousMutant("parallel-init")
+	require.NoError(t, err)
+	r = &recorder{TB: t}
+	res = Check(r, a, Checks(60), ShrinkSteps(30))
+	r.done()
+	defer os.RemoveAll(res.Out)
+	require.NotEmpty(t, res.Failures)
+	require.Contains(t, strings.Join(r.errors, "\n"), "init-strict-order")
+}

@@ -13,7 +13,8 @@ import (
 	"sigs.k8s.io/yaml"
 )
 
-// TestDeployManifests: deploy/indexed-job.yaml and merge-job.yaml name the
+// TestDeployManifests: deploy/indexed-job.yaml is an Indexed Job, and it
+// and merge-job.yaml name the
 // image make image builds (podconform's version as its tag, pulled only if
 // not present), and agree on the shard count: completions, parallelism,
 // the N of --shard and the shards the merge reads.
@@ -37,6 +38,8 @@ func TestDeployManifests(t *testing.T) {
 	}
 	run, merge := read("indexed-job.yaml"), read("merge-job.yaml")
 
+	require.NotNil(t, run.Spec.CompletionMode)
+	require.Equal(t, batchv1.IndexedCompletion, *run.Spec.CompletionMode)
 	n := int(*run.Spec.Completions)
 	require.Equal(t, n, int(*run.Spec.Parallelism))
 	args := run.Spec.Template.Spec.Containers[0].Args
