@@ -1,6 +1,7 @@
 package conformance
 
 import (
+	"flag"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -69,4 +70,24 @@ func TestFuzzCatchesABug(t *testing.T) {
 	doc, err := scenario.Load(path)
 	require.NoError(t, err)
 	require.NotNil(t, doc.Metadata.Counterexample)
+}
+
+// TestLowerMinimizeBudget: with -fuzzminimizetime not given, Fuzz sets it
+// to MinimizeRuns; once given (here: by that first call), it is left as it
+// is.
+func TestLowerMinimizeBudget(t *testing.T) {
+	fl := flag.Lookup("test.fuzzminimizetime")
+	require.NotNil(t, fl)
+	given := false
+	flag.Visit(func(v *flag.Flag) { given = given || v == fl })
+	if given {
+		t.Skip("-fuzzminimizetime was given on the command line")
+	}
+	old := fl.Value.String()
+	t.Cleanup(func() { _ = fl.Value.Set(old) })
+	require.NoError(t, lowerMinimizeBudget())
+	require.Equal(t, MinimizeRuns, fl.Value.String())
+	require.NoError(t, fl.Value.Set("5s"))
+	require.NoError(t, lowerMinimizeBudget())
+	require.Equal(t, "5s", fl.Value.String(), "a value already set is kept")
 }
