@@ -31,7 +31,7 @@ const DefaultFuzzOut = "testdata/podconform-counterexamples"
 // rapid's inputs are streams of 8-byte draws that byte-level minimisation
 // hardly shortens, and with the default the fuzzer spent most of its time
 // minimising (864 executions in a minute on the example module, against
-// about 146,000 with the lower budget).
+// about 120,000 with the lower budget).
 //
 //	func FuzzMyKubelet(f *testing.F) {
 //		conformance.Fuzz(f, func() adapters.Adapter { return mykubelet.New() })

@@ -66,22 +66,20 @@ log "Indexed Job: $(secs "$t0" "$t1") s for the shards, $(secs "$t1" "$t2") s fo
 k get pods -l app.kubernetes.io/name=podconform -o custom-columns=POD:.metadata.name,NODE:.spec.nodeName,PHASE:.status.phase --no-headers >&2
 
 # The Job's flags, without --shard and --out, run unsharded on the host.
-mapfile -t args < <(python3 - deploy/indexed-job.yaml <<'PY'
-import sys, yaml
-job = yaml.safe_load(open(sys.argv[1]))
-args = job["spec"]["template"]["spec"]["containers"][0]["args"]
+# (kubectl reads the manifest; python3's standard library takes the args.)
+mapfile -t args < <(k create --dry-run=client -o json -f deploy/indexed-job.yaml | python3 -c '
+import json, sys
+args = json.load(sys.stdin)["spec"]["template"]["spec"]["containers"][0]["args"]
 out, skip = [], False
 for a in args:
     if skip:
         skip = False
-        continue
-    if a in ("--shard", "--out"):
+    elif a in ("--shard", "--out"):
         skip = True
-        continue
-    out.append(a)
-print("\n".join(out))
-PY
-)
+    else:
+        out.append(a)
+print("\n".join(out))')
+[ "${#args[@]}" -gt 1 ] || die "could not read the Job's args from deploy/indexed-job.yaml"
 tmp=$(mktemp -d)
 trap 'cleanup; rm -rf "$tmp"' EXIT
 log "unsharded: podconform ${args[*]}"
