@@ -100,7 +100,7 @@ while read -r _ _ fn fuzzer; do
   mkdir -p "$corpus"
   seeds=0
   if [ -f "$work/out/${fuzzer}_seed_corpus.zip" ]; then
-    (cd "$corpus" && unzip -q "$work/out/${fuzzer}_seed_corpus.zip")
+    python3 -m zipfile -e "$work/out/${fuzzer}_seed_corpus.zip" "$corpus"
     seeds=$(ls "$corpus" | wc -l)
   fi
   if ! (cd "$work" && "$bin" -runs="$FUZZ_RUNS" -seed=1 "$corpus" >"$work/$fuzzer.log" 2>&1); then
