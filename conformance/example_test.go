@@ -6,6 +6,7 @@ import (
 	"github.com/podconform/podconform/adapters"
 	modeladapter "github.com/podconform/podconform/adapters/model"
 	"github.com/podconform/podconform/conformance"
+	"github.com/podconform/podconform/gen"
 )
 
 // A conformance check in an implementer's own tests. Here the
@@ -25,5 +26,17 @@ func ExampleCheck() {
 func ExampleFuzz() {
 	_ = func(f *testing.F) { // func FuzzConformance(f *testing.F)
 		conformance.Fuzz(f, func() adapters.Adapter { return modeladapter.New() })
+	}
+}
+
+// A check shaped to what the implementation supports: here regular init
+// containers and app containers only, with no sidecars, probes, hooks or
+// restart rules (examples/go-implementation does this for its tinykubelet).
+// A scenario the adapter still cannot run is counted as unsupported when it
+// says so (adapters.ErrKindUnsupported), never as a pass.
+func ExampleGenerate() {
+	_ = func(t *testing.T) { // func TestConformance(t *testing.T)
+		features := gen.Knobs{MaxInit: 2, MaxApps: 3, MaxAttempts: 4, MaxEvents: 2, VaryProfile: true}
+		conformance.Check(t, modeladapter.New(), conformance.Generate(features), conformance.Checks(500))
 	}
 }
