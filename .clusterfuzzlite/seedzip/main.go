@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/podconform/podconform/internal/check"
 )
 
 const goFuzzHeader = "go test fuzz v1\n"
@@ -48,11 +50,7 @@ func write(out string, files []string) error {
 	if err := zw.Close(); err != nil {
 		return err
 	}
-	tmp := out + ".tmp"
-	if err := os.WriteFile(tmp, buf.Bytes(), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp, out)
+	return check.WriteFileAtomic(out, buf.Bytes())
 }
 
 // input returns the libFuzzer input that gives a one-argument target data

@@ -8,6 +8,7 @@ import (
 	"os"
 	"runtime"
 
+	"github.com/podconform/podconform/internal/check"
 	"github.com/podconform/podconform/internal/ociimage"
 )
 
@@ -50,11 +51,7 @@ func build(ref, out, binary string) error {
 	if err != nil {
 		return err
 	}
-	tmp := out + ".tmp"
-	if err := os.WriteFile(tmp, buf.Bytes(), 0o644); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp, out); err != nil {
+	if err := check.WriteFileAtomic(out, buf.Bytes()); err != nil {
 		return err
 	}
 	fmt.Printf("%s: %s %s\n", out, ref, digest)
