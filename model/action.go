@@ -43,6 +43,14 @@ const (
 	ActPodRemoved ActionKind = "PodRemoved"
 	// ActStatus: the pod's status changed; Status holds the new v1.PodStatus.
 	ActStatus ActionKind = "Status"
+	// ActEvent: the implementation recorded an Event about a container
+	// (the kubelet's Created, Started, Killing, BackOff, Unhealthy,
+	// FailedPostStartHook, FailedPreStopHook), as an API client reads it.
+	// Reason is the event's reason, Result its message, Attempt the
+	// instance the client last saw start. The model never takes it: an
+	// event is a witness of something the model must have done around its
+	// time (internal/refine, events.go), never a complete record.
+	ActEvent ActionKind = "Event"
 )
 
 // Hook names.

@@ -47,6 +47,13 @@ const (
 	// (what an API client reads from container statuses). ObsActions
 	// implies it.
 	ObsRuns
+	// ObsEvents [events]: Event actions, the Events the implementation
+	// recorded about containers, as an API client reads them. They are
+	// witnesses, never a complete record (an event recorder aggregates
+	// and drops): no invariant needs them, and the refinement checks only
+	// that each one reported is explained by the model (internal/refine).
+	// The reference model reports none, so ObsAll leaves it out.
+	ObsEvents
 
 	// ObsStatus is every part of a status.
 	ObsStatus = ObsContainerStatuses | ObsPhase | ObsConditions | ObsKubectl
@@ -68,6 +75,7 @@ var obsNames = []struct {
 	{ObsConditions, "conditions"},
 	{ObsKubectl, "kubectl"},
 	{ObsRuns, "runs"},
+	{ObsEvents, "events"},
 }
 
 // ObservableNames lists every observable's name, in a stable order.
@@ -79,7 +87,8 @@ func ObservableNames() []string {
 	return out
 }
 
-// ParseObservables reads a list of observable names ("all" is every one).
+// ParseObservables reads a list of observable names ("all" is every one
+// the reference model reports: all but events).
 // kubectl implies containerStatuses, phase and conditions; actions imply runs.
 func ParseObservables(names []string) (Observables, error) {
 	var o Observables
@@ -116,7 +125,7 @@ func (o Observables) Normal() Observables {
 	if o&ObsActions != 0 {
 		o |= ObsRuns
 	}
-	return o & ObsAll
+	return o & (ObsAll | ObsEvents)
 }
 
 // Has reports whether o includes every observable of x.
@@ -157,6 +166,8 @@ func ObservableOf(k model.ActionKind) Observables {
 		return ObsRequests
 	case model.ActStatus:
 		return ObsStatus
+	case model.ActEvent:
+		return ObsEvents
 	}
 	return ObsActions
 }

@@ -291,6 +291,9 @@ func audit(ctx *Context, props []Property, trace []model.Action, end time.Durati
 	}
 	for i := range trace {
 		a := &trace[i]
+		if a.Kind == model.ActEvent {
+			continue // a witness only (ObsEvents): no invariant reads it
+		}
 		t.prepare(a)
 		for k, r := range rules {
 			if found[k] == nil && bm[k]&t.kb != 0 {

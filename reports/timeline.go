@@ -345,7 +345,7 @@ func (s *tlTraceScan) action(a *model.Action) {
 	case model.ActPodRemoved:
 		s.pod = append(s.pod, tlPoint{at: a.At, class: "tl-removed", kind: "pod removed", title: "pod removed at " + tlFmtDur(a.At), severity: 1})
 	case model.ActContainerCreated, model.ActContainerStarted, model.ActContainerExited, model.ActBackOff,
-		model.ActHookStarted, model.ActHookEnded, model.ActProbeResult, model.ActStopSignal, model.ActSIGKILL:
+		model.ActHookStarted, model.ActHookEnded, model.ActProbeResult, model.ActStopSignal, model.ActSIGKILL, model.ActEvent:
 		if a.Container != "" {
 			s.lane(a.Container).action(a)
 		}
@@ -512,6 +512,9 @@ func (l *tlLaneBuilder) action(a *model.Action) {
 	case model.ActSIGKILL:
 		l.marks = append(l.marks, tlPoint{at: a.At, class: "tl-kill", kind: "SIGKILL", who: who,
 			title: id + " SIGKILL at " + tlFmtDur(a.At), severity: 1})
+	case model.ActEvent:
+		l.marks = append(l.marks, tlPoint{at: a.At, class: "tl-event", kind: "event " + a.Reason, who: who,
+			title: fmt.Sprintf("%s event %s reported by %s: %s", l.name, a.Reason, tlFmtDur(a.At), a.Result)})
 	}
 }
 

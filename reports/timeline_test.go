@@ -815,3 +815,18 @@ func TestTimelineCleanText(t *testing.T) {
 	require.True(t, strings.HasSuffix(tlClean(long), "…"))
 	require.Equal(t, "ok ü", tlClean("ok ü"))
 }
+
+// TestTimelineEventMarks: an Event action is a mark on its container's
+// lane, titled with its reason, time and message.
+func TestTimelineEventMarks(t *testing.T) {
+	const end = time.Minute
+	acts := []model.Action{
+		{At: 0, Kind: model.ActContainerStarted, Container: "app"},
+		{At: 3 * time.Second, Kind: model.ActEvent, Container: "app", Reason: "Killing", Result: "Stopping container app"},
+	}
+	tl := BuildTimeline(acts, TimelineOptions{Containers: []string{"app"}, End: end})
+	got := tlWithClass(tlLane(t, tl, "app").Marks, "tl-event")
+	require.Len(t, got, 1)
+	require.Equal(t, tlPx(tl, end, 3*time.Second), got[0].X+1)
+	require.Equal(t, "app event Killing reported by 3s: Stopping container app", got[0].Title)
+}

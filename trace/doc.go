@@ -59,6 +59,12 @@
 //	SandboxStopped    -
 //	PodRemoved        -
 //	Status            status
+//	Event             container attempt reason result
+//
+// An Event is what an API client reads of an Event object the node
+// recorded about a container: reason is the event's reason (required
+// here), result its message, attempt the instance the client last saw
+// start. The model never takes one; see model.ActEvent.
 //
 // The fields, with their model.Action names, types and rules:
 //

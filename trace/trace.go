@@ -169,6 +169,8 @@ func kindFields(k model.ActionKind) (fieldSet, bool) {
 		return fGrace | fForce, true
 	case model.ActStatus:
 		return fStatus, true
+	case model.ActEvent:
+		return ca | fReason | fResult, true
 	}
 	return 0, false
 }
@@ -286,6 +288,9 @@ func validateAction(a *model.Action) *fieldError {
 	}
 	if set&fReason != 0 && !utf8.ValidString(a.Reason) {
 		return ferr("reason", "invalid UTF-8 in %q", a.Reason)
+	}
+	if a.Kind == model.ActEvent && a.Reason == "" {
+		return ferr("reason", "required by %s", a.Kind)
 	}
 	if set&fWait != 0 && a.Wait < 0 {
 		return ferr("wait", "negative duration %s", a.Wait)

@@ -15,6 +15,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/fields"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/watch"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/clientcmd"
@@ -37,7 +38,7 @@ const (
 )
 
 // Observes is what the adapter reports: see the package documentation.
-const Observes = properties.ObsRuns | properties.ObsStatus | properties.ObsRequests
+const Observes = properties.ObsRuns | properties.ObsStatus | properties.ObsRequests | properties.ObsEvents
 
 // Lag is how late a real node's status shows a start or an exit: the PLEG
 // relists every second and the status manager writes within about a
@@ -274,11 +275,19 @@ func (r *run) run(ctx context.Context) ([]model.Action, error) {
 	}
 	defer func() { w.Stop() }()
 	t0 := time.Now()
-	if _, err := pods.Create(ctx, r.pod, metav1.CreateOptions{}); err != nil {
+	created, err := pods.Create(ctx, r.pod, metav1.CreateOptions{})
+	if err != nil {
 		return nil, adapters.Errorf(adapters.ErrKindStart, "creating pod %s/%s: %v", r.pod.Namespace, r.pod.Name, err)
 	}
 	r.created = true
 	o := newObserver(t0)
+	o.uid = created.UID
+	evs, err := r.watchEvents(ctx, created.UID)
+	if err != nil {
+		return nil, err
+	}
+	defer func() { evs.Stop() }()
+	rewatch := 0
 	dels := r.deletes()
 	own := int64(30)
 	if g := r.pod.Spec.TerminationGracePeriodSeconds; g != nil {
@@ -333,6 +342,24 @@ func (r *run) run(ctx context.Context) ([]model.Action, error) {
 				return nil, err
 			}
 			arm()
+		case ev, ok := <-evs.ResultChan():
+			if !ok || ev.Type == watch.Error {
+				// The watch ended or expired: watch again from the
+				// start (the observer reports each count once). A
+				// server that ends every watch at once is an error.
+				if rewatch++; rewatch > maxRewatch {
+					return nil, adapters.Errorf(adapters.ErrKindCrash, "the watch of pod %s's events ended %d times in a row without delivering one", r.pod.Name, rewatch)
+				}
+				evs.Stop()
+				if evs, err = r.watchEvents(ctx, created.UID); err != nil {
+					return nil, err
+				}
+				continue
+			}
+			rewatch = 0
+			if e, ok := ev.Object.(*v1.Event); ok && (ev.Type == watch.Added || ev.Type == watch.Modified) {
+				o.event(e, time.Now())
+			}
 		case ev, ok := <-w.ResultChan():
 			if !ok {
 				// The watch ended (a server timeout): resume it.
@@ -375,6 +402,24 @@ func (r *run) run(ctx context.Context) ([]model.Action, error) {
 			}
 		}
 	}
+}
+
+// maxRewatch bounds how often in a row the events watch may end without
+// delivering an event.
+const maxRewatch = 10
+
+// watchEvents watches the events about the pod uid. Without a resource
+// version the watch starts with every event that exists already.
+func (r *run) watchEvents(ctx context.Context, uid types.UID) (watch.Interface, error) {
+	sel := fields.OneTermEqualSelector("involvedObject.uid", string(uid)).String()
+	w, err := r.a.client.CoreV1().Events(r.a.cfg.Namespace).Watch(ctx, metav1.ListOptions{FieldSelector: sel})
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, adapters.Errorf(adapters.ErrKindStart, "watching the events of pod %s (the adapter needs list and watch on events): %v", r.pod.Name, err)
+	}
+	return w, nil
 }
 
 // deleteDue sends the world's next delete, due now, and notes it at its

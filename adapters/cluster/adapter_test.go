@@ -47,6 +47,18 @@ func fakeKubelet(ctx context.Context, t *testing.T, c *fake.Clientset, ns string
 				continue
 			}
 			p := ev.Object.(*v1.Pod).DeepCopy()
+			// The kubelet's event, once the adapter watches events (the
+			// fake's watch replays nothing that exists already).
+			for !watchesEvents(c) {
+				time.Sleep(10 * time.Millisecond)
+			}
+			time.Sleep(200 * time.Millisecond)
+			_, err := c.CoreV1().Events(ns).Create(ctx, &v1.Event{ObjectMeta: metav1.ObjectMeta{Name: p.Name + ".started", Namespace: ns, UID: "e1"},
+				InvolvedObject: v1.ObjectReference{Kind: "Pod", Name: p.Name, UID: p.UID, FieldPath: "spec.containers{app}"},
+				Reason:         "Started", Message: "Container started", Count: 1, LastTimestamp: metav1.Now()}, metav1.CreateOptions{})
+			if err != nil {
+				return
+			}
 			now := metav1.Now()
 			p.Status = v1.PodStatus{Phase: v1.PodRunning, Conditions: []v1.PodCondition{{Type: v1.PodReady, Status: v1.ConditionTrue}},
 				ContainerStatuses: []v1.ContainerStatus{{Name: "app", State: v1.ContainerState{Running: &v1.ContainerStateRunning{StartedAt: now}}}}}
@@ -63,6 +75,16 @@ func fakeKubelet(ctx context.Context, t *testing.T, c *fake.Clientset, ns string
 	}()
 }
 
+// watchesEvents reports whether anyone asked c for a watch of events.
+func watchesEvents(c *fake.Clientset) bool {
+	for _, a := range c.Actions() {
+		if a.GetVerb() == "watch" && a.GetResource().Resource == "events" {
+			return true
+		}
+	}
+	return false
+}
+
 // TestRunOnFakeAPI: a scenario becomes a labelled pod on the node, the
 // statuses the API shows become the trace (the status of a pod just
 // created is not the node's), and the pod is deleted at the end.
@@ -76,12 +98,23 @@ func TestRunOnFakeAPI(t *testing.T) {
 
 	acts, err := a.Run(adapters.WithScenarioName(ctx, "demo"), scenarioOf(t, time.Second, false), time.Minute)
 	require.NoError(t, err)
+	// The event comes on its own watch: its place among the statuses is
+	// not fixed.
 	var kinds []model.ActionKind
+	var evs, rest []model.Action
 	for _, x := range acts {
+		if x.Kind == model.ActEvent {
+			evs = append(evs, x)
+			continue
+		}
+		rest = append(rest, x)
 		kinds = append(kinds, x.Kind)
 	}
 	require.Equal(t, []model.ActionKind{model.ActContainerStarted, model.ActStatus, model.ActContainerExited, model.ActStatus}, kinds)
-	require.Equal(t, int32(3), acts[2].ExitCode)
+	require.Equal(t, int32(3), rest[2].ExitCode)
+	require.Len(t, evs, 1)
+	require.Equal(t, "app", evs[0].Container)
+	require.Equal(t, "Started", evs[0].Reason)
 
 	ns, err := c.CoreV1().Namespaces().Get(ctx, "ns", metav1.GetOptions{})
 	require.NoError(t, err, "the namespace is created")

@@ -19,21 +19,29 @@
 //     delivered the status that first showed them, or earlier when the
 //     status's own timestamps (whole seconds) prove it;
 //   - the deletes it sends itself (DeleteRequested) and the object's
-//     removal (PodRemoved), the requests observable.
+//     removal (PodRemoved), the requests observable;
+//   - the Events the node records about the pod's containers (the
+//     events observable), as Event actions: the kubelet's Created,
+//     Started, Killing, BackOff, Unhealthy, FailedPostStartHook and
+//     FailedPreStopHook; other reasons and events about the pod itself
+//     are left out. An event object is reported once per delivery that
+//     shows it new or its count grown, at the earliest moment its
+//     timestamp proves.
 //
 // It sees no CRI call: no sandbox, no creation, no stop signal, no SIGKILL,
-// no hook, no probe result, no back-off refusal. The runner checks only the
+// no hook, no probe result, no back-off refusal, except as far as an
+// event witnesses one (below). The runner checks only the
 // invariants whose needs that covers (13 of the 50), and the refinement on
 // those parts, against what the API server shows of the model's statuses
 // (docs/semantics.md §10.14): a start or exit is due when a generated
 // status shows it, and a terminal phase is held back while the pod worker
 // could still have running containers.
 //
-// The kubelet's Events (Killing, BackOff, Unhealthy, FailedPostStartHook)
-// are not read: they report failures but not successes, the event
-// recorder aggregates repeats into one object and drops what its spam
-// filter rejects, so they cannot stand for any observable in full, and a
-// partial observable would let invariants pass on what they never saw.
+// Events are witnesses, not a record: the recorder aggregates repeats
+// into one object and its spam filter drops some, and they say nothing of
+// successes. So no invariant reads them, and the refinement only checks
+// that each one reported is explained by what the model did around its
+// time (internal/refine, events.go); a missing event is never a fault.
 //
 // Times are wall time since the pod's creation request. A real node reports
 // through its status manager, so an action reaches the API late: Lag (2 s)

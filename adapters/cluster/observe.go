@@ -2,10 +2,13 @@ package cluster
 
 import (
 	"sort"
+	"strings"
 	"time"
 
 	v1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/types"
 
+	"github.com/podconform/podconform/internal/refine"
 	"github.com/podconform/podconform/model"
 )
 
@@ -16,6 +19,10 @@ type observer struct {
 	acts []model.Action
 	last time.Duration // time of the last action: the trace never goes back
 	ctrs map[string]*runState
+	// uid is the pod's: only its events count. seen holds, per event
+	// object, the count last reported.
+	uid  types.UID
+	seen map[types.UID]int32
 }
 
 // runState is what the observer reported of one container: the last
@@ -29,7 +36,7 @@ type runState struct {
 }
 
 func newObserver(t0 time.Time) *observer {
-	return &observer{t0: t0, ctrs: map[string]*runState{}}
+	return &observer{t0: t0, ctrs: map[string]*runState{}, seen: map[types.UID]int32{}}
 }
 
 // at returns the trace time of wall time w, never before the last action.
@@ -186,4 +193,65 @@ func (o *observer) removed(w time.Time) {
 // effective grace (never before the last action).
 func (o *observer) deletedAt(at time.Duration, grace int64, force bool) {
 	o.emit(model.Action{At: at, Kind: model.ActDeleteRequested, Grace: grace, Force: force})
+}
+
+// eventContainer returns the container an event's field path names
+// ("spec.containers{app}", "spec.initContainers{init}"); ok is false for
+// an event about the pod itself or an ephemeral container.
+func eventContainer(fieldPath string) (string, bool) {
+	for _, p := range []string{"spec.containers{", "spec.initContainers{"} {
+		if rest, ok := strings.CutPrefix(fieldPath, p); ok {
+			if name, ok := strings.CutSuffix(rest, "}"); ok && name != "" {
+				return name, true
+			}
+		}
+	}
+	return "", false
+}
+
+// eventTime is the latest moment an event object says it occurred: its
+// last timestamp (whole seconds), or the newer API's microsecond times.
+func eventTime(ev *v1.Event) time.Time {
+	t := ev.LastTimestamp.Time
+	if et := ev.EventTime.Time; et.After(t) {
+		t = et
+	}
+	if ev.Series != nil && ev.Series.LastObservedTime.Time.After(t) {
+		t = ev.Series.LastObservedTime.Time
+	}
+	return t
+}
+
+// event takes one event object the watch delivered at wall time w. An
+// occurrence is reported once per delivery that shows the object new or
+// its count grown (the recorder aggregates repeats into one object and
+// counts them): the count says how many, but only the last has a time,
+// and an event is a witness whose repeats add nothing (internal/refine).
+// Only the pod's own events about a container, with a reason the checker
+// judges, are reported.
+func (o *observer) event(ev *v1.Event, w time.Time) {
+	if ev.InvolvedObject.UID != o.uid || !refine.JudgedEvent(ev.Reason) {
+		return
+	}
+	name, ok := eventContainer(ev.InvolvedObject.FieldPath)
+	if !ok {
+		return
+	}
+	n := max(ev.Count, 1)
+	if ev.Series != nil && ev.Series.Count > n {
+		n = ev.Series.Count
+	}
+	if n <= o.seen[ev.UID] {
+		return
+	}
+	o.seen[ev.UID] = n
+	attempt := 0
+	if r := o.ctrs[name]; r != nil && r.started > 0 {
+		attempt = r.started
+	}
+	msg := ev.Message
+	if msg == "" {
+		msg = "(no message)"
+	}
+	o.emit(model.Action{At: o.bound(o.at(w), eventTime(ev)), Kind: model.ActEvent, Container: name, Attempt: attempt, Reason: ev.Reason, Result: msg})
 }

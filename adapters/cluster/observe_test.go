@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 	v1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/podconform/podconform/model"
 )
@@ -156,4 +157,43 @@ func TestObserverRewrittenStartTime(t *testing.T) {
 	require.Equal(t, model.ActContainerStarted, got[0].Kind)
 	require.Equal(t, model.ActContainerExited, got[1].Kind)
 	require.Equal(t, 0, got[1].Attempt)
+}
+
+func kubeletEvent(uid, objUID, fieldPath, reason, msg string, count int32, last time.Duration) *v1.Event {
+	return &v1.Event{ObjectMeta: metav1.ObjectMeta{UID: types.UID(uid)},
+		InvolvedObject: v1.ObjectReference{Kind: "Pod", UID: types.UID(objUID), FieldPath: fieldPath},
+		Reason:         reason, Message: msg, Count: count, LastTimestamp: ts(last)}
+}
+
+// TestObserverEvents: the pod's events about its containers, with a reason
+// the checker judges, become Event actions, one per delivery that shows
+// the object new or its count grown, at the earliest time the event's
+// timestamp proves; nothing else does.
+func TestObserverEvents(t *testing.T) {
+	o := newObserver(t0)
+	o.uid = "pod-1"
+	o.status(pending(running("app", 0, 400*time.Millisecond)), at(1500*time.Millisecond))
+	o.event(kubeletEvent("e1", "pod-1", "spec.containers{app}", "BackOff", "Back-off restarting failed container app", 1, 5*time.Second), at(6500*time.Millisecond))
+	o.event(kubeletEvent("e1", "pod-1", "spec.containers{app}", "BackOff", "Back-off restarting failed container app", 1, 5*time.Second), at(6600*time.Millisecond))  // the same count again
+	o.event(kubeletEvent("e1", "pod-1", "spec.containers{app}", "BackOff", "Back-off restarting failed container app", 3, 9*time.Second), at(9200*time.Millisecond))  // grown by 2: one more
+	o.event(kubeletEvent("e2", "pod-0", "spec.containers{app}", "Killing", "Stopping container app", 1, 9*time.Second), at(9300*time.Millisecond))                    // another pod's (same name, earlier run)
+	o.event(kubeletEvent("e3", "pod-1", "", "SandboxChanged", "Pod sandbox changed, it will be killed and re-created.", 1, 9*time.Second), at(9300*time.Millisecond)) // the pod's own
+	o.event(kubeletEvent("e4", "pod-1", "spec.containers{app}", "Pulled", "Container image already present", 1, 9*time.Second), at(9300*time.Millisecond))            // not judged
+	o.event(kubeletEvent("e5", "pod-1", "spec.initContainers{init}", "Killing", "Stopping container init", 0, 9*time.Second), at(12*time.Second))                     // count 0: one
+	var evs []string
+	for _, a := range o.acts {
+		if a.Kind == model.ActEvent {
+			evs = append(evs, fmt.Sprintf("%v %s#%d %s %q", a.At, a.Container, a.Attempt, a.Reason, a.Result))
+		}
+	}
+	require.Equal(t, []string{
+		`5.7s app#0 BackOff "Back-off restarting failed container app"`, // by the end of the second 5 s after t0's second
+		`9.2s app#0 BackOff "Back-off restarting failed container app"`, // delivered before the second ended
+		`9.7s init#0 Killing "Stopping container init"`,                 // its timestamp proves it by 9.7 s
+	}, evs)
+	for fp, want := range map[string]string{"spec.containers{a}": "a", "spec.initContainers{b}": "b", "spec.ephemeralContainers{c}": "", "spec.containers{}": "", "": ""} {
+		name, ok := eventContainer(fp)
+		require.Equal(t, want, name, fp)
+		require.Equal(t, want != "", ok, fp)
+	}
 }

@@ -323,6 +323,12 @@ func checkAction(a *model.Action) *FieldError {
 	if set&fContainer != 0 && a.Container == "" {
 		return ferr("container", "required by %s", a.Kind)
 	}
+	if a.Kind == model.ActEvent && a.Reason == "" {
+		return ferr("reason", "required by %s", a.Kind)
+	}
+	if a.Kind == model.ActEvent && a.Result == "" {
+		return ferr("result", "required by %s", a.Kind)
+	}
 	if set&fAttempt != 0 && a.Attempt < 0 {
 		return ferr("attempt", "negative attempt %d", a.Attempt)
 	}

@@ -48,6 +48,7 @@ func TestActionRoundTrip(t *testing.T) {
 		{At: 9 * time.Second, Kind: model.ActSandboxStopped},
 		{At: 9 * time.Second, Kind: model.ActPodRemoved},
 		{At: 10 * time.Second, Kind: model.ActStatus, Status: st},
+		{At: 11 * time.Second, Kind: model.ActEvent, Container: "app", Attempt: 2, Reason: "Unhealthy", Result: "Liveness probe failed: exit 1"},
 	}
 	for _, a := range acts {
 		b, err := AppendAction(nil, &a)
@@ -101,6 +102,7 @@ func TestDecodeActionStrict(t *testing.T) {
 		{`{"atMs":0,"kind":"ProbeResult","container":"c","attempt":0,"probe":"sanity","result":"success"}`, "probe", "unknown probe"},
 		{`{"atMs":0,"kind":"Status","status":{"phase":"Running","colour":"blue"}}`, "status.colour", "unknown field"},
 		{`{"atMs":0,"kind":"DeleteRequested","grace":30,"grace":20}`, "grace", "duplicate field"},
+		{`{"atMs":0,"kind":"Event","container":"c","attempt":0,"result":"Stopping container c"}`, "reason", "required by Event"},
 	} {
 		_, err := DecodeAction([]byte(c.json))
 		var fe *FieldError

@@ -20,6 +20,11 @@
 // late kubelet probes and retries on its own schedule); the invariants
 // still check them.
 //
+// Events (Event actions, the observable events) are witnesses, never a
+// complete record: at the end, each one reported must be explained by an
+// action of the model's run of the kind its reason names, for the same
+// container, around its time; none is required (events.go).
+//
 // Where the kubelet's code does not fix an order (the kills of one sync;
 // see model.Choice), the checker follows the model's first option and,
 // when the implementation parts from it, replays the run on the model's

@@ -36,6 +36,9 @@ const (
 	// Rejected: the model cannot accept the world's input, which followed
 	// the implementation's actions (their states have parted).
 	Rejected Kind = "rejected"
+	// Event: an event the implementation recorded (an Event action) that
+	// nothing the model did around its time explains (events.go).
+	Event Kind = "event"
 )
 
 // Divergence is the first point where the implementation and the model
@@ -75,6 +78,10 @@ type Options struct {
 	Tolerance time.Duration
 	// Observes is what the implementation reports; only that is compared.
 	Observes properties.Observables
+	// Lag is how late the implementation declares it reports (see
+	// adapters.Info.Lag): an event may be explained by a model action up
+	// to Lag after it (events.go).
+	Lag time.Duration
 	// Mutation runs a mutant as the reference instead of the model (for
 	// tests of the checker itself); 0 is the reference model.
 	Mutation model.Mutation
@@ -134,6 +141,10 @@ type Checker struct {
 	// implementation may end with (see End); nil before.
 	endOK map[string]bool
 	div   *Divergence
+	// events: the Event actions observed (witnesses, events.go); took:
+	// the model's actions that can explain one, in order.
+	events []model.Action
+	took   []model.Action
 
 	// For other branches of the model (see Model.Choices): the scenario
 	// and options to rebuild it, every call so far, and the replays done.
@@ -207,7 +218,7 @@ func (c *Checker) Pending() []model.Action { return c.pending }
 
 // compared reports whether actions of kind k are matched one by one.
 func (c *Checker) compared(k model.ActionKind) bool {
-	if k == model.ActStatus {
+	if k == model.ActStatus || k == model.ActEvent {
 		return false
 	}
 	if c.tol > 0 && (k == model.ActProbeResult || k == model.ActBackOff) {
@@ -299,6 +310,11 @@ func (c *Checker) take(acts []model.Action, why []model.Cause) {
 	}
 	for i := range acts {
 		a := acts[i]
+		if c.obs&properties.ObsEvents != 0 && witnessKind(a.Kind) {
+			w := a
+			w.Status = nil
+			c.took = append(c.took, w)
+		}
 		if a.Kind == model.ActStatus {
 			if c.viaStatus && !why[i].IsPatch() {
 				for j := range c.pendDue {
@@ -451,6 +467,10 @@ func (c *Checker) observe(a *model.Action) *Divergence {
 	obs := *a
 	if a.Kind == model.ActStatus {
 		return c.observeStatus(&obs)
+	}
+	if a.Kind == model.ActEvent {
+		c.events = append(c.events, obs) // judged at the end (events.go)
+		return nil
 	}
 	if !c.compared(a.Kind) {
 		return nil
@@ -656,6 +676,9 @@ func (c *Checker) End(until time.Duration, complete bool) *Divergence {
 
 func (c *Checker) end(until time.Duration, complete bool) *Divergence {
 	if d := c.sync(until); d != nil {
+		return d
+	}
+	if d := c.judgeEvents(); d != nil {
 		return d
 	}
 	if complete && c.sawObs && len(c.hist) > 0 {

@@ -361,7 +361,7 @@ func newChecker(s *model.Scenario, cfg checkCfg, info adapters.Info) (*checker, 
 // newCheckerAt is newChecker with the refinement checked at tol.
 func newCheckerAt(s *model.Scenario, cfg checkCfg, info adapters.Info, tol time.Duration) (*checker, error) {
 	c := &checker{}
-	opt := refine.Options{Tolerance: tol, Observes: info.Observes}
+	opt := refine.Options{Tolerance: tol, Observes: info.Observes, Lag: info.Lag}
 	if worldFollowsModel(info) {
 		obs := info.Observes.Normal()
 		opt.OnTake = func(acts []model.Action) {
@@ -591,7 +591,7 @@ func (c *checker) replayAt(tol time.Duration) (*refine.Divergence, int, []int) {
 		}
 		return c2.ref.Divergence(), c2.res.exactDivAt, c2.ref.Picks()
 	}
-	ref, err := refine.New(c.s, refine.Options{Tolerance: tol, Observes: c.info.Observes})
+	ref, err := refine.New(c.s, refine.Options{Tolerance: tol, Observes: c.info.Observes, Lag: c.info.Lag})
 	if err != nil {
 		return c.ref.Divergence(), c.res.exactDivAt, c.ref.Picks()
 	}

@@ -1,0 +1,177 @@
+package refine
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/podconform/podconform/model"
+	"github.com/podconform/podconform/trace"
+)
+
+// Events are witnesses. A node records an Event when it does something to
+// a container (kuberuntime_container.go startContainer, killContainer,
+// executePreStopHook; kuberuntime_manager.go doBackOff; prober.go probe),
+// and an API client reads them late, aggregated, and not all of them (the
+// event recorder's spam filter drops some). So an event proves that the
+// node did something, and its absence proves nothing: each Event action
+// reported must be explained by an action of the model's run, of the kind
+// the event's reason names, for the same container, around the event's
+// time. No event is ever required.
+//
+// The window: an event reported at t (an upper bound, the watch's
+// delivery or the end of the whole second of its timestamp) is explained
+// by a model action in [t - tolerance - eventSlack, t + lag]. The slack
+// covers the timestamp's truncation to whole seconds and the recorder's
+// asynchronous write; the lag (Options.Lag) covers a model that runs
+// behind the node, because the world gives it the node's exits when the
+// API shows them, up to the lag late.
+const eventSlack = 2 * time.Second
+
+// The event reasons judged, as the kubelet spells them
+// (pkg/kubelet/events/event.go). Any other reason is not judged.
+const (
+	EventCreated             = "Created"
+	EventStarted             = "Started"
+	EventKilling             = "Killing"
+	EventBackOff             = "BackOff"
+	EventUnhealthy           = "Unhealthy"
+	EventFailedPostStartHook = "FailedPostStartHook"
+	EventFailedPreStopHook   = "FailedPreStopHook"
+)
+
+// JudgedEvent reports whether the checker judges events of this reason.
+func JudgedEvent(reason string) bool {
+	switch reason {
+	case EventCreated, EventStarted, EventKilling, EventBackOff, EventUnhealthy,
+		EventFailedPostStartHook, EventFailedPreStopHook:
+		return true
+	}
+	return false
+}
+
+// witnessKind reports whether the model's actions of kind k can explain
+// an event: only those are kept (Checker.took).
+func witnessKind(k model.ActionKind) bool {
+	switch k {
+	case model.ActContainerCreated, model.ActContainerStarted, model.ActStopSignal,
+		model.ActBackOff, model.ActProbeResult, model.ActHookEnded:
+		return true
+	}
+	return false
+}
+
+// unhealthyProbe reads the probe an Unhealthy event names: the prober
+// writes "Liveness probe failed: ..." or "Liveness probe errored ...",
+// and an aggregated event keeps the message after "(combined from similar
+// events): ".
+func unhealthyProbe(msg string) (model.ProbeType, bool) {
+	msg = strings.TrimPrefix(msg, "(combined from similar events): ")
+	for _, p := range []model.ProbeType{model.Liveness, model.Readiness, model.Startup} {
+		if len(msg) > len(p) && strings.EqualFold(msg[:len(p)], string(p)) && msg[len(p)] == ' ' {
+			return p, true
+		}
+	}
+	return "", false
+}
+
+// explains reports whether the model's action a explains event ev (its
+// time aside).
+func explains(ev, a *model.Action) bool {
+	if a.Container != ev.Container {
+		return false
+	}
+	switch ev.Reason {
+	case EventCreated:
+		return a.Kind == model.ActContainerCreated
+	case EventStarted:
+		return a.Kind == model.ActContainerStarted
+	case EventKilling:
+		return a.Kind == model.ActStopSignal
+	case EventBackOff:
+		return a.Kind == model.ActBackOff
+	case EventUnhealthy:
+		p, ok := unhealthyProbe(ev.Result)
+		return ok && a.Kind == model.ActProbeResult && a.Probe == p && a.Result != model.ResultSuccess
+	case EventFailedPostStartHook:
+		return a.Kind == model.ActHookEnded && a.Hook == model.HookPostStart && a.Result != model.ResultOK
+	case EventFailedPreStopHook:
+		// The kubelet records it when the hook's exec returns an error,
+		// which may be after it stopped waiting (the grace ran out and
+		// the container was killed under the hook).
+		return a.Kind == model.ActHookEnded && a.Hook == model.HookPreStop && a.Result != model.ResultOK
+	}
+	return false
+}
+
+// modelAction names what the model must have done for an event.
+func modelAction(ev *model.Action) string {
+	switch ev.Reason {
+	case EventCreated:
+		return "create " + ev.Container
+	case EventStarted:
+		return "start " + ev.Container
+	case EventKilling:
+		return "send " + ev.Container + " its stop signal"
+	case EventBackOff:
+		return "refuse a restart of " + ev.Container + " (back-off)"
+	case EventUnhealthy:
+		if p, ok := unhealthyProbe(ev.Result); ok {
+			return "get a failed " + string(p) + " probe result of " + ev.Container
+		}
+		return "get a failed probe result of " + ev.Container + " (the message names no probe)"
+	case EventFailedPostStartHook:
+		return "see " + ev.Container + "'s postStart hook fail"
+	case EventFailedPreStopHook:
+		return "see " + ev.Container + "'s preStop hook fail"
+	}
+	return ""
+}
+
+// judgeEvents checks every event observed against the model's run (see
+// the top of this file). Call it once the model has run to the end.
+func (c *Checker) judgeEvents() *Divergence {
+	for i := range c.events {
+		ev := &c.events[i]
+		if !JudgedEvent(ev.Reason) {
+			continue
+		}
+		lo, hi := ev.At-c.tol-eventSlack, ev.At+c.opt.Lag
+		var near *model.Action
+		found := false
+		for j := range c.took {
+			a := &c.took[j]
+			if !explains(ev, a) {
+				continue
+			}
+			if a.At >= lo && a.At <= hi {
+				found = true
+				break
+			}
+			if near == nil || absDur(a.At-ev.At) < absDur(near.At-ev.At) {
+				near = a
+			}
+		}
+		if found {
+			continue
+		}
+		msg := fmt.Sprintf("the node recorded %s; for it the model must %s between %v and %v (tolerance %v, event slack %v, lag %v)",
+			trace.Describe(*ev), modelAction(ev), max(lo, 0), hi, c.tol, eventSlack, c.opt.Lag)
+		if near != nil {
+			msg += fmt.Sprintf(", and did so only at %v (%s)", near.At, trace.Describe(*near))
+		} else {
+			msg += ", and never did"
+		}
+		msg += "; at the end of the run, in the model, " + c.m.DescribeContainer(ev.Container)
+		obs := *ev
+		return c.fail(&Divergence{Kind: Event, At: ev.At, Observed: &obs, Message: msg})
+	}
+	return nil
+}
+
+func absDur(d time.Duration) time.Duration {
+	if d < 0 {
+		return -d
+	}
+	return d
+}

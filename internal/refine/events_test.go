@@ -1,0 +1,93 @@
+package refine
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/podconform/podconform/model"
+	"github.com/podconform/podconform/properties"
+)
+
+func event(at time.Duration, c, reason, msg string) *model.Action {
+	return &model.Action{At: at, Kind: model.ActEvent, Container: c, Reason: reason, Result: msg}
+}
+
+// crashesWithEvents drives the crash loop through its first two exits
+// (see twoCrashes), reporting events too, then the given events, and ends
+// the check at 15s: the model refused a restart at 10s (a back-off of 10s)
+// and never stopped the container.
+func crashesWithEvents(t *testing.T, lag time.Duration, evs ...*model.Action) *Divergence {
+	t.Helper()
+	c, err := New(crashLoop(), Options{Observes: properties.ObsActions | properties.ObsEvents, Lag: lag})
+	require.NoError(t, err)
+	for _, a := range []*model.Action{act(0, model.ActSandboxCreated, "", 0), act(0, model.ActContainerCreated, "app", 0), act(0, model.ActContainerStarted, "app", 0)} {
+		require.Nil(t, c.Observe(a))
+	}
+	require.Nil(t, c.Observe(event(0, "app", EventStarted, "Container started")))
+	require.Nil(t, c.Input(model.Input{Kind: model.InExit, At: 5 * sec, Container: "app", ExitCode: 1}))
+	for _, a := range []*model.Action{exited(5*sec, 0), act(5*sec, model.ActContainerCreated, "app", 1), act(5*sec, model.ActContainerStarted, "app", 1)} {
+		require.Nil(t, c.Observe(a))
+	}
+	require.Nil(t, c.Input(model.Input{Kind: model.InExit, At: 10 * sec, Container: "app", ExitCode: 1}))
+	require.Nil(t, c.Observe(exited(10*sec, 1)))
+	for _, ev := range evs {
+		require.Nil(t, c.Input(model.Input{Kind: model.InTick, At: ev.At}))
+		require.Nil(t, c.Observe(ev), "an event is judged only at the end")
+	}
+	return c.End(15*sec, false)
+}
+
+func TestEventsExplained(t *testing.T) {
+	require.Nil(t, crashesWithEvents(t, 0,
+		event(10*sec+500*time.Millisecond, "app", EventBackOff, "Back-off restarting failed container app in pod crashloop_default(uid)"),
+		event(11*sec, "app", "Pulled", "not judged"),
+	))
+	// A model behind the node by up to the declared lag explains it too.
+	require.Nil(t, crashesWithEvents(t, 2*sec, event(9*sec, "app", EventBackOff, "Back-off restarting failed container app")))
+}
+
+// Each broken input is an event the model does not explain; each is
+// rejected, and the message says what the model would have had to do.
+func TestEventsUnexplained(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		ev   *model.Action
+		want string
+	}{
+		{"a kill the model never made", event(11*sec, "app", EventKilling, "Stopping container app"),
+			"the node recorded 11s Event app#0 result=\"Stopping container app\" reason=Killing; for it the model must send app its stop signal between 9s and 11s (tolerance 0s, event slack 2s, lag 0s), and never did"},
+		{"a back-off long before the model's", event(3*sec, "app", EventBackOff, "Back-off restarting failed container app"),
+			"for it the model must refuse a restart of app (back-off) between 1s and 3s (tolerance 0s, event slack 2s, lag 0s), and did so only at 10s (10s BackOff app#1 wait=10s delay=10s)"},
+		{"a probe the pod does not have", event(11*sec, "app", EventUnhealthy, "Liveness probe failed: boom"),
+			"for it the model must get a failed liveness probe result of app"},
+		{"a start the model did not make then", event(11*sec, "app", EventStarted, "Container started"),
+			"for it the model must start app between 9s and 11s (tolerance 0s, event slack 2s, lag 0s), and did so only at 5s (5s ContainerStarted app#1)"},
+		{"a hook the pod does not have", event(11*sec, "app", EventFailedPostStartHook, "PostStartHook failed"),
+			"for it the model must see app's postStart hook fail"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d := crashesWithEvents(t, 0, tc.ev)
+			require.NotNil(t, d)
+			require.Equal(t, Event, d.Kind)
+			require.Contains(t, d.Message, tc.want)
+			require.Contains(t, d.Message, "; at the end of the run, in the model, app exited 1 at 10s")
+			t.Log(d.Message)
+		})
+	}
+}
+
+func TestUnhealthyProbe(t *testing.T) {
+	for msg, want := range map[string]model.ProbeType{
+		"Liveness probe failed: x": model.Liveness,
+		"Readiness probe errored and resulted in unknown state: rpc error": model.Readiness,
+		"(combined from similar events): Startup probe failed: HTTP 500":   model.Startup,
+		"Livenessprobe failed": "",
+		"":                     "",
+	} {
+		p, ok := unhealthyProbe(msg)
+		require.Equal(t, want, p, msg)
+		require.Equal(t, want != "", ok, msg)
+	}
+}
