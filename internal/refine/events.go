@@ -40,7 +40,19 @@ const (
 	EventFailedPreStopHook   = "FailedPreStopHook"
 )
 
-// JudgedEvent reports whether the checker judges events of this reason.
+// judged reports whether the checker judges event ev: a reason it knows,
+// and not an errored probe, whose result the kubelet throws away
+// (prober/worker.go doProbe), so that no probe result of the model
+// corresponds to it.
+func judged(ev *model.Action) bool {
+	if ev.Reason == EventUnhealthy && strings.Contains(ev.Result, " probe errored") {
+		return false
+	}
+	return JudgedEvent(ev.Reason)
+}
+
+// JudgedEvent reports whether the checker judges events of this reason
+// (all but an errored probe's Unhealthy).
 func JudgedEvent(reason string) bool {
 	switch reason {
 	case EventCreated, EventStarted, EventKilling, EventBackOff, EventUnhealthy,
@@ -55,7 +67,7 @@ func JudgedEvent(reason string) bool {
 func witnessKind(k model.ActionKind) bool {
 	switch k {
 	case model.ActContainerCreated, model.ActContainerStarted, model.ActStopSignal,
-		model.ActBackOff, model.ActProbeResult, model.ActHookEnded:
+		model.ActBackOff, model.ActProbeResult, model.ActHookStarted, model.ActHookEnded:
 		return true
 	}
 	return false
@@ -87,7 +99,14 @@ func explains(ev, a *model.Action) bool {
 	case EventStarted:
 		return a.Kind == model.ActContainerStarted
 	case EventKilling:
-		return a.Kind == model.ActStopSignal
+		// killContainer records it first, then runs the preStop hook,
+		// then stops the container; after a failed postStart it kills
+		// the instance whether or not it still runs (startContainer), and
+		// the model, which sees an instance that has exited, sends
+		// nothing.
+		return a.Kind == model.ActStopSignal ||
+			a.Kind == model.ActHookStarted && a.Hook == model.HookPreStop ||
+			a.Kind == model.ActHookEnded && a.Hook == model.HookPostStart && a.Result != model.ResultOK
 	case EventBackOff:
 		return a.Kind == model.ActBackOff
 	case EventUnhealthy:
@@ -98,8 +117,11 @@ func explains(ev, a *model.Action) bool {
 	case EventFailedPreStopHook:
 		// The kubelet records it when the hook's exec returns an error,
 		// which may be after it stopped waiting (the grace ran out and
-		// the container was killed under the hook).
-		return a.Kind == model.ActHookEnded && a.Hook == model.HookPreStop && a.Result != model.ResultOK
+		// the container was killed under the hook). The kill after a
+		// failed postStart runs the preStop hook too (killContainer),
+		// in an instance that may have exited already.
+		return a.Kind == model.ActHookEnded && a.Result != model.ResultOK &&
+			(a.Hook == model.HookPreStop || a.Hook == model.HookPostStart)
 	}
 	return false
 }
@@ -112,7 +134,7 @@ func modelAction(ev *model.Action) string {
 	case EventStarted:
 		return "start " + ev.Container
 	case EventKilling:
-		return "send " + ev.Container + " its stop signal"
+		return "begin to kill " + ev.Container + " (its preStop hook or stop signal, or the kill after a failed postStart hook)"
 	case EventBackOff:
 		return "refuse a restart of " + ev.Container + " (back-off)"
 	case EventUnhealthy:
@@ -123,17 +145,22 @@ func modelAction(ev *model.Action) string {
 	case EventFailedPostStartHook:
 		return "see " + ev.Container + "'s postStart hook fail"
 	case EventFailedPreStopHook:
-		return "see " + ev.Container + "'s preStop hook fail"
+		return "see " + ev.Container + "'s preStop hook fail (or its postStart hook, whose kill runs the preStop hook)"
 	}
 	return ""
 }
 
 // judgeEvents checks every event observed against the model's run (see
-// the top of this file). Call it once the model has run to the end.
-func (c *Checker) judgeEvents() *Divergence {
+// the top of this file). Call it once the model has run to until; with
+// complete, nothing more happens after it. An event whose window reaches
+// past an incomplete run's end is judged only if explained: the model's
+// run stops at until, and the statuses that would have brought it to the
+// matching action (an exit the world gives it as the API shows it) may
+// have come after the end.
+func (c *Checker) judgeEvents(until time.Duration, complete bool) *Divergence {
 	for i := range c.events {
 		ev := &c.events[i]
-		if !JudgedEvent(ev.Reason) {
+		if !judged(ev) {
 			continue
 		}
 		lo, hi := ev.At-c.tol-eventSlack, ev.At+c.opt.Lag
@@ -152,7 +179,7 @@ func (c *Checker) judgeEvents() *Divergence {
 				near = a
 			}
 		}
-		if found {
+		if found || hi > until && !complete {
 			continue
 		}
 		msg := fmt.Sprintf("the node recorded %s; for it the model must %s between %v and %v (tolerance %v, event slack %v, lag %v)",

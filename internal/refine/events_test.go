@@ -43,7 +43,11 @@ func TestEventsExplained(t *testing.T) {
 	require.Nil(t, crashesWithEvents(t, 0,
 		event(10*sec+500*time.Millisecond, "app", EventBackOff, "Back-off restarting failed container app in pod crashloop_default(uid)"),
 		event(11*sec, "app", "Pulled", "not judged"),
+		event(11*sec, "app", EventUnhealthy, "Liveness probe errored and resulted in unknown state: context canceled (not judged: the kubelet throws the result away)"),
 	))
+	// An event whose window reaches past the end of an incomplete run is
+	// judged only if explained: the model stops at the end (15s).
+	require.Nil(t, crashesWithEvents(t, 2*sec, event(14*sec, "app", EventKilling, "Stopping container app")))
 	// A model behind the node by up to the declared lag explains it too.
 	require.Nil(t, crashesWithEvents(t, 2*sec, event(9*sec, "app", EventBackOff, "Back-off restarting failed container app")))
 }
@@ -57,7 +61,7 @@ func TestEventsUnexplained(t *testing.T) {
 		want string
 	}{
 		{"a kill the model never made", event(11*sec, "app", EventKilling, "Stopping container app"),
-			"the node recorded 11s Event app#0 result=\"Stopping container app\" reason=Killing; for it the model must send app its stop signal between 9s and 11s (tolerance 0s, event slack 2s, lag 0s), and never did"},
+			"the node recorded 11s Event app#0 result=\"Stopping container app\" reason=Killing; for it the model must begin to kill app (its preStop hook or stop signal, or the kill after a failed postStart hook) between 9s and 11s (tolerance 0s, event slack 2s, lag 0s), and never did"},
 		{"a back-off long before the model's", event(3*sec, "app", EventBackOff, "Back-off restarting failed container app"),
 			"for it the model must refuse a restart of app (back-off) between 1s and 3s (tolerance 0s, event slack 2s, lag 0s), and did so only at 10s (10s BackOff app#1 wait=10s delay=10s)"},
 		{"a probe the pod does not have", event(11*sec, "app", EventUnhealthy, "Liveness probe failed: boom"),

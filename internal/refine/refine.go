@@ -678,7 +678,7 @@ func (c *Checker) end(until time.Duration, complete bool) *Divergence {
 	if d := c.sync(until); d != nil {
 		return d
 	}
-	if d := c.judgeEvents(); d != nil {
+	if d := c.judgeEvents(until, complete); d != nil {
 		return d
 	}
 	if complete && c.sawObs && len(c.hist) > 0 {

@@ -26,7 +26,7 @@ type recorded struct{ acts []model.Action }
 
 func (r recorded) Info() adapters.Info {
 	return adapters.Info{Name: "recorded", Mode: adapters.Autonomous,
-		Observes: properties.ObsRuns | properties.ObsStatus | properties.ObsRequests, Lag: 2 * time.Second}
+		Observes: properties.ObsRuns | properties.ObsStatus | properties.ObsRequests | properties.ObsEvents, Lag: 2 * time.Second}
 }
 
 func (r recorded) Run(context.Context, *model.Scenario, time.Duration) ([]model.Action, error) {
@@ -111,6 +111,71 @@ func TestRealNodeFindings(t *testing.T) {
 	}
 }
 
+// TestRealNodeEvents: real-node traces with the events the kubelet
+// recorded (docs/upstream-differences.md §3.10) refine the model at 10 s,
+// every judged event explained: a Killing before a preStop hook, the kill
+// and preStop run after a failed postStart hook, a liveness probe's
+// Unhealthy and Killing, repeated BackOffs. The same events 15 s later are
+// rejected with the kind "event".
+func TestRealNodeEvents(t *testing.T) {
+	for _, name := range []string{"events-prestop-kill", "events-poststart-kill", "events-liveness-kill"} {
+		t.Run(name, func(t *testing.T) {
+			file := filepath.Join("testdata", "realnode", name+".yaml")
+			b, err := os.ReadFile(file)
+			require.NoError(t, err)
+			doc, err := scenario.Parse(b, file)
+			require.NoError(t, err)
+			a := loadRecorded(t, name)
+			reasons := map[string]int{}
+			for _, x := range a.acts {
+				if x.Kind == model.ActEvent {
+					reasons[x.Reason]++
+				}
+			}
+			require.GreaterOrEqual(t, len(reasons), 4, "%v", reasons)
+			props, err := SelectProperties(a.Info().Observes, nil)
+			require.NoError(t, err)
+			until := doc.Metadata.Counterexample.Until.Duration
+			cfg := checkCfg{props: props, tol: 10 * time.Second, until: until, level: LevelRefinement}
+			r := runAutonomous(context.Background(), a, doc.Model(), cfg)
+			require.Nil(t, r.adapterErr)
+			require.Empty(t, r.broken)
+			require.Nilf(t, r.div, "%v", r.div)
+			t.Logf("events %v: all explained", reasons)
+
+			late := recorded{acts: moveEvents(a.acts, 15*time.Second, until)}
+			r = runAutonomous(context.Background(), late, doc.Model(), cfg)
+			require.NotNil(t, r.div)
+			require.Equal(t, "event", string(r.div.Kind), r.div.Message)
+			t.Log(r.div.Message)
+		})
+	}
+}
+
+// moveEvents returns acts with every Event action d later (those after
+// until left out), the trace still in time order.
+func moveEvents(acts []model.Action, d, until time.Duration) []model.Action {
+	var rest, evs []model.Action
+	for _, x := range acts {
+		if x.Kind != model.ActEvent {
+			rest = append(rest, x)
+		} else if x.At+d <= until {
+			x.At += d
+			evs = append(evs, x)
+		}
+	}
+	out := make([]model.Action, 0, len(rest)+len(evs))
+	i := 0
+	for _, x := range rest {
+		for i < len(evs) && evs[i].At < x.At {
+			out = append(out, evs[i])
+			i++
+		}
+		out = append(out, x)
+	}
+	return append(out, evs[i:]...)
+}
+
 // localNodeProfile is the local node's profile (deploy/localnode/profile.yaml).
 func localNodeProfile(t *testing.T) model.Profile {
 	t.Helper()
@@ -169,6 +234,8 @@ func TestRecordedTolerances(t *testing.T) {
 	require.NoError(t, err)
 	broken := map[string]int{}    // property -> traces that break it, at 10 s
 	exercised := map[string]int{} // property -> traces that exercise it
+	events := map[string]int{}    // event reason -> Event actions recorded
+	withEvents, noEvents := 0, 0  // traces with events; of them, those that refine at 10 s without them
 	for _, o := range obs {
 		yml := o[:len(o)-len(".observed.json")] + ".yaml"
 		b, err := os.ReadFile(yml)
@@ -181,6 +248,14 @@ func TestRecordedTolerances(t *testing.T) {
 		f.Close()
 		require.NoError(t, err)
 		a := recorded{acts: tr.Actions}
+		var stripped []model.Action
+		for _, x := range tr.Actions {
+			if x.Kind == model.ActEvent {
+				events[x.Reason]++
+				continue
+			}
+			stripped = append(stripped, x)
+		}
 		until := 90 * time.Second
 		if ce := doc.Metadata.Counterexample; ce != nil && ce.Until.Duration > 0 {
 			until = ce.Until.Duration
@@ -200,6 +275,12 @@ func TestRecordedTolerances(t *testing.T) {
 					exercised[props[j].ID]++
 				}
 			}
+			if tol == 10*time.Second && len(stripped) < len(tr.Actions) {
+				withEvents++
+				if r2 := runAutonomous(context.Background(), recorded{acts: stripped}, doc.Model(), checkCfg{tol: tol, until: until, level: LevelRefinement}); r2.div == nil && r2.adapterErr == nil {
+					noEvents++
+				}
+			}
 			if r.div == nil && r.adapterErr == nil {
 				pass[k]++
 			} else if tol == 10*time.Second && r.div != nil {
@@ -216,6 +297,7 @@ func TestRecordedTolerances(t *testing.T) {
 		t.Logf("tolerance %v: %d of %d recorded traces refine the model", tol, pass[k], len(obs))
 	}
 	t.Logf("divergences at 10s by kind: %v", kinds)
+	t.Logf("events recorded, by reason: %v; %d traces have events, and at 10s %d of them refine the model with their events left out", events, withEvents, noEvents)
 	for _, p := range props {
 		t.Logf("invariant %-30s broken by %d of the %d traces that exercise it", p.ID, broken[p.ID], exercised[p.ID])
 	}
