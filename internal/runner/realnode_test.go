@@ -112,7 +112,7 @@ func TestRealNodeFindings(t *testing.T) {
 }
 
 // TestRealNodeEvents: real-node traces with the events the kubelet
-// recorded (docs/upstream-differences.md §3.10) refine the model at 10 s,
+// recorded (docs/upstream-differences.md, section 3.10) refine the model at 10 s,
 // every judged event explained: a Killing before a preStop hook, the kill
 // and preStop run after a failed postStart hook, a liveness probe's
 // Unhealthy and Killing, repeated BackOffs. The same events 15 s later are
