@@ -121,6 +121,18 @@ type Checker struct {
 	// (viaStatus), the time of the model's first status generated after
 	// it; unshown (-1) until then.
 	pendDue []time.Duration
+	// pendJit[i] is how much later than the tolerance pending[i] may
+	// still be seen: the jitter of the pod worker's requeue, for what
+	// the model does at a back-off's end (see wakeJit).
+	pendJit []time.Duration
+	// wakeJit maps the end of a back-off the model refused a restart
+	// for to the jitter its wake may have on a real node: the sync that
+	// refused ends with the back-off's error, and the pod worker requeues
+	// the pod for the time left, capped at the resync interval and
+	// jittered by up to half of it (pod_workers.go completeWork,
+	// workerBackOffPeriodJitterFactor). Only with a tolerance.
+	wakeJit map[time.Duration]time.Duration
+	resync  time.Duration
 	// viaStatus: the implementation sees starts and exits only in the pod
 	// statuses (runs without actions: an API client). The kubelet writes
 	// a container's new state only with a generated status (a sync's), so
@@ -194,6 +206,7 @@ func newChecker(s *model.Scenario, opt Options, picks []int, onTake func([]model
 	}
 	c := &Checker{pod: &s.Pod, m: m, mw: model.NewScript(s), tol: opt.Tolerance, obs: opt.Observes.Normal(), scen: s, opt: opt, onTake: onTake}
 	c.viaStatus = c.obs.Has(properties.ObsRuns|properties.ObsContainerStatuses) && !c.obs.Has(properties.ObsActions)
+	c.resync = s.Profile.WithDefaults().SyncFrequency.Duration
 	for _, st := range c.apiViews(m.Status(), model.Cause{}) {
 		c.hist = append(c.hist, statusAt{0, c.key(st), model.Cause{}, c.parts(st), 0})
 	}
@@ -299,6 +312,7 @@ func (c *Checker) drop(i int) {
 	c.pending = append(c.pending[:i], c.pending[i+1:]...)
 	c.pendWhy = append(c.pendWhy[:i], c.pendWhy[i+1:]...)
 	c.pendDue = append(c.pendDue[:i], c.pendDue[i+1:]...)
+	c.pendJit = append(c.pendJit[:i], c.pendJit[i+1:]...)
 }
 
 // take records the model's actions and their causes.
@@ -324,6 +338,12 @@ func (c *Checker) take(acts []model.Action, why []model.Cause) {
 				}
 			}
 			if c.obs&properties.ObsStatus != 0 {
+				if jit := c.wakeJit[a.At]; jit > 0 && len(c.hist) > 0 && c.hist[len(c.hist)-1].at < a.At {
+					// The status before the back-off's end may stay
+					// until the jittered wake.
+					h := &c.hist[len(c.hist)-1]
+					h.alive = max(h.alive, a.At+jit)
+				}
 				for _, st := range c.apiViews(a.Status, why[i]) {
 					k := c.key(st)
 					c.hist = append(c.hist, statusAt{a.At, k, why[i], c.parts(st), a.At})
@@ -344,7 +364,14 @@ func (c *Checker) take(acts []model.Action, why []model.Cause) {
 			// API may still show the exited instance, which the status
 			// before the refusal shows.
 			h := &c.hist[len(c.hist)-1]
-			h.alive = max(h.alive, a.At+a.Wait)
+			h.alive = max(h.alive, a.At+a.Wait+c.jitterOf(a))
+		}
+		if a.Kind == model.ActBackOff && c.tol > 0 {
+			if c.wakeJit == nil {
+				c.wakeJit = map[time.Duration]time.Duration{}
+			}
+			w := a.At + a.Wait
+			c.wakeJit[w] = max(c.wakeJit[w], c.jitterOf(a))
 		}
 		if a.Kind == model.ActDeleteRequested && a.Force && c.endOK == nil {
 			c.forceDeleted(a.At)
@@ -358,8 +385,27 @@ func (c *Checker) take(acts []model.Action, why []model.Cause) {
 			c.pending = append(c.pending, a)
 			c.pendWhy = append(c.pendWhy, why[i])
 			c.pendDue = append(c.pendDue, due)
+			c.pendJit = append(c.pendJit, c.wakeJit[a.At])
 		}
 	}
+}
+
+// jitText says how much a pending action's wake may be jittered.
+func jitText(j time.Duration) string {
+	if j == 0 {
+		return ""
+	}
+	return fmt.Sprintf(", plus %v for the pod worker's jittered wake at a back-off's end", j)
+}
+
+// jitterOf returns how much later than the back-off's end a real pod
+// worker may wake after refusal a (see wakeJit): half the time left,
+// capped at the resync interval.
+func (c *Checker) jitterOf(a model.Action) time.Duration {
+	if c.tol == 0 {
+		return 0
+	}
+	return min(a.Wait, c.resync) / 2
 }
 
 func (c *Checker) step(in model.Input) error {
@@ -487,10 +533,10 @@ func (c *Checker) observe(a *model.Action) *Divergence {
 			why := c.pendWhy[i].String()
 			return c.fail(&Divergence{Kind: Early, At: obs.At, Observed: &obs, Why: why,
 				Message: fmt.Sprintf("observed %s, but the model takes it only at %v; why: %s", trace.Describe(obs), e.At, why)})
-		case obs.At-due > c.tol:
+		case obs.At-due > c.tol+c.pendJit[i]:
 			why := c.pendWhy[i].String()
 			return c.fail(&Divergence{Kind: Late, At: obs.At, Observed: &obs, Why: why,
-				Message: fmt.Sprintf("observed %s, %v after the model took it at %v%s (tolerance %v); why the model took it then: %s", trace.Describe(obs), obs.At-due, e.At, shownAt(e.At, due), c.tol, why)})
+				Message: fmt.Sprintf("observed %s, %v after the model took it at %v%s (tolerance %v%s); why the model took it then: %s", trace.Describe(obs), obs.At-due, e.At, shownAt(e.At, due), c.tol, jitText(c.pendJit[i]), why)})
 		}
 		c.drop(i)
 		if obs.Kind == model.ActPodRemoved && !c.obs.Has(properties.ObsActions) {
@@ -536,10 +582,10 @@ func (c *Checker) goBlind() {
 		if c.pending[i].Kind == model.ActContainerStarted || c.pending[i].Kind == model.ActContainerExited {
 			continue
 		}
-		c.pending[k], c.pendWhy[k], c.pendDue[k] = c.pending[i], c.pendWhy[i], c.pendDue[i]
+		c.pending[k], c.pendWhy[k], c.pendDue[k], c.pendJit[k] = c.pending[i], c.pendWhy[i], c.pendDue[i], c.pendJit[i]
 		k++
 	}
-	c.pending, c.pendWhy, c.pendDue = c.pending[:k], c.pendWhy[:k], c.pendDue[:k]
+	c.pending, c.pendWhy, c.pendDue, c.pendJit = c.pending[:k], c.pendWhy[:k], c.pendDue[:k], c.pendJit[:k]
 }
 
 // Allows reports whether observing a now would be accepted (an autonomous
@@ -573,7 +619,7 @@ func (c *Checker) allows(a *model.Action) bool {
 	}
 	for i := range c.pending {
 		e := &c.pending[i]
-		if due, _ := c.due(i); c.same(e, a) && e.At <= a.At && a.At-due <= c.tol {
+		if due, _ := c.due(i); c.same(e, a) && e.At <= a.At && a.At-due <= c.tol+c.pendJit[i] {
 			return true
 		}
 	}
@@ -625,20 +671,21 @@ func (c *Checker) sync(t time.Duration) *Divergence {
 		return c.fail(&Divergence{Kind: Rejected, At: t, Message: "the model's own timers failed: " + err.Error()})
 	}
 	for i := range c.pending {
-		e, w, d := c.pending[i], c.pendWhy[i], c.pendDue[i]
+		e, w, d, j := c.pending[i], c.pendWhy[i], c.pendDue[i], c.pendJit[i]
 		due, shown := c.due(i)
-		if shown && due+c.tol <= t {
+		if shown && due+c.tol+j <= t {
 			c.drop(i)
 			c.pending = append([]model.Action{e}, c.pending...)
 			c.pendWhy = append([]model.Cause{w}, c.pendWhy...)
 			c.pendDue = append([]time.Duration{d}, c.pendDue...)
+			c.pendJit = append([]time.Duration{j}, c.pendJit...)
 			why := w.String()
-			msg := fmt.Sprintf("the model took %s%s; not observed by %v (tolerance %v)", trace.Describe(e), shownAt(e.At, due), due+c.tol, c.tol)
-			if t > due+c.tol {
+			msg := fmt.Sprintf("the model took %s%s; not observed by %v (tolerance %v%s)", trace.Describe(e), shownAt(e.At, due), due+c.tol+j, c.tol, jitText(j))
+			if t > due+c.tol+j {
 				msg += fmt.Sprintf("; the implementation's next report was at %v", t)
 			}
 			msg += "; why the model took it: " + why
-			return c.fail(&Divergence{Kind: Missing, At: due + c.tol, Why: why, Message: msg})
+			return c.fail(&Divergence{Kind: Missing, At: due + c.tol + j, Why: why, Message: msg})
 		}
 	}
 	c.trim(t)

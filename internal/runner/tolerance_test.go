@@ -66,11 +66,20 @@ func TestToleranceAcceptsLateWithinBound(t *testing.T) {
 	require.Equal(t, Pass, r.verdict, "%+v %+v", r.divergence, r.violation)
 }
 
+// A restart at a back-off's end may come later than the tolerance by the
+// pod worker's jitter, half the time that was left (at most half the
+// resync interval): the third start, after a back-off of 10s, may come 2s
+// + 5s late, not 9s.
 func TestToleranceRejectsLateBeyondBound(t *testing.T) {
-	doc, acts := crashloopTrace(t, 5*time.Second)
+	doc, acts := crashloopTrace(t, 9*time.Second)
 	r := runFixed(t, doc, acts, 2*time.Second)
 	require.Equal(t, Divergence, r.verdict)
 	require.Contains(t, []string{"late", "missing"}, string(r.divergence.Kind), r.divergence.Message)
+	require.Contains(t, r.divergence.Message, "(tolerance 2s, plus 5s for the pod worker's jittered wake at a back-off's end)")
+
+	doc, acts = crashloopTrace(t, 5*time.Second)
+	r = runFixed(t, doc, acts, 2*time.Second)
+	require.Equal(t, Pass, r.verdict, "%+v", r.divergence)
 }
 
 func TestExactRejectsAnyLateness(t *testing.T) {
