@@ -20,6 +20,11 @@
 // late kubelet probes and retries on its own schedule); the invariants
 // still check them.
 //
+// With a tolerance, what the model does at a back-off's end (the restart,
+// and the statuses until it) may be later still, by the jitter of a real
+// pod worker's wake: half the time the back-off had left when the model
+// refused the restart, capped at half the resync interval (Checker.wakeJit).
+//
 // Events (Event actions, the observable events) are witnesses, never a
 // complete record: at the end, each one reported must be explained by an
 // action of the model's run of the kind its reason names, for the same
