@@ -179,6 +179,9 @@ func (c *Checker) judgeEvents(until time.Duration, complete bool) *Divergence {
 				near = a
 			}
 		}
+		if !found && ev.Reason == EventKilling {
+			found = c.orderedKill(ev.Container, lo, hi)
+		}
 		if found || hi > until && !complete {
 			continue
 		}
@@ -194,6 +197,29 @@ func (c *Checker) judgeEvents(until time.Duration, complete bool) *Divergence {
 		return c.fail(&Divergence{Kind: Event, At: ev.At, Observed: &obs, Message: msg})
 	}
 	return nil
+}
+
+// orderedKill reports whether the model began a kill of the pod in [lo, hi]
+// that went on to stop container name: killContainer records Killing for
+// every container as the pod's kill begins, then runs the preStop hook,
+// then waits for the container's turn (sidecars stop after the app
+// containers and the sidecars after them, terminationOrdering) before it
+// stops it (kuberuntime_container.go). The model shows such a kill's
+// beginning as another container's stop signal or preStop hook, and this
+// container's own stop signal only at its turn.
+func (c *Checker) orderedKill(name string, lo, hi time.Duration) bool {
+	began := time.Duration(-1)
+	for j := range c.took {
+		a := &c.took[j]
+		switch {
+		case began < 0 && a.At >= lo && a.At <= hi &&
+			(a.Kind == model.ActStopSignal || a.Kind == model.ActHookStarted && a.Hook == model.HookPreStop):
+			began = a.At
+		case began >= 0 && a.Container == name && a.Kind == model.ActStopSignal:
+			return true
+		}
+	}
+	return false
 }
 
 func absDur(d time.Duration) time.Duration {

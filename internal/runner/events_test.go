@@ -107,3 +107,62 @@ func TestEventsWitness(t *testing.T) {
 		})
 	}
 }
+
+// TestEventsOrderedKill: a pod's kill records Killing for every container
+// as it begins, though a sidecar's stop signal waits for the app container
+// to stop (killContainer, terminationOrdering): the model shows that kill's
+// beginning as the app's stop signal, and the sidecar's only at its turn.
+// A Killing of the sidecar at the kill's beginning is explained; one where
+// the model began no kill is not.
+func TestEventsOrderedKill(t *testing.T) {
+	s := apiScenario(t, `
+pod:
+  apiVersion: v1
+  kind: Pod
+  metadata: {name: api}
+  spec:
+    initContainers:
+    - {name: side, image: busybox, restartPolicy: Always}
+    containers:
+    - {name: app, image: busybox}
+behaviour:
+  containers:
+    app: {onStopSignal: {exitAfter: 3s}}
+events:
+- {at: 5s, type: Delete, gracePeriodSeconds: 30}`)
+	const until = 20 * time.Second
+	acts, err := model.Run(s, until)
+	require.NoError(t, err)
+	var sideStop, appStop time.Duration
+	for _, a := range acts {
+		if a.Kind == model.ActStopSignal && a.Container == "side" {
+			sideStop = a.At
+		}
+		if a.Kind == model.ActStopSignal && a.Container == "app" {
+			appStop = a.At
+		}
+	}
+	require.Equal(t, 5*time.Second, appStop)
+	require.Equal(t, 8*time.Second, sideStop, "the sidecar's stop signal waits for the app")
+	obs := properties.ObsRuns | properties.ObsStatus | properties.ObsRequests | properties.ObsEvents
+	props, err := SelectProperties(obs, nil)
+	require.NoError(t, err)
+	run := func(at time.Duration) *result {
+		var out []model.Action
+		added := false
+		for _, a := range properties.Restrict(acts, obs) {
+			if !added && a.At > at {
+				out = append(out, model.Action{At: at, Kind: model.ActEvent, Container: "side", Reason: "Killing", Result: "Stopping container side"})
+				added = true
+			}
+			out = append(out, a)
+		}
+		require.True(t, added)
+		return runAutonomous(context.Background(), &fixedTrace{acts: out, obs: obs}, s, checkCfg{props: props, until: until, level: LevelExact})
+	}
+	r := run(5 * time.Second)
+	require.Equal(t, Pass, r.verdict, "%+v", r.divergence)
+	r = run(2 * time.Second)
+	require.Equal(t, Divergence, r.verdict)
+	require.Equal(t, "event", string(r.divergence.Kind), r.divergence.Message)
+}
