@@ -4,6 +4,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	v1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/types"
@@ -249,9 +250,28 @@ func (o *observer) event(ev *v1.Event, w time.Time) {
 	if r := o.ctrs[name]; r != nil && r.started > 0 {
 		attempt = r.started
 	}
-	msg := ev.Message
-	if msg == "" {
-		msg = "(no message)"
-	}
+	msg := boundedMessage(ev.Message)
 	o.emit(model.Action{At: o.bound(o.at(w), eventTime(ev)), Kind: model.ActEvent, Container: name, Attempt: attempt, Reason: ev.Reason, Result: msg})
+}
+
+// maxMessage bounds the message an Event action keeps (the kubelet's are
+// short; a node may write any).
+const maxMessage = 1024
+
+// boundedMessage is an event's message as a trace keeps it: valid UTF-8,
+// at most maxMessage bytes (cut at a character, marked with "..."), never
+// empty.
+func boundedMessage(m string) string {
+	m = strings.ToValidUTF8(m, "\uFFFD")
+	if len(m) > maxMessage {
+		cut := maxMessage
+		for cut > 0 && !utf8.RuneStart(m[cut]) {
+			cut--
+		}
+		m = m[:cut] + "..."
+	}
+	if m == "" {
+		m = "(no message)"
+	}
+	return m
 }

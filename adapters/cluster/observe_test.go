@@ -2,8 +2,10 @@ package cluster
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/require"
 	v1 "k8s.io/api/core/v1"
@@ -196,4 +198,16 @@ func TestObserverEvents(t *testing.T) {
 		require.Equal(t, want, name, fp)
 		require.Equal(t, want != "", ok, fp)
 	}
+}
+
+// TestBoundedMessage: an event's message is kept as valid UTF-8 of at most
+// 1 KiB (plus the mark), never empty.
+func TestBoundedMessage(t *testing.T) {
+	require.Equal(t, "(no message)", boundedMessage(""))
+	require.Equal(t, "ok \uFFFD", boundedMessage("ok \xff"))
+	long := strings.Repeat("é", 600) // 1200 bytes
+	got := boundedMessage(long)
+	require.True(t, utf8.ValidString(got))
+	require.LessOrEqual(t, len(got), maxMessage+3)
+	require.True(t, strings.HasSuffix(got, "..."))
 }

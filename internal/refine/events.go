@@ -2,6 +2,7 @@ package refine
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -164,19 +165,12 @@ func (c *Checker) judgeEvents(until time.Duration, complete bool) *Divergence {
 			continue
 		}
 		lo, hi := ev.At-c.tol-eventSlack, ev.At+c.opt.Lag
-		var near *model.Action
+		// took is in time order: look in the window only.
 		found := false
-		for j := range c.took {
-			a := &c.took[j]
-			if !explains(ev, a) {
-				continue
-			}
-			if a.At >= lo && a.At <= hi {
+		for j := sort.Search(len(c.took), func(j int) bool { return c.took[j].At >= lo }); j < len(c.took) && c.took[j].At <= hi; j++ {
+			if explains(ev, &c.took[j]) {
 				found = true
 				break
-			}
-			if near == nil || absDur(a.At-ev.At) < absDur(near.At-ev.At) {
-				near = a
 			}
 		}
 		if !found && ev.Reason == EventKilling {
@@ -184,6 +178,12 @@ func (c *Checker) judgeEvents(until time.Duration, complete bool) *Divergence {
 		}
 		if found || hi > until && !complete {
 			continue
+		}
+		var near *model.Action
+		for j := range c.took {
+			if a := &c.took[j]; explains(ev, a) && (near == nil || absDur(a.At-ev.At) < absDur(near.At-ev.At)) {
+				near = a
+			}
 		}
 		msg := fmt.Sprintf("the node recorded %s; for it the model must %s between %v and %v (tolerance %v, event slack %v, lag %v)",
 			trace.Describe(*ev), modelAction(ev), max(lo, 0), hi, c.tol, eventSlack, c.opt.Lag)
@@ -209,7 +209,7 @@ func (c *Checker) judgeEvents(until time.Duration, complete bool) *Divergence {
 // container's own stop signal only at its turn.
 func (c *Checker) orderedKill(name string, lo, hi time.Duration) bool {
 	began := time.Duration(-1)
-	for j := range c.took {
+	for j := sort.Search(len(c.took), func(j int) bool { return c.took[j].At >= lo }); j < len(c.took); j++ {
 		a := &c.took[j]
 		switch {
 		case began < 0 && a.At >= lo && a.At <= hi &&
