@@ -22,16 +22,7 @@ func crashesWithEvents(t *testing.T, lag time.Duration, evs ...*model.Action) *D
 	t.Helper()
 	c, err := New(crashLoop(), Options{Observes: properties.ObsActions | properties.ObsEvents, Lag: lag})
 	require.NoError(t, err)
-	for _, a := range []*model.Action{act(0, model.ActSandboxCreated, "", 0), act(0, model.ActContainerCreated, "app", 0), act(0, model.ActContainerStarted, "app", 0)} {
-		require.Nil(t, c.Observe(a))
-	}
-	require.Nil(t, c.Observe(event(0, "app", EventStarted, "Container started")))
-	require.Nil(t, c.Input(model.Input{Kind: model.InExit, At: 5 * sec, Container: "app", ExitCode: 1}))
-	for _, a := range []*model.Action{exited(5*sec, 0), act(5*sec, model.ActContainerCreated, "app", 1), act(5*sec, model.ActContainerStarted, "app", 1)} {
-		require.Nil(t, c.Observe(a))
-	}
-	require.Nil(t, c.Input(model.Input{Kind: model.InExit, At: 10 * sec, Container: "app", ExitCode: 1}))
-	require.Nil(t, c.Observe(exited(10*sec, 1)))
+	driveCrashes(t, c, event(0, "app", EventStarted, "Container started"))
 	for _, ev := range evs {
 		require.Nil(t, c.Input(model.Input{Kind: model.InTick, At: ev.At}))
 		require.Nil(t, c.Observe(ev), "an event is judged only at the end")

@@ -66,7 +66,16 @@ func newChk(t *testing.T, s *model.Scenario, tol time.Duration, obs properties.O
 func twoCrashes(t *testing.T, tol time.Duration) *Checker {
 	t.Helper()
 	c := newChk(t, crashLoop(), tol, properties.ObsActions)
-	for _, a := range []*model.Action{act(0, model.ActSandboxCreated, "", 0), act(0, model.ActContainerCreated, "app", 0), act(0, model.ActContainerStarted, "app", 0)} {
+	driveCrashes(t, c)
+	return c
+}
+
+// driveCrashes gives c the crash loop's first two exits (see twoCrashes);
+// atStart is observed right after the first start.
+func driveCrashes(t *testing.T, c *Checker, atStart ...*model.Action) {
+	t.Helper()
+	first := []*model.Action{act(0, model.ActSandboxCreated, "", 0), act(0, model.ActContainerCreated, "app", 0), act(0, model.ActContainerStarted, "app", 0)}
+	for _, a := range append(first, atStart...) {
 		require.Nil(t, c.Observe(a))
 	}
 	require.Nil(t, c.Input(model.Input{Kind: model.InExit, At: 5 * sec, Container: "app", ExitCode: 1}))
@@ -75,7 +84,6 @@ func twoCrashes(t *testing.T, tol time.Duration) *Checker {
 	}
 	require.Nil(t, c.Input(model.Input{Kind: model.InExit, At: 10 * sec, Container: "app", ExitCode: 1}))
 	require.Nil(t, c.Observe(exited(10*sec, 1)))
-	return c
 }
 
 func requireOneLine(t *testing.T, d *Divergence) {

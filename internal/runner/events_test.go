@@ -44,19 +44,22 @@ func withEvents(t *testing.T, file string, until, shift time.Duration, rename fu
 			out = append(out, a)
 		}
 	}
-	out = properties.Restrict(out, obs)
-	// Merge by time, events last within an instant.
-	merged := make([]model.Action, 0, len(out)+len(evs))
+	return doc, mergeEvents(properties.Restrict(out, obs), evs), len(evs)
+}
+
+// mergeEvents merges events (in time order) into a trace by time, each
+// after the trace's actions of its instant.
+func mergeEvents(acts, evs []model.Action) []model.Action {
+	out := make([]model.Action, 0, len(acts)+len(evs))
 	i := 0
-	for _, a := range out {
+	for _, a := range acts {
 		for i < len(evs) && evs[i].At < a.At {
-			merged = append(merged, evs[i])
+			out = append(out, evs[i])
 			i++
 		}
-		merged = append(merged, a)
+		out = append(out, a)
 	}
-	merged = append(merged, evs[i:]...)
-	return doc, merged, len(evs)
+	return append(out, evs[i:]...)
 }
 
 func runWithEvents(t *testing.T, doc *scenario.Document, acts []model.Action, until time.Duration) *result {
@@ -148,16 +151,9 @@ events:
 	props, err := SelectProperties(obs, nil)
 	require.NoError(t, err)
 	run := func(at time.Duration) *result {
-		var out []model.Action
-		added := false
-		for _, a := range properties.Restrict(acts, obs) {
-			if !added && a.At > at {
-				out = append(out, model.Action{At: at, Kind: model.ActEvent, Container: "side", Reason: "Killing", Result: "Stopping container side"})
-				added = true
-			}
-			out = append(out, a)
-		}
-		require.True(t, added)
+		ev := model.Action{At: at, Kind: model.ActEvent, Container: "side", Reason: "Killing", Result: "Stopping container side"}
+		out := mergeEvents(properties.Restrict(acts, obs), []model.Action{ev})
+		require.Greater(t, out[len(out)-1].At, at, "the event is inside the trace")
 		return runAutonomous(context.Background(), &fixedTrace{acts: out, obs: obs}, s, checkCfg{props: props, until: until, level: LevelExact})
 	}
 	r := run(5 * time.Second)

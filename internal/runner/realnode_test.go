@@ -43,6 +43,18 @@ func loadRecorded(t *testing.T, name string) recorded {
 	return recorded{acts: d.Actions}
 }
 
+// loadFinding reads a recorded counterexample of testdata/realnode: its
+// scenario and its observed trace.
+func loadFinding(t *testing.T, name string) (*scenario.Document, recorded) {
+	t.Helper()
+	file := filepath.Join("testdata", "realnode", name+".yaml")
+	b, err := os.ReadFile(file)
+	require.NoError(t, err)
+	doc, err := scenario.Parse(b, file)
+	require.NoError(t, err)
+	return doc, loadRecorded(t, name)
+}
+
 // TestRealNodeTraces: traces a real kubelet (v1.36.3 with containerd)
 // produced through the API server refine the model at a tolerance of
 // seconds, with its unseen stop signals and hooks answered by the world
@@ -93,12 +105,7 @@ func TestRealNodeFindings(t *testing.T) {
 		"startup-patch-before-sync",          // §3.6: a startup result's patch
 	} {
 		t.Run(name, func(t *testing.T) {
-			file := filepath.Join("testdata", "realnode", name+".yaml")
-			b, err := os.ReadFile(file)
-			require.NoError(t, err)
-			doc, err := scenario.Parse(b, file)
-			require.NoError(t, err)
-			a := loadRecorded(t, name)
+			doc, a := loadFinding(t, name)
 			props, err := SelectProperties(a.Info().Observes, nil)
 			require.NoError(t, err)
 			until := doc.Metadata.Counterexample.Until.Duration
@@ -120,12 +127,7 @@ func TestRealNodeFindings(t *testing.T) {
 func TestRealNodeEvents(t *testing.T) {
 	for _, name := range []string{"events-prestop-kill", "events-poststart-kill", "events-liveness-kill"} {
 		t.Run(name, func(t *testing.T) {
-			file := filepath.Join("testdata", "realnode", name+".yaml")
-			b, err := os.ReadFile(file)
-			require.NoError(t, err)
-			doc, err := scenario.Parse(b, file)
-			require.NoError(t, err)
-			a := loadRecorded(t, name)
+			doc, a := loadFinding(t, name)
 			reasons := map[string]int{}
 			for _, x := range a.acts {
 				if x.Kind == model.ActEvent {
@@ -164,16 +166,7 @@ func moveEvents(acts []model.Action, d, until time.Duration) []model.Action {
 			evs = append(evs, x)
 		}
 	}
-	out := make([]model.Action, 0, len(rest)+len(evs))
-	i := 0
-	for _, x := range rest {
-		for i < len(evs) && evs[i].At < x.At {
-			out = append(out, evs[i])
-			i++
-		}
-		out = append(out, x)
-	}
-	return append(out, evs[i:]...)
+	return mergeEvents(rest, evs)
 }
 
 // localNodeProfile is the local node's profile (deploy/localnode/profile.yaml).
