@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -18,8 +19,12 @@ import (
 type observer struct {
 	t0   time.Time // the pod's creation request: time 0
 	acts []model.Action
-	last time.Duration // time of the last action: the trace never goes back
-	ctrs map[string]*runState
+	// last is the time of the last action other than an event, evLast of
+	// the last event: neither kind goes back. The two are merged by time
+	// (emit), so an event that arrived first does not hold back an action
+	// a later status proves happened before it.
+	last, evLast time.Duration
+	ctrs         map[string]*runState
 	// uid is the pod's: only its events count. seen holds, per event
 	// object, the count last reported.
 	uid  types.UID
@@ -40,14 +45,8 @@ func newObserver(t0 time.Time) *observer {
 	return &observer{t0: t0, ctrs: map[string]*runState{}, seen: map[types.UID]int32{}}
 }
 
-// at returns the trace time of wall time w, never before the last action.
-func (o *observer) at(w time.Time) time.Duration {
-	d := w.Sub(o.t0)
-	if d < o.last {
-		d = o.last
-	}
-	return d
-}
+// at returns the trace time of wall time w.
+func (o *observer) at(w time.Time) time.Duration { return w.Sub(o.t0) }
 
 // bound returns the earliest time an action can be placed at: the arrival
 // of the status that showed it, or, when the status's own timestamp (whole
@@ -59,23 +58,33 @@ func (o *observer) bound(arrival time.Duration, ts time.Time) time.Duration {
 			t = u
 		}
 	}
-	if t < o.last {
-		t = o.last
-	}
 	return t
 }
 
+// emit adds a to the trace, never before the last action of its class
+// (events, or the rest), and after every action placed at or before its
+// time. Events come from another watch than statuses and are no
+// evidence about them: the Started event of a container whose postStart
+// hook holds the pod worker arrives seconds before the first status that
+// shows it running, and that status's startedAt still places the start
+// before the events that followed it (FailedPostStartHook, Killing).
 func (o *observer) emit(a model.Action) {
 	// Whole milliseconds (the exec protocol's unit), rounded up: a time
 	// stays a bound the action happened by.
 	if r := a.At % time.Millisecond; r != 0 {
 		a.At += time.Millisecond - r
 	}
-	if a.At < o.last {
-		a.At = o.last
+	floor := &o.last
+	if a.Kind == model.ActEvent {
+		floor = &o.evLast
 	}
-	o.last = a.At
-	o.acts = append(o.acts, a)
+	a.At = max(a.At, *floor)
+	*floor = a.At
+	i := len(o.acts)
+	for i > 0 && o.acts[i-1].At > a.At {
+		i--
+	}
+	o.acts = slices.Insert(o.acts, i, a)
 }
 
 // written reports whether st was written by the node (the status of a pod
@@ -169,7 +178,12 @@ func (o *observer) runsOf(cs *v1.ContainerStatus, arrival time.Duration, out []m
 		start(n, cs.State.Running.StartedAt.Time, false)
 	case cs.State.Terminated != nil:
 		t := cs.State.Terminated
-		start(n, t.StartedAt.Time, true)
+		if !(t.Reason == model.ReasonStatusUnknown && t.StartedAt.IsZero()) {
+			// TerminatePod marks a container that never ran
+			// ContainerStatusUnknown, with no start time: that is no
+			// instance. On one that ran, it ends that instance.
+			start(n, t.StartedAt.Time, true)
+		}
 		exit(n, t, false)
 	}
 	return out

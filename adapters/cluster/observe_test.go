@@ -211,3 +211,57 @@ func TestBoundedMessage(t *testing.T) {
 	require.LessOrEqual(t, len(got), maxMessage+3)
 	require.True(t, strings.HasSuffix(got, "..."))
 }
+
+// TestObserverEventsDoNotHoldBackRuns: the events of a container whose
+// postStart hook holds the pod worker arrive before any status shows it
+// running (the local node's 1329ef6b75: Started at 2.6 s, the failed
+// hook and its Killing at 5.7 s, the first status showing the instance
+// at 6.5 s). The start goes where that status's startedAt proves it, before
+// the events that followed it, and the trace stays in time order.
+func TestObserverEventsDoNotHoldBackRuns(t *testing.T) {
+	o := newObserver(t0)
+	o.uid = "pod-1"
+	o.status(pending(v1.ContainerStatus{Name: "app", State: v1.ContainerState{Waiting: &v1.ContainerStateWaiting{Reason: "ContainerCreating"}}}), at(1*time.Second))
+	o.event(kubeletEvent("e1", "pod-1", "spec.containers{app}", "Started", "Container started", 1, 2*time.Second), at(2600*time.Millisecond))
+	o.event(kubeletEvent("e2", "pod-1", "spec.containers{app}", "FailedPostStartHook", "PostStartHook failed", 1, 5*time.Second), at(5685*time.Millisecond))
+	o.event(kubeletEvent("e3", "pod-1", "spec.containers{app}", "Killing", "FailedPostStartHook", 1, 5*time.Second), at(5691*time.Millisecond))
+	o.status(pending(running("app", 0, 2200*time.Millisecond)), at(6522*time.Millisecond))
+	var got []string
+	for i, a := range o.acts {
+		if i > 0 {
+			require.GreaterOrEqual(t, a.At, o.acts[i-1].At, "the trace never goes back")
+		}
+		got = append(got, fmt.Sprintf("%v %s %s", a.At, a.Kind, a.Reason))
+	}
+	require.Equal(t, []string{
+		"1s Status ",
+		"2.6s Event Started",
+		"2.7s ContainerStarted ", // startedAt 2.5 s (.3 s into t0's second), truncated: by 2.7 s
+		"5.685s Event FailedPostStartHook",
+		"5.691s Event Killing",
+		"6.522s Status ",
+	}, got)
+	// A status still never goes before the last status, nor an event
+	// before the last event.
+	o.status(pending(running("app", 0, 2200*time.Millisecond)), at(6*time.Second))
+	require.Equal(t, 6522*time.Millisecond, o.acts[len(o.acts)-1].At)
+}
+
+// TestObserverUnknownNeverRan: TerminatePod marks a container that never
+// ran ContainerStatusUnknown with no start time; that is no instance. On
+// an instance that runs, it is that instance's end.
+func TestObserverUnknownNeverRan(t *testing.T) {
+	unknown := v1.ContainerState{Terminated: &v1.ContainerStateTerminated{ExitCode: 137, Reason: model.ReasonStatusUnknown}}
+	o := newObserver(t0)
+	o.status(pending(v1.ContainerStatus{Name: "app", State: v1.ContainerState{Waiting: &v1.ContainerStateWaiting{Reason: "ContainerCreating"}}}), at(50*time.Millisecond))
+	o.status(pending(v1.ContainerStatus{Name: "app", State: unknown}), at(time.Second))
+	require.Empty(t, runs(o.acts))
+
+	o = newObserver(t0)
+	o.status(pending(running("app", 0, 400*time.Millisecond)), at(1500*time.Millisecond))
+	o.status(pending(v1.ContainerStatus{Name: "app", State: unknown}), at(3*time.Second))
+	got := runs(o.acts)
+	require.Len(t, got, 2)
+	require.Equal(t, model.ActContainerExited, got[1].Kind)
+	require.Equal(t, model.ReasonStatusUnknown, got[1].Reason)
+}
