@@ -262,6 +262,28 @@ func (r *run) deletes() []pendingDelete {
 	return out
 }
 
+// toWholeSecond waits for the next second of the wall clock to begin.
+// The node's statuses carry whole seconds of the wall clock, and the
+// kubelet counts a probe's initialDelaySeconds from the truncated
+// startedAt of its status manager's copy (docs/upstream-differences.md
+// 2.25); the model's virtual time begins at a whole second of its epoch
+// and truncates the same way. A pod created at the start of a wall second
+// puts the two grids on each other: created .6 s into a second, a start
+// 0.8 s later is 0 s into the next one on the node and 0.8 s in the model,
+// and an initial delay that ends near a second's turn ends a second later
+// on the node, which moves the probe by a whole period.
+func toWholeSecond(ctx context.Context) error {
+	now := time.Now()
+	t := time.NewTimer(now.Truncate(time.Second).Add(time.Second).Sub(now))
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
 func (r *run) run(ctx context.Context) ([]model.Action, error) {
 	pods := r.pods()
 	sel := fields.OneTermEqualSelector("metadata.name", r.pod.Name).String()
@@ -274,6 +296,9 @@ func (r *run) run(ctx context.Context) ([]model.Action, error) {
 		return nil, adapters.Errorf(adapters.ErrKindStart, "watching pods: %v", err)
 	}
 	defer func() { w.Stop() }()
+	if err := toWholeSecond(ctx); err != nil {
+		return nil, err
+	}
 	t0 := time.Now()
 	created, err := pods.Create(ctx, r.pod, metav1.CreateOptions{})
 	if err != nil {

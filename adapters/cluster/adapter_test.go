@@ -172,3 +172,14 @@ func TestCancelDeletesPod(t *testing.T) {
 	_, err = c.CoreV1().Namespaces().Get(context.Background(), "ns", metav1.GetOptions{})
 	require.Error(t, err, "the namespace podconform created is gone")
 }
+
+// TestToWholeSecond: a pod is created once a new second of the wall clock
+// has begun (never before), and a cancelled run does not wait.
+func TestToWholeSecond(t *testing.T) {
+	before := time.Now().Truncate(time.Second)
+	require.NoError(t, toWholeSecond(context.Background()))
+	require.True(t, time.Now().Truncate(time.Second).After(before), "a new second began")
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	require.ErrorIs(t, toWholeSecond(ctx), context.Canceled)
+}

@@ -19,12 +19,13 @@ import (
 type observer struct {
 	t0   time.Time // the pod's creation request: time 0
 	acts []model.Action
-	// last is the time of the last action other than an event, evLast of
-	// the last event: neither kind goes back. The two are merged by time
-	// (emit), so an event that arrived first does not hold back an action
-	// a later status proves happened before it.
-	last, evLast time.Duration
-	ctrs         map[string]*runState
+	// last is the time of the last status, start, exit or removal; evLast
+	// of the last event; delLast of the last delete: no class goes back.
+	// The classes are merged by time (emit), so an event or a delete
+	// reported first does not hold back a start or an exit that a later
+	// status proves happened before it.
+	last, evLast, delLast time.Duration
+	ctrs                  map[string]*runState
 	// uid is the pod's: only its events count. seen holds, per event
 	// object, the count last reported.
 	uid  types.UID
@@ -39,6 +40,10 @@ type runState struct {
 	started, exited int
 	n               int
 	at              time.Time
+	// witness is the time of the latest Started event that arrived while
+	// no instance was known to run (-1 for none): the next instance the
+	// statuses show started by then (see start in runsOf).
+	witness time.Duration
 }
 
 func newObserver(t0 time.Time) *observer {
@@ -62,12 +67,14 @@ func (o *observer) bound(arrival time.Duration, ts time.Time) time.Duration {
 }
 
 // emit adds a to the trace, never before the last action of its class
-// (events, or the rest), and after every action placed at or before its
-// time. Events come from another watch than statuses and are no
-// evidence about them: the Started event of a container whose postStart
-// hook holds the pod worker arrives seconds before the first status that
-// shows it running, and that status's startedAt still places the start
-// before the events that followed it (FailedPostStartHook, Killing).
+// (events, deletes, or the rest), and after every action placed at or
+// before its time. Events come from another watch than statuses, and a
+// delete is the world's, noted at its time: neither is evidence about the
+// statuses. The Started event of a container whose postStart hook holds
+// the pod worker arrives seconds before the first status that shows it
+// running, and that status's startedAt still places the start before the
+// events that followed it (FailedPostStartHook, Killing) and before a
+// delete made meanwhile.
 func (o *observer) emit(a model.Action) {
 	// Whole milliseconds (the exec protocol's unit), rounded up: a time
 	// stays a bound the action happened by.
@@ -75,8 +82,11 @@ func (o *observer) emit(a model.Action) {
 		a.At += time.Millisecond - r
 	}
 	floor := &o.last
-	if a.Kind == model.ActEvent {
+	switch a.Kind {
+	case model.ActEvent:
 		floor = &o.evLast
+	case model.ActDeleteRequested:
+		floor = &o.delLast
 	}
 	a.At = max(a.At, *floor)
 	*floor = a.At
@@ -130,11 +140,7 @@ func (o *observer) status(st *v1.PodStatus, w time.Time) {
 // instance still, its start time rewritten (KWOK's stages do it): a real
 // kubelet never changes an instance's start time.
 func (o *observer) runsOf(cs *v1.ContainerStatus, arrival time.Duration, out []model.Action) []model.Action {
-	r := o.ctrs[cs.Name]
-	if r == nil {
-		r = &runState{started: -1, exited: -1}
-		o.ctrs[cs.Name] = r
-	}
+	r := o.run(cs.Name)
 	n := int(cs.RestartCount)
 	start := func(n int, ts time.Time, ended bool) {
 		if r.started >= 0 {
@@ -149,7 +155,18 @@ func (o *observer) runsOf(cs *v1.ContainerStatus, arrival time.Duration, out []m
 		if k <= r.started {
 			k = r.started + 1
 		}
-		out = append(out, model.Action{At: o.bound(arrival, ts), Kind: model.ActContainerStarted, Container: cs.Name, Attempt: k})
+		at := o.bound(arrival, ts)
+		if r.witness >= 0 && (ts.IsZero() || r.witness >= ts.Sub(o.t0)) {
+			// A Started event that came after the last instance's
+			// exit was reported, and not before this one's start
+			// second: this instance, the first after that exit,
+			// started by then. It tightens the status's bound when a
+			// postStart hook or a slow status write kept the instance
+			// out of the statuses.
+			at = min(at, r.witness)
+		}
+		r.witness = -1
+		out = append(out, model.Action{At: at, Kind: model.ActContainerStarted, Container: cs.Name, Attempt: k})
 		r.started, r.n, r.at = k, n, ts
 	}
 	// exit notes the end of the instance that runs. From lastState it must
@@ -205,7 +222,7 @@ func (o *observer) removed(w time.Time) {
 }
 
 // deletedAt notes the world's delete, scripted at trace time at, with the
-// effective grace (never before the last action).
+// effective grace (never before the last delete).
 func (o *observer) deletedAt(at time.Duration, grace int64, force bool) {
 	o.emit(model.Action{At: at, Kind: model.ActDeleteRequested, Grace: grace, Force: force})
 }
@@ -260,12 +277,23 @@ func (o *observer) event(ev *v1.Event, w time.Time) {
 		return
 	}
 	o.seen[ev.UID] = n
-	attempt := 0
-	if r := o.ctrs[name]; r != nil && r.started > 0 {
-		attempt = r.started
-	}
+	r := o.run(name)
+	attempt := max(r.started, 0)
 	msg := boundedMessage(ev.Message)
 	o.emit(model.Action{At: o.bound(o.at(w), eventTime(ev)), Kind: model.ActEvent, Container: name, Attempt: attempt, Reason: ev.Reason, Result: msg})
+	if ev.Reason == refine.EventStarted && r.exited == r.started {
+		r.witness = o.evLast // where emit put it
+	}
+}
+
+// run returns what the observer reported of container name.
+func (o *observer) run(name string) *runState {
+	r := o.ctrs[name]
+	if r == nil {
+		r = &runState{started: -1, exited: -1, witness: -1}
+		o.ctrs[name] = r
+	}
+	return r
 }
 
 // maxMessage bounds the message an Event action keeps (the kubelet's are

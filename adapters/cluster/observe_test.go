@@ -112,15 +112,26 @@ func TestObserverMissedRunning(t *testing.T) {
 	require.Equal(t, 700*time.Millisecond, got[0].At)
 }
 
-// TestObserverNeverEarlierThanLast: a status timestamp cannot move an
-// action before one already reported.
+// TestObserverNeverEarlierThanLast: a status timestamp cannot move a start
+// before a status already reported; it can move it before a delete (the
+// world's, noted at its time), where it happened.
 func TestObserverNeverEarlierThanLast(t *testing.T) {
 	o := newObserver(t0)
+	o.status(pending(v1.ContainerStatus{Name: "app", State: v1.ContainerState{Waiting: &v1.ContainerStateWaiting{Reason: "ContainerCreating"}}}), at(1500*time.Millisecond))
 	o.deletedAt(2*time.Second, 30, false)
 	o.status(pending(running("app", 0, 0)), at(2500*time.Millisecond))
-	require.Equal(t, 2*time.Second, o.acts[1].At)
+	require.Equal(t, []model.ActionKind{model.ActStatus, model.ActContainerStarted, model.ActDeleteRequested, model.ActStatus}, kinds(o.acts))
+	require.Equal(t, 1500*time.Millisecond, o.acts[1].At, "not before the status at 1.5 s (its timestamp proves 0.7 s)")
 	o.removed(at(3 * time.Second))
 	require.Equal(t, model.ActPodRemoved, o.acts[len(o.acts)-1].Kind)
+}
+
+func kinds(acts []model.Action) []model.ActionKind {
+	out := make([]model.ActionKind, len(acts))
+	for i := range acts {
+		out[i] = acts[i].Kind
+	}
+	return out
 }
 
 // TestObserverNewSandbox: after a new sandbox the kubelet shows a
@@ -216,8 +227,9 @@ func TestBoundedMessage(t *testing.T) {
 // postStart hook holds the pod worker arrive before any status shows it
 // running (the local node's 1329ef6b75: Started at 2.6 s, the failed
 // hook and its Killing at 5.7 s, the first status showing the instance
-// at 6.5 s). The start goes where that status's startedAt proves it, before
-// the events that followed it, and the trace stays in time order.
+// at 6.5 s). The start goes where the Started event proves it (it came
+// while no instance ran, and not before the start's second), before the
+// events that followed it, and the trace stays in time order.
 func TestObserverEventsDoNotHoldBackRuns(t *testing.T) {
 	o := newObserver(t0)
 	o.uid = "pod-1"
@@ -236,7 +248,7 @@ func TestObserverEventsDoNotHoldBackRuns(t *testing.T) {
 	require.Equal(t, []string{
 		"1s Status ",
 		"2.6s Event Started",
-		"2.7s ContainerStarted ", // startedAt 2.5 s (.3 s into t0's second), truncated: by 2.7 s
+		"2.6s ContainerStarted ", // the event; startedAt alone (2.5 s, truncated) proves 2.7 s
 		"5.685s Event FailedPostStartHook",
 		"5.691s Event Killing",
 		"6.522s Status ",
@@ -264,4 +276,52 @@ func TestObserverUnknownNeverRan(t *testing.T) {
 	require.Len(t, got, 2)
 	require.Equal(t, model.ActContainerExited, got[1].Kind)
 	require.Equal(t, model.ReasonStatusUnknown, got[1].Reason)
+}
+
+// TestObserverStartedWitness: a Started event tightens the next start only
+// when it came while no instance was known to run, and not before the
+// second the start's timestamp names.
+func TestObserverStartedWitness(t *testing.T) {
+	started := func(uid string, w time.Duration) *v1.Event {
+		return kubeletEvent(uid, "pod-1", "spec.containers{app}", "Started", "Container started", 1, w)
+	}
+	starts := func(o *observer) []time.Duration {
+		var out []time.Duration
+		for _, a := range runs(o.acts) {
+			if a.Kind == model.ActContainerStarted {
+				out = append(out, a.At)
+			}
+		}
+		return out
+	}
+	// While instance 0 runs, a Started event (its own, late) proves
+	// nothing about instance 1.
+	o := newObserver(t0)
+	o.uid = "pod-1"
+	o.status(pending(running("app", 0, 400*time.Millisecond)), at(1500*time.Millisecond))
+	o.event(started("e1", 4*time.Second), at(4*time.Second))
+	cs := running("app", 1, 5300*time.Millisecond)
+	cs.LastTerminationState.Terminated = terminated(1, "Error", 400*time.Millisecond, 5200*time.Millisecond)
+	o.status(pending(cs), at(6100*time.Millisecond))
+	require.Equal(t, []time.Duration{700 * time.Millisecond, 5700 * time.Millisecond}, starts(o))
+
+	// After the exit was reported, the next Started event proves the
+	// next start; one before the start's second does not.
+	o = newObserver(t0)
+	o.uid = "pod-1"
+	w := v1.ContainerStatus{Name: "app", State: v1.ContainerState{Waiting: &v1.ContainerStateWaiting{Reason: "CrashLoopBackOff"}}}
+	w.LastTerminationState.Terminated = terminated(1, "Error", 400*time.Millisecond, 1200*time.Millisecond)
+	o.status(pending(w), at(2*time.Second))
+	o.event(started("e2", 3*time.Second), at(3*time.Second)) // before the second of 4.2 s
+	cs = running("app", 1, 4200*time.Millisecond)
+	cs.LastTerminationState.Terminated = w.LastTerminationState.Terminated
+	o.status(pending(cs), at(6*time.Second))
+	require.Equal(t, []time.Duration{700 * time.Millisecond, 4700 * time.Millisecond}, starts(o))
+
+	o = newObserver(t0)
+	o.uid = "pod-1"
+	o.status(pending(w), at(2*time.Second))
+	o.event(started("e3", 4400*time.Millisecond), at(4400*time.Millisecond))
+	o.status(pending(cs), at(6*time.Second))
+	require.Equal(t, []time.Duration{700 * time.Millisecond, 4400 * time.Millisecond}, starts(o))
 }
