@@ -26,6 +26,10 @@ func running(name string, n int32, started time.Duration) v1.ContainerStatus {
 	return v1.ContainerStatus{Name: name, RestartCount: n, State: v1.ContainerState{Running: &v1.ContainerStateRunning{StartedAt: ts(started)}}}
 }
 
+func waiting(name, reason string) v1.ContainerStatus {
+	return v1.ContainerStatus{Name: name, State: v1.ContainerState{Waiting: &v1.ContainerStateWaiting{Reason: reason}}}
+}
+
 func terminated(code int32, reason string, started, finished time.Duration) *v1.ContainerStateTerminated {
 	return &v1.ContainerStateTerminated{ExitCode: code, Reason: reason, StartedAt: ts(started), FinishedAt: ts(finished)}
 }
@@ -52,8 +56,8 @@ func TestObserverCrashLoop(t *testing.T) {
 	o.status(&v1.PodStatus{Phase: v1.PodPending}, at(10*time.Millisecond))
 	require.Empty(t, o.acts)
 
-	waiting := v1.ContainerStatus{Name: "app", State: v1.ContainerState{Waiting: &v1.ContainerStateWaiting{Reason: "ContainerCreating"}}}
-	o.status(pending(waiting), at(100*time.Millisecond))
+	creating := waiting("app", "ContainerCreating")
+	o.status(pending(creating), at(100*time.Millisecond))
 	require.Len(t, o.acts, 1)
 	require.Equal(t, model.ActStatus, o.acts[0].Kind)
 
@@ -117,7 +121,7 @@ func TestObserverMissedRunning(t *testing.T) {
 // world's, noted at its time), where it happened.
 func TestObserverNeverEarlierThanLast(t *testing.T) {
 	o := newObserver(t0)
-	o.status(pending(v1.ContainerStatus{Name: "app", State: v1.ContainerState{Waiting: &v1.ContainerStateWaiting{Reason: "ContainerCreating"}}}), at(1500*time.Millisecond))
+	o.status(pending(waiting("app", "ContainerCreating")), at(1500*time.Millisecond))
 	o.deletedAt(2*time.Second, 30, false)
 	o.status(pending(running("app", 0, 0)), at(2500*time.Millisecond))
 	require.Equal(t, []model.ActionKind{model.ActStatus, model.ActContainerStarted, model.ActDeleteRequested, model.ActStatus}, kinds(o.acts))
@@ -233,7 +237,7 @@ func TestBoundedMessage(t *testing.T) {
 func TestObserverEventsDoNotHoldBackRuns(t *testing.T) {
 	o := newObserver(t0)
 	o.uid = "pod-1"
-	o.status(pending(v1.ContainerStatus{Name: "app", State: v1.ContainerState{Waiting: &v1.ContainerStateWaiting{Reason: "ContainerCreating"}}}), at(1*time.Second))
+	o.status(pending(waiting("app", "ContainerCreating")), at(1*time.Second))
 	o.event(kubeletEvent("e1", "pod-1", "spec.containers{app}", "Started", "Container started", 1, 2*time.Second), at(2600*time.Millisecond))
 	o.event(kubeletEvent("e2", "pod-1", "spec.containers{app}", "FailedPostStartHook", "PostStartHook failed", 1, 5*time.Second), at(5685*time.Millisecond))
 	o.event(kubeletEvent("e3", "pod-1", "spec.containers{app}", "Killing", "FailedPostStartHook", 1, 5*time.Second), at(5691*time.Millisecond))
@@ -265,7 +269,7 @@ func TestObserverEventsDoNotHoldBackRuns(t *testing.T) {
 func TestObserverUnknownNeverRan(t *testing.T) {
 	unknown := v1.ContainerState{Terminated: &v1.ContainerStateTerminated{ExitCode: 137, Reason: model.ReasonStatusUnknown}}
 	o := newObserver(t0)
-	o.status(pending(v1.ContainerStatus{Name: "app", State: v1.ContainerState{Waiting: &v1.ContainerStateWaiting{Reason: "ContainerCreating"}}}), at(50*time.Millisecond))
+	o.status(pending(waiting("app", "ContainerCreating")), at(50*time.Millisecond))
 	o.status(pending(v1.ContainerStatus{Name: "app", State: unknown}), at(time.Second))
 	require.Empty(t, runs(o.acts))
 
@@ -309,7 +313,7 @@ func TestObserverStartedWitness(t *testing.T) {
 	// next start; one before the start's second does not.
 	o = newObserver(t0)
 	o.uid = "pod-1"
-	w := v1.ContainerStatus{Name: "app", State: v1.ContainerState{Waiting: &v1.ContainerStateWaiting{Reason: "CrashLoopBackOff"}}}
+	w := waiting("app", "CrashLoopBackOff")
 	w.LastTerminationState.Terminated = terminated(1, "Error", 400*time.Millisecond, 1200*time.Millisecond)
 	o.status(pending(w), at(2*time.Second))
 	o.event(started("e2", 3*time.Second), at(3*time.Second)) // before the second of 4.2 s
