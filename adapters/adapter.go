@@ -40,6 +40,14 @@ type Info struct {
 	// start reported late. 0 for an implementation that reports actions
 	// when they happen.
 	Lag time.Duration `json:"lag,omitempty"`
+	// ExecProbes says the implementation runs every probe as an exec
+	// handler, whatever kind the scenario gives it (the cluster adapter
+	// rewrites probes into scripts for the image's shell). The runner
+	// then checks it against the model of the scenario with its probes so
+	// rewritten: the kind of a probe changes what the kubelet does with
+	// it (an exec probe errors once a delete has cancelled the pod
+	// worker's context; docs/semantics.md §5.12).
+	ExecProbes bool `json:"execProbes,omitempty"`
 }
 
 // Adapter is an implementation under test. It is either a DrivenAdapter

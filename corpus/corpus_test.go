@@ -1782,6 +1782,39 @@ var facts = map[string][]fact{
 			},
 		},
 	},
+	"upstream/exec-readiness-during-termination.yaml": {
+		{
+			what:   "after the delete the exec readiness probe gives no result (the pod worker's context it runs on is cancelled), and the terminating pod stays Ready until its container exits at 81s",
+			source: "https://github.com/kubernetes/kubernetes/issues/140881; pkg/kubelet/pod_workers.go UpdatePod (cancelFn); pkg/kubelet/prober/prober_manager.go AddPod (go w.run(ctx)); pkg/kubelet/prober/worker.go doProbe (an errored probe's result is dropped); docs/upstream-differences.md section 3.12",
+			check: func(t tb, r *run) {
+				t0, _ := r.deletion(t)
+				exit := r.first(t, model.ActContainerExited, "bash")
+				before := 0
+				for _, a := range r.of(model.ActProbeResult, "bash") {
+					if a.At > t0 {
+						t.Errorf("%s probe result %s at %v, after the delete at %v: an exec probe errors on the cancelled context", a.Probe, a.Result, a.At, t0)
+					} else {
+						before++
+					}
+				}
+				if before == 0 {
+					t.Errorf("no readiness result before the delete")
+				}
+				for _, at := range []time.Duration{t0, t0 + time.Second, exit.At - time.Second} {
+					st := r.statusAt(t, at)
+					wantCond(t, st, v1.PodReady, v1.ConditionTrue, "")
+					if cs := cstatus(t, st, "bash"); cs.State.Running == nil || !cs.Ready {
+						t.Errorf("at %v bash %s ready=%v, want Running and ready", at, stateString(cs.State), cs.Ready)
+					}
+				}
+				if exit.At != t0+20*time.Second || exit.ExitCode != 0 {
+					t.Errorf("exit at %v code %d, want %v code 0", exit.At, exit.ExitCode, t0+20*time.Second)
+				}
+				wantPhase(t, r.final(t), v1.PodSucceeded)
+				terminationBound(t, r)
+			},
+		},
+	},
 	"upstream/liveness-probe-grace-override.yaml": {
 		{
 			what:   "no status shows a liveness-killed instance as the current state; Ready stays True across restarts",
@@ -1992,8 +2025,8 @@ var facts = map[string][]fact{
 	},
 	"upstream/startup-result-while-busy-patches-status.yaml": {
 		{
-			what:   "side-b's startup Success at 20s, while side-a's preStop keeps the pod worker busy, changes only side-b's started flag in the last status: side-b still running (it exited at 10s), started=true, ready=false, Initialized still False",
-			source: "pkg/kubelet/status/status_manager.go SetContainerStartup; pkg/kubelet/prober/worker.go doProbe (Success once the pod has a deletion timestamp); checked against the upstream kubelet adapter",
+			what:   "side-b's startup Success at 20s, while side-a's preStop keeps the pod worker busy and side-b is being stopped, changes only side-b's started flag in the last status: started=true, ready=false, Initialized still False",
+			source: "pkg/kubelet/status/status_manager.go SetContainerStartup; pkg/kubelet/prober/prober_manager.go StopLivenessAndStartup (app containers only); checked against the upstream kubelet adapter",
 			check: func(t tb, r *run) {
 				t0, g := r.deletion(t)
 				if t0 != 10*time.Second || g != 30 {
@@ -2005,8 +2038,14 @@ var facts = map[string][]fact{
 				if he := r.first(t, model.ActHookEnded, "side-a"); he.At != 40*time.Second {
 					t.Errorf("side-a preStop ended at %v, want 40s: the pod worker is busy until then", he.At)
 				}
-				if ex := r.first(t, model.ActContainerExited, "side-b"); ex.At != t0 || ex.ExitCode != 0 {
-					t.Errorf("side-b exit %d at %v, want 0 at 10s", ex.ExitCode, ex.At)
+				if ss := r.first(t, model.ActStopSignal, "side-b"); ss.At != t0 {
+					t.Errorf("side-b's stop signal at %v, want 10s", ss.At)
+				}
+				if ex := r.first(t, model.ActContainerExited, "side-b"); ex.At != 35*time.Second || ex.ExitCode != 0 {
+					t.Errorf("side-b exit %d at %v, want 0 at 35s", ex.ExitCode, ex.At)
+				}
+				if pr := r.first(t, model.ActProbeResult, "side-b"); pr.Probe != model.Startup || pr.At != 20*time.Second || pr.Result != model.ResultSuccess {
+					t.Errorf("side-b's first probe result %s %s at %v, want startup success at 20s", pr.Probe, pr.Result, pr.At)
 				}
 				before := r.statusAt(t, 19*time.Second)
 				if cs := cstatus(t, before, "side-b"); cs.State.Running == nil || isTrue(cs.Started) {
@@ -2026,7 +2065,7 @@ var facts = map[string][]fact{
 				}
 				cs := cstatus(t, at20, "side-b")
 				if cs.State.Running == nil || !isTrue(cs.Started) || cs.Ready {
-					t.Errorf("at 20s side-b is %s started=%v ready=%v, want Running, started, not ready (a generation would show it Terminated)", stateString(cs.State), isTrue(cs.Started), cs.Ready)
+					t.Errorf("at 20s side-b is %s started=%v ready=%v, want Running, started, not ready (a generation would make it ready)", stateString(cs.State), isTrue(cs.Started), cs.Ready)
 				}
 				wantCond(t, at20, v1.PodInitialized, v1.ConditionFalse, model.ReasonContainersNotInitialized)
 				want := before.DeepCopy()

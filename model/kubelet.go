@@ -213,10 +213,13 @@ type Model struct {
 	out []Action
 	why []Cause // why[i] is the cause of out[i]
 
-	sandbox       bool // sandbox running
-	sbox          int  // sandboxes created before the current one
-	deleting      bool
-	deleteGrace   int64
+	sandbox     bool // sandbox running
+	sbox        int  // sandboxes created before the current one
+	deleting    bool
+	deleteGrace int64
+	// probeCtxDone: the pod worker's context, which the prober's workers
+	// run on, is cancelled (see inDelete): exec probes error from then on.
+	probeCtxDone  bool
 	forced        bool
 	terminated    bool        // termination finished (podIsTerminal)
 	removed       bool        // API object gone
@@ -828,6 +831,18 @@ func (m *Model) inDelete(grace int64, force bool) error {
 		a := Action{Kind: ActDeleteRequested, Grace: m.deleteGrace}
 		m.emit(a, Cause{rule: rDeleteKeep, a: time.Duration(grace) * time.Second, b: time.Duration(m.deleteGrace) * time.Second})
 		return nil
+	}
+	if first && m.terminalPhase == "" {
+		// UpdatePod (pod_workers.go) cancels the pod worker's context when
+		// the pod becomes terminating: a delete of a pod the worker is not
+		// already terminating on its own. The prober's workers run on that
+		// context (Kubelet.SyncPod calls probeManager.AddPod(ctx, pod),
+		// and AddPod starts each worker with go w.run(ctx)), and an exec
+		// probe's ExecSync takes it: every exec probe from now on errors
+		// at once ("context canceled") and the worker drops the result.
+		// HTTP, TCP and gRPC probes do not take the context and go on.
+		// kubernetes#140881 reports it as a regression of v1.35.
+		m.probeCtxDone = true
 	}
 	m.deleting = true
 	m.deleteGrace = grace

@@ -213,30 +213,49 @@ func TestSidecarStartGating(t *testing.T) {
 }
 
 // docs/semantics.md §5.12: termination stops the app containers' liveness
-// and startup probes; readiness keeps running (#110309).
+// and startup probes; readiness keeps running (#110309), but an exec probe
+// errors once the delete cancelled the pod worker's context, which the
+// prober's workers run on (kubernetes#140881): only non-exec readiness
+// probes give results during the termination.
 func TestReadinessDuringTermination(t *testing.T) {
-	a := ctr("a")
-	a.LivenessProbe = execProbe(0, 1, 3)
-	a.ReadinessProbe = execProbe(0, 1, 3)
-	s := &model.Scenario{Pod: pod("term", nil, a),
-		Behaviour: behaviours("a", model.ContainerBehaviour{Conduct: model.Conduct{OnStopSignal: &model.StopScript{ExitAfter: dur(5 * time.Second)}}}),
-		Events:    []model.Event{{At: metav1.Duration{Duration: 10 * time.Second}, Type: model.EventDelete}}}
-	acts := run(t, s, time.Minute)
-	var live, ready int
-	for _, r := range of(acts, model.ActProbeResult, "a") {
-		if r.At > 10*time.Second {
-			switch r.Probe {
-			case model.Liveness:
-				live++
-			case model.Readiness:
-				ready++
+	for _, tc := range []struct {
+		name    string
+		handler v1.ProbeHandler
+		want    int
+	}{
+		// 11, 12, 13, 14 and 15: it exits at 15, and at equal times the
+		// model's own timers (the probe) come before the world's moves
+		// (the exit).
+		{"tcpSocket", v1.ProbeHandler{TCPSocket: &v1.TCPSocketAction{Port: intstr.FromInt32(8080)}}, 5},
+		{"exec", v1.ProbeHandler{Exec: &v1.ExecAction{Command: []string{"check"}}}, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a := ctr("a")
+			a.LivenessProbe = execProbe(0, 1, 3)
+			a.ReadinessProbe = execProbe(0, 1, 3)
+			a.ReadinessProbe.ProbeHandler = tc.handler
+			s := &model.Scenario{Pod: pod("term", nil, a),
+				Behaviour: behaviours("a", model.ContainerBehaviour{Conduct: model.Conduct{OnStopSignal: &model.StopScript{ExitAfter: dur(5 * time.Second)}}}),
+				Events:    []model.Event{{At: metav1.Duration{Duration: 10 * time.Second}, Type: model.EventDelete}}}
+			acts := run(t, s, time.Minute)
+			var live, ready, before int
+			for _, r := range of(acts, model.ActProbeResult, "a") {
+				if r.At > 10*time.Second {
+					switch r.Probe {
+					case model.Liveness:
+						live++
+					case model.Readiness:
+						ready++
+					}
+				} else if r.Probe == model.Readiness {
+					before++
+				}
 			}
-		}
+			require.Zero(t, live)
+			require.NotZero(t, before)
+			require.Equal(t, tc.want, ready)
+		})
 	}
-	require.Zero(t, live)
-	// 11, 12, 13, 14 and 15: it exits at 15, and at equal times the model's
-	// own timers (the probe) come before the world's moves (the exit).
-	require.Equal(t, 5, ready)
 }
 
 // handlerRunner.Run (pkg/kubelet/lifecycle/handlers.go) runs exec, httpGet

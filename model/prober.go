@@ -379,13 +379,15 @@ func (m *Model) doProbe(i, p int, manual bool) {
 		}
 		return
 	}
-	if m.deleting && p != pReadiness {
-		// The pod has a deletion timestamp: liveness and startup report
-		// success and stop.
-		m.setResult(i, p, resSuccess)
-		m.stopWorker(i, p)
-		return
-	}
+	// doProbe's "Graceful shutdown of the pod" branch (liveness and
+	// startup set success and stop once w.pod has a deletion timestamp)
+	// never runs: w.pod is the copy of the pod the worker was created
+	// with (AddPod, from the first SyncPod), and the kubelet's config
+	// hands out deep copies (pkg/kubelet/config/config.go copyPods), so a
+	// later delete never reaches it. A sidecar's liveness and startup
+	// workers, which StopLivenessAndStartup leaves alone, go on probing
+	// through the termination; so do an app container's until
+	// SyncTerminatingPod stops them.
 	// The status manager's copy has the start in whole seconds
 	// (normalizeStatus in status_manager.go truncates its timestamps).
 	if int32((m.now - sh.startedAt.Truncate(time.Second)).Seconds()) < ps.spec.InitialDelaySeconds {
@@ -397,6 +399,11 @@ func (m *Model) doProbe(i, p int, manual bool) {
 	if !c.running || c.instances-1 != sh.inst {
 		// The status is behind: the runtime refuses to exec in a
 		// container that has exited, and the worker drops the error.
+		return
+	}
+	if m.probeCtxDone && ps.spec.Exec != nil {
+		// The exec runs on the cancelled pod worker's context: it errors
+		// and doProbe throws the result away (see inDelete).
 		return
 	}
 	ps.pending = true

@@ -91,7 +91,7 @@ var catalogue = []Property{
 	startupGatesLivenessReadiness().needs(ObsActions | ObsProbes | ObsRequests | ObsContainerStatuses),
 	// About deletion (requests); a kill seen only at its stop signal
 	// (without hooks) is seen late, which is lenient.
-	probesStopOnTermination().needs(ObsActions | ObsProbes | ObsRequests),
+	probesStopOnTermination().needs(ObsActions | ObsHooks | ObsProbes | ObsRequests),
 	// A kill starts at its preStop (hooks) and a delete explains it
 	// (requests). Exact: the kill must come in the same instant.
 	livenessFailureThreshold().needs(ObsActions | ObsHooks | ObsProbes | ObsRequests).exactTiming(),

@@ -152,9 +152,9 @@ func (r *startupGatesRule) before(_ int, a *model.Action) string {
 // readiness keeps running.
 func probesStopOnTermination() Property {
 	return def("probes-stop-on-termination",
-		"no liveness or startup probe once the pod is deleted or the instance is being killed",
+		"no liveness or startup probe of an app container once the pod's termination began or the instance is being killed",
 		`docs/semantics.md §5.12: termination stops the app containers' liveness and startup workers; readiness keeps running (kubernetes#110309 was the regression that stopped it) (pkg/kubelet/kubelet.go SyncTerminatingPod; pkg/kubelet/prober/prober_manager.go StopLivenessAndStartup)`,
-		"After a DeleteRequested, and after the kill of an instance began (its preStop or stop signal), no liveness or startup ProbeResult may come for it: a liveness failure during termination must not start a second kill. Readiness results may continue, and so may the other probe of a probe kill within a sync (a startup probe during a liveness kill, a liveness probe during a startup kill): only the pod's termination stops workers (StopLivenessAndStartup), and only the worker whose failure caused the kill holds until the next instance (worker.go). One exception follows the code: while a sidecar of a pod that was not deleted is killed, its liveness and startup probes go on (StopLivenessAndStartup stops only the app containers' workers).",
+		"Once a deleted pod's termination began (at the delete, or when the sync in progress then ended), and once the kill of an instance began (its preStop or stop signal), no liveness or startup ProbeResult may come for an app container: a liveness failure during termination must not start a second kill. Readiness results may continue, and so may the other probe of a probe kill within a sync (a startup probe during a liveness kill, a liveness probe during a startup kill): only the pod's termination stops workers (StopLivenessAndStartup), and only the worker whose failure caused the kill holds until the next instance (worker.go). Sidecars are the exception the code makes: StopLivenessAndStartup stops only the app containers' workers, and a worker never sees the pod's deletion (doProbe reads the copy of the pod it was created with), so a sidecar's liveness and startup probes go on until the pod's workers are removed.",
 		func(t *tracker) rule { return &probesStopRule{t: t} })
 }
 
@@ -193,13 +193,18 @@ func (r *probesStopRule) before(_ int, a *model.Action) string {
 	if t.deleted || t.c[i].killing {
 		r.judge()
 	}
-	if t.deleted {
-		return sprintf("%s probe of %s#%d at %v after the pod was deleted at %v", a.Probe, a.Container, a.Attempt, a.At, t.delAt)
-	}
-	if c := &t.c[i]; c.killing && t.pi.kinds[i] != kindSidecar && !otherProbeGoesOn(c.reason, a.Probe) {
+	if t.pi.kinds[i] == kindSidecar {
 		// A sidecar's liveness and startup workers go on while it is
-		// killed, unless the pod was deleted: StopLivenessAndStartup stops
-		// only the app containers' (prober_manager.go).
+		// killed, the pod deleted or not: StopLivenessAndStartup stops
+		// only the app containers' (prober_manager.go), and a worker
+		// never sees the deletion (worker.go doProbe reads the copy of
+		// the pod it was created with; config.go copyPods).
+		return ""
+	}
+	if t.deleted && t.termBegun {
+		return sprintf("%s probe of %s#%d at %v after the pod's termination began at %v (deleted at %v)", a.Probe, a.Container, a.Attempt, a.At, t.termAt, t.delAt)
+	}
+	if c := &t.c[i]; c.killing && !otherProbeGoesOn(c.reason, a.Probe) {
 		return sprintf("%s probe of %s#%d at %v after its kill began at %v", a.Probe, a.Container, a.Attempt, a.At, c.killAt)
 	}
 	return ""

@@ -121,7 +121,9 @@ func NewWithClient(cfg Config, c kubernetes.Interface) *Adapter {
 
 // Info describes the adapter.
 func (a *Adapter) Info() adapters.Info {
-	return adapters.Info{Name: "cluster:" + a.cfg.Node, Mode: adapters.Autonomous, Observes: Observes, Lag: Lag}
+	// podscript turns every probe into an exec handler for the image's
+	// shell: the kubelet treats them all as exec probes.
+	return adapters.Info{Name: "cluster:" + a.cfg.Node, Mode: adapters.Autonomous, Observes: Observes, Lag: Lag, ExecProbes: true}
 }
 
 func (a *Adapter) labels() map[string]string {

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	v1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/equality"
 	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/podconform/podconform/internal/refine"
@@ -30,6 +31,8 @@ type observer struct {
 	// object, the count last reported.
 	uid  types.UID
 	seen map[types.UID]int32
+	// lastSt is the last status reported (nil before any).
+	lastSt *v1.PodStatus
 }
 
 // runState is what the observer reported of one container: the last
@@ -109,6 +112,18 @@ func (o *observer) status(st *v1.PodStatus, w time.Time) {
 	if !written(st) {
 		return
 	}
+	if o.lastSt != nil && equality.Semantic.DeepEqual(o.lastSt, st) {
+		// The pod object changed, its status did not: the watch delivers
+		// every update of the object, and a delete sets its deletion
+		// timestamp. The status manager writes only a status that changed
+		// (status_manager.go needsUpdate), so this is no report of the
+		// node's. Reported, it would hold back every start and exit a
+		// later status proves happened before it: a start during a
+		// postStart hook, which no status shows until the hook returns,
+		// was placed after the delete, and the world timed the hook's
+		// answer from there.
+		return
+	}
 	arrival := o.at(w)
 	var runs []model.Action
 	for _, list := range [][]v1.ContainerStatus{st.InitContainerStatuses, st.ContainerStatuses} {
@@ -126,6 +141,7 @@ func (o *observer) status(st *v1.PodStatus, w time.Time) {
 		o.emit(a)
 	}
 	c := st.DeepCopy()
+	o.lastSt = c
 	o.emit(model.Action{At: arrival, Kind: model.ActStatus, Status: c})
 }
 

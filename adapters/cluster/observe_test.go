@@ -329,3 +329,51 @@ func TestObserverStartedWitness(t *testing.T) {
 	o.status(pending(cs), at(6*time.Second))
 	require.Equal(t, []time.Duration{700 * time.Millisecond, 4400 * time.Millisecond}, starts(o))
 }
+
+// A watch delivers every update of the pod object: a delete sets its
+// deletion timestamp and leaves the status as it was. That is no status
+// report, and it must not hold back a start that a later status and a
+// Started event prove happened before it (recorded: a postStart hook
+// holding the pod worker across a delete; 92731b7c72, 1da25474c1).
+func TestObserverSkipsUnchangedStatus(t *testing.T) {
+	o := newObserver(t0)
+	o.uid = "pod-1"
+	o.status(pending(waiting("app", "ContainerCreating")), at(500*time.Millisecond))
+	o.event(kubeletEvent("e1", "pod-1", "spec.containers{app}", "Started", "Container started", 1, 600*time.Millisecond), at(600*time.Millisecond))
+	o.status(pending(waiting("app", "ContainerCreating")), at(2*time.Second)) // the delete's update
+	o.status(pending(running("app", 0, 600*time.Millisecond)), at(3600*time.Millisecond))
+	var statuses []time.Duration
+	var start time.Duration = -1
+	for _, a := range o.acts {
+		switch a.Kind {
+		case model.ActStatus:
+			statuses = append(statuses, a.At)
+		case model.ActContainerStarted:
+			start = a.At
+		}
+	}
+	require.Equal(t, []time.Duration{500 * time.Millisecond, 3600 * time.Millisecond}, statuses, "the unchanged status is not reported")
+	require.Equal(t, 600*time.Millisecond, start, "the start goes where the Started event proves it")
+
+	// A status that did change is reported, and holds later starts back.
+	o = newObserver(t0)
+	o.uid = "pod-1"
+	o.status(pending(waiting("app", "ContainerCreating")), at(500*time.Millisecond))
+	o.event(kubeletEvent("e1", "pod-1", "spec.containers{app}", "Started", "Container started", 1, 600*time.Millisecond), at(600*time.Millisecond))
+	changed := pending(waiting("app", "ContainerCreating"))
+	changed.Conditions = append(changed.Conditions, v1.PodCondition{Type: v1.PodReadyToStartContainers, Status: v1.ConditionTrue})
+	o.status(changed, at(2*time.Second))
+	o.status(pending(running("app", 0, 600*time.Millisecond)), at(3600*time.Millisecond))
+	var n int
+	start = -1
+	for _, a := range o.acts {
+		switch a.Kind {
+		case model.ActStatus:
+			n++
+		case model.ActContainerStarted:
+			start = a.At
+		}
+	}
+	require.Equal(t, 3, n)
+	require.Equal(t, 2*time.Second, start, "never before a status already reported")
+}

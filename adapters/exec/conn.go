@@ -443,7 +443,7 @@ func (c *Conn) handshake(ctx context.Context) *adapters.Error {
 	if c.name != "" {
 		name = c.name
 	}
-	c.info = adapters.Info{Name: name, Version: r.implVersion, Mode: r.mode, Observes: obs, Lag: r.lag}
+	c.info = adapters.Info{Name: name, Version: r.implVersion, Mode: r.mode, Observes: obs, Lag: r.lag, ExecProbes: r.execProbes}
 	return nil
 }
 

@@ -1572,6 +1572,9 @@ func appendHelloReply(b []byte, info adapters.Info, version int) []byte {
 			b = strconv.AppendInt(b, ms, 10)
 		}
 	}
+	if info.ExecProbes {
+		b = append(b, `,"execProbes":true`...)
+	}
 	b = append(b, `,"observes":[`...)
 	for i, n := range info.Observes.Names() {
 		if i > 0 {
@@ -1655,6 +1658,7 @@ type reply struct {
 	observes    []string
 	mode        adapters.Mode
 	lag         time.Duration // hello: lagMs
+	execProbes  bool          // hello: execProbes
 	// step
 	step adapters.Reply
 	// trace
@@ -1691,6 +1695,7 @@ type wireReplyCommon struct {
 	Observes    *[]string    `json:"observes"`
 	Mode        *string      `json:"mode"`
 	LagMs       *int64       `json:"lagMs"`
+	ExecProbes  *bool        `json:"execProbes"`
 	NextMs      *int64       `json:"nextMs"`
 	Probes      *[]wireProbe `json:"probes"`
 	Message     *string      `json:"message"`
@@ -1748,12 +1753,12 @@ func replyFromWire(w *wireReplyCommon, hasActions bool, n int, action func(int) 
 		"protocol": w.Protocol != nil, "version": w.Version != nil, "name": w.Name != nil,
 		"implVersion": w.ImplVersion != nil, "observes": w.Observes != nil, "actions": hasActions,
 		"nextMs": w.NextMs != nil, "probes": w.Probes != nil, "message": w.Message != nil,
-		"mode": w.Mode != nil, "lagMs": w.LagMs != nil,
+		"mode": w.Mode != nil, "lagMs": w.LagMs != nil, "execProbes": w.ExecProbes != nil,
 	}
 	var allowed []string
 	switch r.typ {
 	case TypeHello:
-		allowed = []string{"protocol", "version", "name", "implVersion", "observes", "mode", "lagMs"}
+		allowed = []string{"protocol", "version", "name", "implVersion", "observes", "mode", "lagMs", "execProbes"}
 	case TypeStep:
 		allowed = []string{"actions", "nextMs", "probes"}
 	case TypeTrace:
@@ -1808,6 +1813,9 @@ func replyFromWire(w *wireReplyCommon, hasActions bool, n int, action func(int) 
 				return nil, ferr("lagMs", "only an autonomous implementation reports late")
 			}
 			r.lag = time.Duration(*w.LagMs) * time.Millisecond
+		}
+		if w.ExecProbes != nil {
+			r.execProbes = *w.ExecProbes
 		}
 	case TypeTrace:
 		if !hasActions {

@@ -512,5 +512,20 @@ func TestTraceAndHelloModeReplies(t *testing.T) {
 		r, fe := decodeReply([]byte(line))
 		require.Nil(t, fe, line)
 		require.Equal(t, want, r.mode, line)
+		require.False(t, r.execProbes, line)
 	}
+
+	// execProbes: an implementation that runs every probe as an exec
+	// handler says so, and the runner hears it.
+	info.ExecProbes = true
+	b = appendHelloReply(nil, info, 1)
+	require.Equal(t, `{"type":"hello","protocol":"podconform-exec","version":1,"name":"x","implVersion":"1.2","mode":"autonomous","execProbes":true,"observes":["actions"]}`+"\n", string(b))
+	r, fe = decodeReply(b[:len(b)-1])
+	require.Nil(t, fe)
+	require.True(t, r.execProbes)
+	_, fe = decodeReply([]byte(`{"type":"hello","protocol":"podconform-exec","version":1,"name":"x","observes":["all"],"execProbes":"yes"}`))
+	require.NotNil(t, fe)
+	_, fe = decodeReply([]byte(`{"type":"step","actions":[],"execProbes":true}`))
+	require.NotNil(t, fe)
+	require.Equal(t, "execProbes", fe.Field)
 }

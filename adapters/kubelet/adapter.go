@@ -36,9 +36,11 @@ type Adapter struct{}
 // New returns the adapter.
 func New() *Adapter { return &Adapter{} }
 
-// Info describes the adapter.
+// Info describes the adapter. Every probe runs as an exec handler that
+// asks the world (runtime.go), so the runner checks the adapter against
+// the model of exec probes (adapters.Info.ExecProbes).
 func (*Adapter) Info() adapters.Info {
-	return adapters.Info{Name: "kubelet", Version: UpstreamVersion, Mode: adapters.Autonomous, Observes: Observes}
+	return adapters.Info{Name: "kubelet", Version: UpstreamVersion, Mode: adapters.Autonomous, Observes: Observes, ExecProbes: true}
 }
 
 // Run runs scenario s on the kubelet's code until the pod is terminated or

@@ -271,6 +271,12 @@ func (r *criRuntime) ExecSync(ctx context.Context, id string, cmd []string, time
 	case hookCommand:
 		return nil, nil, r.runHook(ctx, in, cmd[1])
 	case probeCommand:
+		if err := ctx.Err(); err != nil {
+			// The prober's worker runs on the pod worker's context, which
+			// a delete cancelled: the CRI call fails at once, as a gRPC
+			// call on a cancelled context does.
+			return nil, nil, err
+		}
 		r.mu.Lock()
 		running := in.running
 		r.mu.Unlock()

@@ -91,6 +91,9 @@ type sim struct {
 	// removePending: the pod is terminated and deleted; the driver
 	// removes it after publishing its final status.
 	removePending bool
+	// probeCancel cancels the prober's workers' context (see Run and
+	// delete).
+	probeCancel context.CancelFunc
 }
 
 // waiter is a goroutine of the kubelet's code (one of the parallel kills)
@@ -268,7 +271,19 @@ func (s *sim) run() ([]model.Action, error) {
 	s.goRun(func() { s.watchResults(s.startup, model.Startup) })
 	s.goRun(func() { s.watchResults(s.readiness, model.Readiness) })
 	s.goRun(s.resync)
-	s.prober.AddPod(ctx, s.pod)
+	// The kubelet hands its pod workers deep copies of the pod
+	// (pkg/kubelet/config/config.go copyPods), and the prober keeps the
+	// copy of the sync that created its workers: a later delete never
+	// reaches a worker (docs/upstream-differences.md section 3.11).
+	//
+	// The workers run on the pod worker's context (Kubelet.SyncPod calls
+	// AddPod(ctx, pod), and AddPod starts each worker with go w.run(ctx)),
+	// which UpdatePod cancels when a delete makes the pod terminating
+	// (pod_workers.go): see delete.
+	probeCtx, probeCancel := context.WithCancel(ctx)
+	defer probeCancel()
+	s.probeCancel = probeCancel
+	s.prober.AddPod(probeCtx, s.pod.DeepCopy())
 	s.kick()
 
 	w := model.NewScript(s.scn)
@@ -481,6 +496,15 @@ func (s *sim) delete(in model.Input) {
 		return
 	}
 	first := !s.deleting
+	if first {
+		// UpdatePod cancels the pod worker's context when the pod becomes
+		// terminating: unless the pod worker is already terminating the
+		// pod on its own (its status is terminal), a delete does. The
+		// prober's workers run on it: an exec probe errors from now on.
+		if st, ok := s.status.mgr.GetPodStatus(s.pod.UID); !ok || (st.Phase != v1.PodSucceeded && st.Phase != v1.PodFailed) {
+			s.probeCancel()
+		}
+	}
 	s.deleting = true
 	s.apiGrace = grace
 	if first {

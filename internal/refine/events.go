@@ -157,7 +157,10 @@ func modelAction(ev *model.Action) string {
 // past an incomplete run's end is judged only if explained: the model's
 // run stops at until, and the statuses that would have brought it to the
 // matching action (an exit the world gives it as the API shows it) may
-// have come after the end.
+// have come after the end. So is one whose window reaches past the
+// object's removal (blind): the end of the run for the API, not for the
+// node, which kills a force-deleted pod's containers after its object is
+// gone.
 func (c *Checker) judgeEvents(until time.Duration, complete bool) *Divergence {
 	for i := range c.events {
 		ev := &c.events[i]
@@ -176,7 +179,15 @@ func (c *Checker) judgeEvents(until time.Duration, complete bool) *Divergence {
 		if !found && ev.Reason == EventKilling {
 			found = c.orderedKill(ev.Container, lo, hi)
 		}
-		if found || hi > until && !complete {
+		if !found && ev.Reason == EventBackOff {
+			found = c.inBackOff(ev.Container, lo, hi)
+		}
+		if found || hi > until && !complete || c.blind && hi > c.blindAt {
+			// Past the end of a run cut short, or past the API object's
+			// removal: the checker follows the model no further than the
+			// API shows (the world gives it nothing after), and the node
+			// goes on stopping a force-deleted pod's containers (and
+			// recording Killing for them) after its object is gone.
 			continue
 		}
 		var near *model.Action
@@ -227,4 +238,26 @@ func absDur(d time.Duration) time.Duration {
 		return -d
 	}
 	return d
+}
+
+// inBackOff reports whether one of the model's back-offs of container
+// name overlaps [lo, hi]. The kubelet records BackOff at every sync that
+// finds the container still backing off (kuberuntime_manager.go doBackOff,
+// called from SyncPod for each container to start), and a pod syncs
+// during a back-off whenever anything about it changes (a sibling's exit,
+// a probe result, a status write); the model notes a refusal once, when
+// it begins (ActBackOff, with Wait the time left). So an event is
+// explained by any moment of a back-off the model was in, not only by
+// its beginning.
+func (c *Checker) inBackOff(name string, lo, hi time.Duration) bool {
+	for j := range c.took {
+		a := &c.took[j]
+		if a.At > hi {
+			break
+		}
+		if a.Kind == model.ActBackOff && a.Container == name && a.At+a.Wait >= lo {
+			return true
+		}
+	}
+	return false
 }

@@ -86,3 +86,47 @@ func TestUnhealthyProbe(t *testing.T) {
 		require.Equal(t, want != "", ok, msg)
 	}
 }
+
+// The kubelet records BackOff at every sync that finds the container
+// still backing off, and the model notes the refusal once, when it
+// begins: an event in the middle of the model's back-off is explained,
+// one after its end is not.
+func TestEventsBackOffAnyMomentOfIt(t *testing.T) {
+	// The model refused at 10s with 10s to wait: backing off in [10s, 20s].
+	require.Nil(t, crashesWithEvents(t, 0, event(14*sec+500*time.Millisecond, "app", EventBackOff, "Back-off restarting failed container app")))
+	d := crashesWithEvents(t, 0, event(4*sec, "app", EventBackOff, "Back-off restarting failed container app"))
+	require.NotNil(t, d, "a back-off event before the model's back-off began")
+	require.Contains(t, d.Message, "did so only at 10s (10s BackOff app#1 wait=10s delay=10s)")
+}
+
+// A force-deleted pod's object goes at once, and the node kills its
+// containers after (recording Killing): the checker follows the model no
+// further than the removal, so an event whose window passes it is judged
+// only if explained. Here app's postStart hook holds the pod worker, so
+// the model's kill waits for a hook answer the world never gives once the
+// object is gone (recorded: 01bc6094ed). An event before the removal is
+// judged as ever.
+func TestEventsAfterTheObjectsRemoval(t *testing.T) {
+	run := func(evAt time.Duration) *Divergence {
+		c, err := New(hookedApp(), Options{Observes: properties.ObsRuns | properties.ObsContainerStatuses | properties.ObsRequests | properties.ObsEvents})
+		require.NoError(t, err)
+		require.Nil(t, c.Observe(act(0, model.ActContainerStarted, "app", 0)))
+		if evAt < 2*sec {
+			require.Nil(t, c.Input(model.Input{Kind: model.InTick, At: evAt}))
+			require.Nil(t, c.Observe(event(evAt, "app", EventKilling, "Stopping container app")))
+		}
+		require.Nil(t, c.Input(model.Input{Kind: model.InForceDelete, At: 2 * sec}))
+		require.Nil(t, c.Observe(&model.Action{At: 2 * sec, Kind: model.ActDeleteRequested, Force: true}))
+		require.Nil(t, c.Observe(&model.Action{At: 2 * sec, Kind: model.ActPodRemoved}))
+		if evAt >= 2*sec {
+			require.Nil(t, c.Input(model.Input{Kind: model.InTick, At: evAt}))
+			require.Nil(t, c.Observe(event(evAt, "app", EventKilling, "Stopping container app")))
+		}
+		return c.End(5*sec, true)
+	}
+	require.Nil(t, run(2*sec+500*time.Millisecond), "after the removal")
+	d := run(1500 * time.Millisecond)
+	require.NotNil(t, d, "before the removal, with no kill in the model")
+	require.Equal(t, Event, d.Kind)
+	t.Log(d.Message)
+}

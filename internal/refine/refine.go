@@ -152,7 +152,10 @@ type Checker struct {
 	// endOK holds, once the pod is force-deleted, the statuses the
 	// implementation may end with (see End); nil before.
 	endOK map[string]bool
-	div   *Divergence
+	// removedAt: when the model's kubelet removed the pod object itself
+	// (-1 before); see input's force delete.
+	removedAt time.Duration
+	div       *Divergence
 	// events: the Event actions observed (witnesses, events.go); took:
 	// the model's actions that can explain one, in order.
 	events []model.Action
@@ -169,7 +172,8 @@ type Checker struct {
 	// sees the node only through it (runs, not actions): nothing the
 	// model does afterwards, or did and the implementation had not
 	// reported yet, can be seen any more.
-	blind bool
+	blind   bool
+	blindAt time.Duration // when it went blind
 }
 
 // call is one call of Input, Observe, Sync or End, kept for replays.
@@ -204,7 +208,7 @@ func newChecker(s *model.Scenario, opt Options, picks []int, onTake func([]model
 	if err != nil {
 		return nil, err
 	}
-	c := &Checker{pod: &s.Pod, m: m, mw: model.NewScript(s), tol: opt.Tolerance, obs: opt.Observes.Normal(), scen: s, opt: opt, onTake: onTake}
+	c := &Checker{pod: &s.Pod, m: m, mw: model.NewScript(s), tol: opt.Tolerance, obs: opt.Observes.Normal(), scen: s, opt: opt, onTake: onTake, removedAt: -1}
 	c.viaStatus = c.obs.Has(properties.ObsRuns|properties.ObsContainerStatuses) && !c.obs.Has(properties.ObsActions)
 	c.resync = s.Profile.WithDefaults().SyncFrequency.Duration
 	for _, st := range c.apiViews(m.Status(), model.Cause{}) {
@@ -376,6 +380,9 @@ func (c *Checker) take(acts []model.Action, why []model.Cause) {
 		if a.Kind == model.ActDeleteRequested && a.Force && c.endOK == nil {
 			c.forceDeleted(a.At)
 		}
+		if a.Kind == model.ActPodRemoved && c.removedAt < 0 {
+			c.removedAt = a.At
+		}
 		if c.compared(a.Kind) && !c.blind {
 			a.Status = nil
 			due := a.At
@@ -483,6 +490,16 @@ func (c *Checker) input(in model.Input) *Divergence {
 	if in.Kind == model.InProbeAnswer {
 		return nil // the model asks its own probes
 	}
+	if in.Kind == model.InForceDelete && c.endOK == nil && c.removedAt >= 0 && in.At-c.removedAt <= c.tol {
+		// The model's kubelet removed the object itself, after its final
+		// status, in the force delete's instant (or, with a tolerance, at
+		// most that long before it: the node may be that late). On a node
+		// the two race: the force delete may remove the object before the
+		// kubelet's last status writes reach it, and the model, which has
+		// no pod left to delete, takes no force delete. The statuses of
+		// the removal race the force delete as in forceDeleted.
+		c.forceDeleted(in.At)
+	}
 	if err := c.step(in); err != nil {
 		msg := fmt.Sprintf("the model cannot accept the world's %s: %v", describeInput(in), err)
 		var why string
@@ -527,13 +544,16 @@ func (c *Checker) observe(a *model.Action) *Divergence {
 		if !c.same(e, &obs) {
 			continue
 		}
-		due, _ := c.due(i)
+		// A run the model has not shown yet (viaStatus: no generated
+		// status since) is not due, so it cannot be late: the model's
+		// status that would show it is still to come.
+		due, shown := c.due(i)
 		switch {
 		case e.At > obs.At:
 			why := c.pendWhy[i].String()
 			return c.fail(&Divergence{Kind: Early, At: obs.At, Observed: &obs, Why: why,
 				Message: fmt.Sprintf("observed %s, but the model takes it only at %v; why: %s", trace.Describe(obs), e.At, why)})
-		case obs.At-due > c.tol+c.pendJit[i]:
+		case shown && obs.At-due > c.tol+c.pendJit[i]:
 			why := c.pendWhy[i].String()
 			return c.fail(&Divergence{Kind: Late, At: obs.At, Observed: &obs, Why: why,
 				Message: fmt.Sprintf("observed %s, %v after the model took it at %v%s (tolerance %v%s); why the model took it then: %s", trace.Describe(obs), obs.At-due, e.At, shownAt(e.At, due), c.tol, jitText(c.pendJit[i]), why)})
@@ -576,7 +596,7 @@ func (c *Checker) removalPending() bool {
 // object is gone (see Checker.blind): the starts and exits it had not
 // reported yet.
 func (c *Checker) goBlind() {
-	c.blind = true
+	c.blind, c.blindAt = true, c.m.Now()
 	k := 0
 	for i := range c.pending {
 		if c.pending[i].Kind == model.ActContainerStarted || c.pending[i].Kind == model.ActContainerExited {

@@ -213,3 +213,44 @@ func TestAPIViews(t *testing.T) {
 	require.Len(t, d.apiViews(runs, model.Cause{}), 1)
 	require.Equal(t, v1.PodFailed, d.apiViews(runs, model.Cause{})[0].Phase, "a CRI-level implementation sees the copy")
 }
+
+// A run the model takes while its pod worker is busy is due, for an API
+// client, only with the model's next generated status: observed before
+// that status, it is not late, however long after the model's own start
+// (the API showed it late because something the model does not see, a
+// status write for a new observedGeneration, came first). Once shown, a
+// run observed beyond the tolerance is late.
+func TestUnshownRunIsNotLate(t *testing.T) {
+	hooked := hookedApp()
+	obs := properties.ObsRuns | properties.ObsContainerStatuses | properties.ObsRequests
+	c := newChk(t, hooked, sec, obs)
+	require.True(t, c.viaStatus)
+	// The model started app at 0s and runs its postStart hook until the
+	// world says it returned: no status shows the start before that.
+	require.Nil(t, c.Input(model.Input{Kind: model.InTick, At: 5 * sec}))
+	require.Nil(t, c.Observe(act(5*sec, model.ActContainerStarted, "app", 0)), "not due: the model has not shown it")
+	require.Nil(t, c.Input(model.Input{Kind: model.InHookDone, At: 6 * sec, Container: "app"}))
+	require.Nil(t, c.End(7*sec, false))
+
+	// Without the hook, the start is shown at once: 5s later is late.
+	plain := hooked
+	plain.Pod.Spec.Containers[0].Lifecycle = nil
+	plain.Behaviour = model.Behaviour{}
+	c = newChk(t, plain, sec, obs)
+	require.Nil(t, c.Input(model.Input{Kind: model.InTick, At: 5 * sec}))
+	d := c.Observe(act(5*sec, model.ActContainerStarted, "app", 0))
+	require.NotNil(t, d)
+	require.Equal(t, Late, d.Kind, d.Message)
+}
+
+// hookedApp: app's postStart hook runs 30s, holding the pod worker.
+func hookedApp() *model.Scenario {
+	return &model.Scenario{
+		Pod: v1.Pod{ObjectMeta: metav1.ObjectMeta{Name: "hooked", Namespace: "default"},
+			Spec: v1.PodSpec{Containers: []v1.Container{{Name: "app", Image: "busybox",
+				Lifecycle: &v1.Lifecycle{PostStart: &v1.LifecycleHandler{Exec: &v1.ExecAction{Command: []string{"true"}}}}}}}},
+		Behaviour: model.Behaviour{Containers: map[string]model.ContainerBehaviour{
+			"app": {Conduct: model.Conduct{PostStart: &model.HookScript{Duration: dur(30 * sec)}}},
+		}},
+	}
+}

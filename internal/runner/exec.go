@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	v1 "k8s.io/api/core/v1"
+
 	"github.com/podconform/podconform/adapters"
 	"github.com/podconform/podconform/internal/budget"
 	"github.com/podconform/podconform/internal/refine"
@@ -360,6 +362,9 @@ func newChecker(s *model.Scenario, cfg checkCfg, info adapters.Info) (*checker, 
 
 // newCheckerAt is newChecker with the refinement checked at tol.
 func newCheckerAt(s *model.Scenario, cfg checkCfg, info adapters.Info, tol time.Duration) (*checker, error) {
+	if info.ExecProbes {
+		s = execProbes(s)
+	}
 	c := &checker{}
 	opt := refine.Options{Tolerance: tol, Observes: info.Observes, Lag: info.Lag}
 	if worldFollowsModel(info) {
@@ -851,4 +856,37 @@ func (c *checker) replayTrace(acts []model.Action) (time.Duration, bool) {
 		return now, true
 	}
 	return until, false
+}
+
+// execProbes returns s with every probe's handler an exec handler, the
+// rest of each probe as it is: the model of what an implementation that
+// runs every probe as an exec handler (adapters.Info.ExecProbes) runs.
+// The kubelet treats exec probes apart: one errors once a delete has
+// cancelled the pod worker's context (docs/semantics.md §5.12). A scenario
+// with no other kind of probe is returned as it is.
+func execProbes(s *model.Scenario) *model.Scenario {
+	other := func(p *v1.Probe) bool { return p != nil && p.Exec == nil }
+	found := false
+	for _, list := range [][]v1.Container{s.Pod.Spec.InitContainers, s.Pod.Spec.Containers} {
+		for i := range list {
+			c := &list[i]
+			found = found || other(c.LivenessProbe) || other(c.ReadinessProbe) || other(c.StartupProbe)
+		}
+	}
+	if !found {
+		return s
+	}
+	out := *s
+	out.Pod = *s.Pod.DeepCopy()
+	for _, list := range [][]v1.Container{out.Pod.Spec.InitContainers, out.Pod.Spec.Containers} {
+		for i := range list {
+			c := &list[i]
+			for _, p := range []*v1.Probe{c.LivenessProbe, c.ReadinessProbe, c.StartupProbe} {
+				if other(p) {
+					p.ProbeHandler = v1.ProbeHandler{Exec: &v1.ExecAction{Command: []string{"podconform-probe"}}}
+				}
+			}
+		}
+	}
+	return &out
 }

@@ -22,11 +22,13 @@ import (
 
 // recorded is an autonomous adapter that returns a trace recorded on a
 // real node (adapters/cluster, the local node of scripts/localnode.sh).
+// It declares what the cluster adapter declares: among the rest, that
+// every probe ran as an exec handler.
 type recorded struct{ acts []model.Action }
 
 func (r recorded) Info() adapters.Info {
 	return adapters.Info{Name: "recorded", Mode: adapters.Autonomous,
-		Observes: properties.ObsRuns | properties.ObsStatus | properties.ObsRequests | properties.ObsEvents, Lag: 2 * time.Second}
+		Observes: properties.ObsRuns | properties.ObsStatus | properties.ObsRequests | properties.ObsEvents, Lag: 2 * time.Second, ExecProbes: true}
 }
 
 func (r recorded) Run(context.Context, *model.Scenario, time.Duration) ([]model.Action, error) {
@@ -103,6 +105,10 @@ func TestRealNodeFindings(t *testing.T) {
 		"deleted-during-init-stopped-status", // §3.5: SyncTerminatingPod's last status
 		"readiness-patch-before-sync",        // §3.6: a readiness result's patch
 		"startup-patch-before-sync",          // §3.6: a startup result's patch
+		"sidecar-startup-after-delete",       // section 3.11: no probe worker sees the deletion; 3.12: exec probes error after it
+		"force-delete-races-own-removal",     // section 2.12: a force delete in the instant the kubelet removes the pod itself
+		"events-backoff-mid-back-off",        // section 3.10: a BackOff event at any moment of a back-off
+		"events-killing-after-force-delete",  // section 3.10: Killing after the object's removal
 	} {
 		t.Run(name, func(t *testing.T) {
 			doc, a := loadFinding(t, name)
