@@ -475,6 +475,11 @@ func (s *sim) apply(ctx context.Context, in model.Input) {
 
 // delete is the API server's part of a delete, then the kubelet's.
 func (s *sim) delete(in model.Input) {
+	// Whether the pod worker is already terminating the pod on its own
+	// (its status is terminal), read before taking s.mu: the status
+	// manager calls back into the sim under its own lock.
+	st, ok := s.status.mgr.GetPodStatus(s.pod.UID)
+	ownEnd := ok && (st.Phase == v1.PodSucceeded || st.Phase == v1.PodFailed)
 	s.mu.Lock()
 	if s.removed {
 		s.mu.Unlock()
@@ -496,14 +501,12 @@ func (s *sim) delete(in model.Input) {
 		return
 	}
 	first := !s.deleting
-	if first {
+	if first && !ownEnd {
 		// UpdatePod cancels the pod worker's context when the pod becomes
 		// terminating: unless the pod worker is already terminating the
-		// pod on its own (its status is terminal), a delete does. The
-		// prober's workers run on it: an exec probe errors from now on.
-		if st, ok := s.status.mgr.GetPodStatus(s.pod.UID); !ok || (st.Phase != v1.PodSucceeded && st.Phase != v1.PodFailed) {
-			s.probeCancel()
-		}
+		// pod on its own, a delete does. The prober's workers run on it:
+		// an exec probe errors from now on.
+		s.probeCancel()
 	}
 	s.deleting = true
 	s.apiGrace = grace

@@ -94,8 +94,8 @@ func TestRealNodeTraces(t *testing.T) {
 }
 
 // TestRealNodeFindings: recorded real-node traces of the classes fixed in
-// docs/upstream-differences.md §3 (each a scenario of the 300-scenario run,
-// with its profile) refine the model at 10 s and meet the invariants that
+// docs/upstream-differences.md, sections 2.12 and 3 (each a scenario of a
+// 300-scenario run, with its profile) refine the model at 10 s and meet the invariants that
 // apply; at 0 they do not refine it.
 func TestRealNodeFindings(t *testing.T) {
 	for _, name := range []string{
