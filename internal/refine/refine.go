@@ -726,6 +726,14 @@ func (c *Checker) forceDeleted(t time.Duration) {
 			break
 		}
 	}
+	// So may a status the API may still show then, read through it: the
+	// exited instance before a back-off refusal's CrashLoopBackOff is
+	// written, at the back-off's end (see alive).
+	for i := range c.hist {
+		if c.hist[i].alive >= from {
+			c.endOK[c.hist[i].key] = true
+		}
+	}
 }
 
 // End finishes the check: the implementation reported everything up to

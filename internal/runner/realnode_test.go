@@ -109,6 +109,7 @@ func TestRealNodeFindings(t *testing.T) {
 		"force-delete-races-own-removal",     // section 2.12: a force delete in the instant the kubelet removes the pod itself
 		"events-backoff-mid-back-off",        // section 3.10: a BackOff event at any moment of a back-off
 		"events-killing-after-force-delete",  // section 3.10: Killing after the object's removal
+		"force-delete-during-back-off",       // section 2.12: the API still showed the exit a back-off refused to restart
 	} {
 		t.Run(name, func(t *testing.T) {
 			doc, a := loadFinding(t, name)
