@@ -71,7 +71,8 @@ func TestObserverCrashLoop(t *testing.T) {
 	cs.LastTerminationState.Terminated = terminated(1, "Error", 400*time.Millisecond, 5200*time.Millisecond)
 	o.status(pending(cs), at(6100*time.Millisecond))
 	// Crashed again at 7 s; waiting in CrashLoopBackOff, seen at 8 s.
-	w := v1.ContainerStatus{Name: "app", RestartCount: 1, State: v1.ContainerState{Waiting: &v1.ContainerStateWaiting{Reason: "CrashLoopBackOff"}}}
+	w := waiting("app", "CrashLoopBackOff")
+	w.RestartCount = 1
 	w.LastTerminationState.Terminated = terminated(2, "Error", 5300*time.Millisecond, 7*time.Second)
 	o.status(pending(w), at(8*time.Second))
 	// The same status again adds no run.
