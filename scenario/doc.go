@@ -76,6 +76,9 @@
 //	  minimumGracePeriodSeconds: 2       # floor on a StopContainer timeout; >= 0
 //	  containerRestartRules: true        # the ContainerRestartRules feature gate
 //	  syncFrequency: 1m                  # the pod worker's periodic resync; >= 1s
+//	                                     # (podconform run --profile also takes a
+//	                                     # kubelet's KubeletConfiguration file and
+//	                                     # maps it: ProfileFromKubeletConfig)
 //	pod:                                 # required: a Pod manifest
 //	  apiVersion: v1                     # optional here; if set, v1
 //	  kind: Pod                          # optional here; if set, Pod

@@ -309,11 +309,20 @@ func validateEvents(events []model.Event, p *field.Path) field.ErrorList {
 
 // LoadProfile reads a profile file (podconform run --profile: the fields
 // of a scenario's profile, YAML or JSON), strictly, and validates it with
-// the rules of a scenario's profile field. Every error names the path.
+// the rules of a scenario's profile field; or, when its kind is
+// KubeletConfiguration, a kubelet's configuration file, which it maps as
+// ProfileFromKubeletConfig does. Every error names the path.
 func LoadProfile(path string) (*model.Profile, error) {
 	data, err := readBounded(path, MaxFileBytes)
 	if err != nil {
 		return nil, err
+	}
+	if isKubeletConfig(data) {
+		p, err := ProfileFromKubeletConfig(data)
+		if err != nil {
+			return nil, fmt.Errorf("%s: KubeletConfiguration: %v", path, err)
+		}
+		return p, nil
 	}
 	var p model.Profile
 	if err := yaml.UnmarshalStrict(data, &p); err != nil {
