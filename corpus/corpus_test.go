@@ -1782,6 +1782,45 @@ var facts = map[string][]fact{
 			},
 		},
 	},
+	"upstream/readiness-gates.yaml": {
+		{
+			what:   "Running but not Ready until both gates' conditions are True (at 20s, not at 10s); not Ready again once one is False (at 30s); the containers stay ready throughout",
+			source: `test/e2e/common/node/pods.go "should support pod readiness gates" (v1.36.3); pkg/kubelet/status/generate.go GeneratePodReadyCondition; docs/semantics.md §9.8`,
+			check: func(t tb, r *run) {
+				ready := func(at time.Duration) v1.PodCondition {
+					st := r.statusAt(t, at)
+					for _, c := range st.Conditions {
+						if c.Type == v1.PodReady {
+							if st.Phase != v1.PodRunning || !st.ContainerStatuses[0].Ready {
+								t.Errorf("at %v: phase %s, container ready %v: want Running, ready", at, st.Phase, st.ContainerStatuses[0].Ready)
+							}
+							return c
+						}
+					}
+					t.Fatalf("no Ready condition at %v", at)
+					return v1.PodCondition{}
+				}
+				for _, w := range []struct {
+					at     time.Duration
+					status v1.ConditionStatus
+					msg    string
+				}{
+					{5 * time.Second, v1.ConditionFalse, `corresponding condition of pod readiness gate "k8s.io/test-condition1" does not exist., corresponding condition of pod readiness gate "k8s.io/test-condition2" does not exist.`},
+					{15 * time.Second, v1.ConditionFalse, `corresponding condition of pod readiness gate "k8s.io/test-condition2" does not exist.`},
+					{20 * time.Second, v1.ConditionTrue, ""},
+					{30 * time.Second, v1.ConditionFalse, `the status of pod readiness gate "k8s.io/test-condition1" is not "True", but False`},
+				} {
+					c := ready(w.at)
+					if c.Status != w.status || c.Message != w.msg {
+						t.Errorf("Ready at %v: %s %q, want %s %q", w.at, c.Status, c.Message, w.status, w.msg)
+					}
+					if w.status == v1.ConditionFalse && c.Reason != model.ReasonReadinessGatesNotReady {
+						t.Errorf("Ready at %v: reason %q, want %s", w.at, c.Reason, model.ReasonReadinessGatesNotReady)
+					}
+				}
+			},
+		},
+	},
 	"upstream/exec-readiness-during-termination.yaml": {
 		{
 			what:   "after the delete the exec readiness probe gives no result (the pod worker's context it runs on is cancelled), and the terminating pod stays Ready until its container exits at 81s",

@@ -44,6 +44,9 @@ type Knobs struct {
 	// 12 quick failures, enough to reach the back-off cap, then a long
 	// run). Such scenarios need Until's longer limit.
 	LongRuns bool `json:"longRuns"`
+	// Gates allows readiness gates on the pod and SetCondition events
+	// that set their conditions.
+	Gates bool `json:"gates"`
 }
 
 // DefaultKnobs returns knobs with every feature on: up to 2 regular init
@@ -58,6 +61,7 @@ func DefaultKnobs() Knobs {
 		RestartRules: true,
 		VaryProfile:  true,
 		LongRuns:     true,
+		Gates:        true,
 	}
 }
 
@@ -105,8 +109,67 @@ func Scenario(k Knobs) *rapid.Generator[*scenario.Document] {
 		d.Pod = pod
 		d.Behaviour = beh
 		d.Events = drawEvents(t, pc)
+		if k.Gates {
+			// Drawn last, so that the rest of a scenario is what it was
+			// before gates were drawn at all.
+			d.Pod.Spec.ReadinessGates, d.Events = drawGates(t, pc, d.Events)
+		}
 		return d
 	})
+}
+
+// The condition types of generated readiness gates.
+var gateTypes = []v1.PodConditionType{"podconform.dev/gate-a", "podconform.dev/gate-b"}
+
+// drawGates draws, in about one scenario in six, one or two readiness
+// gates and the controller's SetCondition events for them, merged into
+// evs by time (a SetCondition after a delete of the same instant).
+func drawGates(t *rapid.T, pc podCtx, evs []model.Event) ([]v1.PodReadinessGate, []model.Event) {
+	if !chance(t, "readiness gates", 3) {
+		return nil, evs
+	}
+	n := choose(t, "gates", w[int]{1, 3}, w[int]{2, 1})
+	gates := make([]v1.PodReadinessGate, n)
+	for i := range gates {
+		gates[i].ConditionType = gateTypes[i]
+	}
+	last := w[time.Duration]{2 * time.Minute, 1}
+	if pc.k.LongRuns {
+		last = w[time.Duration]{11 * time.Minute, 1}
+	}
+	var gaps []time.Duration
+	sets := listOf(t, "condition set", 4, 12, func(t *rapid.T) model.Event {
+		e := model.Event{Type: model.EventSetCondition}
+		e.At.Duration = choose(t, "condition set at",
+			w[time.Duration]{0, 2}, w[time.Duration]{time.Second, 1}, w[time.Duration]{5 * time.Second, 3},
+			w[time.Duration]{10 * time.Second, 3}, w[time.Duration]{30 * time.Second, 2}, w[time.Duration]{time.Minute, 1}, last)
+		gaps = append(gaps, choose(t, "condition set gap",
+			w[time.Duration]{0, 1}, w[time.Duration]{time.Second, 2}, w[time.Duration]{5 * time.Second, 3},
+			w[time.Duration]{10 * time.Second, 3}, w[time.Duration]{30 * time.Second, 2}, w[time.Duration]{time.Minute, 1}))
+		e.ConditionType = gates[choose(t, "condition", w[int]{0, 1}, w[int]{1, 1})%n].ConditionType
+		e.Status = choose(t, "condition status",
+			w[v1.ConditionStatus]{v1.ConditionTrue, 10}, w[v1.ConditionStatus]{v1.ConditionFalse, 3}, w[v1.ConditionStatus]{v1.ConditionUnknown, 1})
+		return e
+	})
+	gaps = gaps[len(gaps)-len(sets):]
+	for i := 1; i < len(sets); i++ {
+		sets[i].At.Duration = sets[i-1].At.Duration + gaps[i]
+	}
+	out := make([]model.Event, 0, len(evs)+len(sets))
+	i, j := 0, 0
+	for i < len(evs) || j < len(sets) {
+		if j == len(sets) || (i < len(evs) && evs[i].At.Duration <= sets[j].At.Duration) {
+			out = append(out, evs[i])
+			i++
+		} else {
+			out = append(out, sets[j])
+			j++
+		}
+	}
+	if len(out) == 0 {
+		out = nil
+	}
+	return gates, out
 }
 
 // Pod generates valid pods (for the default profile) without behaviour.

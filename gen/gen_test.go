@@ -317,6 +317,15 @@ var features = []struct {
 
 	// What the model did with it.
 	{"trace: CrashLoopBackOff", 0.25, traceHas(func(a model.Action) bool { return a.Kind == model.ActBackOff })},
+	{"readiness gates", 0.10, func(d *scenario.Document, _ []model.Action) bool { return len(d.Pod.Spec.ReadinessGates) > 0 }},
+	{"two readiness gates", 0.02, func(d *scenario.Document, _ []model.Action) bool { return len(d.Pod.Spec.ReadinessGates) == 2 }},
+	{"readiness gates with a sidecar", 0.03, func(d *scenario.Document, _ []model.Action) bool {
+		return len(d.Pod.Spec.ReadinessGates) > 0 && count(d, roleSidecar) > 0
+	}},
+	{"trace: Ready True with readiness gates", 0.02, func(d *scenario.Document, trace []model.Action) bool {
+		return len(d.Pod.Spec.ReadinessGates) > 0 && traceHas(func(a model.Action) bool { return a.Kind == model.ActStatus && podReady(a.Status) })(d, trace)
+	}},
+	{"trace: Ready True, then False by a gate", 0.005, gateTurnsReadyOff},
 	{"trace: back-off at its cap", 0.05, backoffCap},
 	{"trace: back-off reset after the cap", 0.005, backoffReset},
 	{"trace: a liveness or startup probe failed", 0.10, traceHas(func(a model.Action) bool {
@@ -843,4 +852,35 @@ events:
 	if u := Until(d); u != 55*time.Minute {
 		t.Errorf("Until = %v; want 55m", u)
 	}
+}
+
+// podReady reports whether st's Ready condition is True.
+func podReady(st *v1.PodStatus) bool {
+	for _, c := range st.Conditions {
+		if c.Type == v1.PodReady {
+			return c.Status == v1.ConditionTrue
+		}
+	}
+	return false
+}
+
+// gateTurnsReadyOff: Ready was True, then a later status has it False
+// with the reason ReadinessGatesNotReady.
+func gateTurnsReadyOff(_ *scenario.Document, trace []model.Action) bool {
+	was := false
+	for _, a := range trace {
+		if a.Kind != model.ActStatus {
+			continue
+		}
+		if podReady(a.Status) {
+			was = true
+			continue
+		}
+		for _, c := range a.Status.Conditions {
+			if was && c.Type == v1.PodReady && c.Reason == model.ReasonReadinessGatesNotReady {
+				return true
+			}
+		}
+	}
+	return false
 }

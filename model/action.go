@@ -123,6 +123,9 @@ const (
 	InDelete
 	// InForceDelete: a force delete.
 	InForceDelete
+	// InSetCondition: a controller sets the pod condition Condition to
+	// CondStatus in the API object (a readiness gate's).
+	InSetCondition
 )
 
 func (k InputKind) String() string {
@@ -139,6 +142,8 @@ func (k InputKind) String() string {
 		return "Delete"
 	case InForceDelete:
 		return "ForceDelete"
+	case InSetCondition:
+		return "SetCondition"
 	}
 	return "Unknown"
 }
@@ -156,6 +161,9 @@ type Input struct {
 	Success   bool
 	HookOK    bool
 	Grace     int64
+	// Condition and CondStatus of a SetCondition.
+	Condition  v1.PodConditionType
+	CondStatus v1.ConditionStatus
 }
 
 // Move is an input the world may give in the current state; the fields the

@@ -87,6 +87,7 @@ const (
 	rStatusSandboxReady
 	rStatusAdmitted
 	rStatusStopped
+	rStatusConditionSet // name: the condition type, f: its status (condStatusFlag)
 
 	// timers (NextTimerCause)
 	tProbePending
@@ -141,7 +142,10 @@ func (c Cause) IsZero() bool { return c.rule == rNone }
 // last generated one with probe results (the status manager's
 // SetContainerReadiness or SetContainerStartup while the pod worker is
 // busy): such a status shows no container start or exit since.
-func (c Cause) IsPatch() bool { return c.rule == rStatusPatch }
+//
+// A controller's patch of a readiness gate's condition is one too: it
+// changes only that condition.
+func (c Cause) IsPatch() bool { return c.rule == rStatusPatch || c.rule == rStatusConditionSet }
 
 // IsTerminated reports whether c is the cause of a status generated after
 // the pod worker finished terminating the pod (SyncTerminatedPod, and the
@@ -364,6 +368,8 @@ func (c Cause) phrase() string {
 		return "every container has stopped: the pod worker's last status generation as it finishes terminating the pod, before the status manager's TerminatePod (kubelet.go SyncTerminatingPod, generateAPIPodStatus with podIsTerminal)"
 	case rStatusSandboxReady:
 		return "the new sandbox is ready: PodReadyToStartContainers (OnPodSandboxReady)"
+	case rStatusConditionSet:
+		return "a controller set the readiness gate's condition " + c.name + " to " + condStatusName(c.f) + " in the API object (input; the kubelet's writes keep it: status_manager mergePodStatus)"
 
 	case tProbePending:
 		return "the " + c.probe() + " probe of " + c.name + " awaits its answer"

@@ -265,7 +265,15 @@ type Model struct {
 	apiStatus v1.PodStatus
 	// final: SyncTerminatedPod's status has been generated; the pod
 	// worker generates none after it.
-	final     bool
+	final bool
+	// apiConds and smConds: the readiness gates' conditions in the API
+	// object and in the status manager's copy; gateGen counts the syncs
+	// that found apiConds changed since the last generation (gates.go).
+	apiConds, smConds []v1.PodCondition
+	gateGen           uint32
+	// echo: a sync's own status write came back to the kubelet through
+	// the watch and asks for another sync once this one ends (gates.go).
+	echo      bool
 	condTimes [5]time.Duration
 	condState [5]v1.ConditionStatus
 }
@@ -475,6 +483,8 @@ func (m *Model) Step(in Input) ([]Action, error) {
 		err = m.inDelete(in.Grace, false)
 	case InForceDelete:
 		err = m.inDelete(0, true)
+	case InSetCondition:
+		err = m.inSetCondition(in)
 	default:
 		err = fmt.Errorf("model: unknown input kind %d", in.Kind)
 	}
@@ -913,11 +923,19 @@ func (m *Model) settle() {
 			// The sync ends with a status generation.
 			m.syncEnd = false
 			m.generated(rStatusSyncEnd)
+			if m.echo {
+				// The reconcile its writes asked for joins the next sync.
+				m.echo, m.dirty = false, true
+			}
 			continue
 		}
 		if m.plan != nil {
 			m.runPlan()
 			continue
+		}
+		if !m.dirty && m.echo {
+			// The sync is over; the reconcile its writes asked for runs.
+			m.echo, m.dirty = false, true
 		}
 		if !m.dirty {
 			break
@@ -948,6 +966,11 @@ func (m *Model) sync() {
 		return
 	}
 	m.syncAt = m.now
+	if m.hasGates() && !sameConds(m.smConds, m.apiConds) {
+		// The sync's generation reads the gates' conditions the config's
+		// reconcile brought into the pod object.
+		m.gateGen++
+	}
 	if !m.terminated {
 		m.generated(rStatusSync) // generateAPIPodStatus at the start of the sync
 	}
@@ -1044,11 +1067,13 @@ func (m *Model) sandboxReady() {
 		return
 	}
 	st := m.status.DeepCopy()
-	st.Conditions[0] = m.condAt(0, v1.PodCondition{Type: v1.PodReadyToStartContainers, Status: v1.ConditionTrue})
+	off := len(st.Conditions) - conditionCount
+	st.Conditions[off] = m.condAt(0, v1.PodCondition{Type: v1.PodReadyToStartContainers, Status: v1.ConditionTrue})
 	if StatusEqual(st, &m.status) {
 		return
 	}
 	m.setStatus(st)
+	m.reconcileReadiness(true)
 	m.patched = true
 	m.emit(Action{Kind: ActStatus, Status: st}, Cause{rule: rStatusSandboxReady})
 }

@@ -56,6 +56,9 @@ const (
 	MutReadyAtStart
 	// MutForceDeleteGraceful treats a force delete as a graceful one (§7.8).
 	MutForceDeleteGraceful
+	// MutGatesIgnored makes Ready follow ContainersReady alone, ignoring
+	// the pod's readiness gates (§9.8).
+	MutGatesIgnored
 
 	mutEnd
 )
@@ -88,6 +91,7 @@ func Mutations() []MutationInfo {
 		{MutNoSidecarGating, "no-sidecar-gating", "the next container starts once the sidecar's startup probe succeeded (docs/semantics.md §2.3)"},
 		{MutReadyAtStart, "ready-at-start", "before the first result, readiness is false (docs/semantics.md §5.5)"},
 		{MutForceDeleteGraceful, "force-delete-graceful", "a force delete stops containers with the 2 s floor and no preStop (docs/semantics.md §7.8)"},
+		{MutGatesIgnored, "gates-ignored", "Ready is True only when every readiness gate's condition is True (docs/semantics.md §9.8)"},
 	}
 }
 

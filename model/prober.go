@@ -221,8 +221,11 @@ func (m *Model) patchStatusIf(idle bool) {
 		}
 		cs.Ready = pt.ok
 		cr := ContainersReadyCondition(m.pod, st.InitContainerStatuses, st.ContainerStatuses, st.Phase)
-		st.Conditions[3] = m.condAt(3, cr)
-		st.Conditions[2] = m.condAt(2, ReadyCondition(m.pod, st.Conditions[3], st.Conditions))
+		off := len(st.Conditions) - conditionCount
+		st.Conditions[off+3] = m.condAt(3, cr)
+		// SetContainerReadiness reads the gates in the status manager's
+		// copy: those of its last generation (gates.go).
+		st.Conditions[off+2] = m.condAt(2, m.readyCondition(st.Conditions[off+3], m.smConds))
 		changed = true
 	}
 	if !changed || StatusEqual(st, &m.status) {
@@ -235,6 +238,7 @@ func (m *Model) patchStatusIf(idle bool) {
 		m.ctrs[i].shownStarted = isTrue(m.statusOf(st, i).Started)
 	}
 	m.setStatus(st)
+	m.reconcileReadiness(false)
 	m.patched = true
 	m.emit(Action{Kind: ActStatus, Status: st}, Cause{rule: rStatusPatch})
 }

@@ -259,6 +259,10 @@ const (
 	EventDelete EventType = "Delete"
 	// EventForceDelete is `kubectl delete pod --grace-period=0 --force`.
 	EventForceDelete EventType = "ForceDelete"
+	// EventSetCondition sets one of the pod's readiness gates' conditions
+	// through the status subresource, as the controller that owns the
+	// gate does (`kubectl patch pod --subresource=status`).
+	EventSetCondition EventType = "SetCondition"
 )
 
 // Event is an external event at a fixed virtual time.
@@ -268,4 +272,8 @@ type Event struct {
 	// GracePeriodSeconds of a Delete; nil means the pod's
 	// terminationGracePeriodSeconds. A later delete can only shorten it.
 	GracePeriodSeconds *int64 `json:"gracePeriodSeconds,omitempty"`
+	// ConditionType and Status of a SetCondition: a condition type one of
+	// the pod's readinessGates names, and True, False or Unknown.
+	ConditionType v1.PodConditionType `json:"conditionType,omitempty"`
+	Status        v1.ConditionStatus  `json:"status,omitempty"`
 }

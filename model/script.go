@@ -242,7 +242,7 @@ func (w *Script) Next() (Input, bool) {
 
 // Consume removes in, which Next returned, from the schedule.
 func (w *Script) Consume(in Input) {
-	if in.Kind == InDelete || in.Kind == InForceDelete {
+	if in.Kind == InDelete || in.Kind == InForceDelete || in.Kind == InSetCondition {
 		w.evPos++
 		return
 	}
@@ -255,8 +255,11 @@ func (w *Script) Consume(in Input) {
 }
 
 func eventInput(ev Event) Input {
-	if ev.Type == EventForceDelete {
+	switch ev.Type {
+	case EventForceDelete:
 		return Input{Kind: InForceDelete, At: ev.At.Duration}
+	case EventSetCondition:
+		return Input{Kind: InSetCondition, At: ev.At.Duration, Condition: ev.ConditionType, CondStatus: ev.Status}
 	}
 	g := int64(-1)
 	if ev.GracePeriodSeconds != nil {

@@ -90,6 +90,7 @@ func (m *Model) publish(r rule) {
 	}
 	m.preTerm = nil
 	m.setStatus(st)
+	m.reconcileReadiness(true)
 	m.record()
 	if !m.removed {
 		why := Cause{rule: r, a: m.now}
@@ -140,7 +141,7 @@ func (m *Model) fingerprintChanged() bool {
 	}
 	// deleting: the waiting reasons (CrashLoopBackOff, PostStartHookError)
 	// show only while the pod has no deletion timestamp.
-	f[len(m.ctrs)] = b(m.sandbox, 0) | b(m.terminated, 1) | b(m.terminalPhase != "", 2) | b(m.deleting, 3)
+	f[len(m.ctrs)] = b(m.sandbox, 0) | b(m.terminated, 1) | b(m.terminalPhase != "", 2) | b(m.deleting, 3) | uint64(m.gateGen)<<8
 	changed := false
 	old := m.fp[:len(m.ctrs)+1]
 	for i := range f {
@@ -409,14 +410,20 @@ func (m *Model) buildStatus() (_ *v1.PodStatus, refused bool) {
 	conds[1] = InitializedCondition(m.pod, condInit, condApp, condPhase, m.status.Conditions)
 	conds[3] = ContainersReadyCondition(m.pod, condInit, condApp, condPhase)
 	conds[4] = v1.PodCondition{Type: v1.PodScheduled, Status: v1.ConditionTrue}
-	conds[2] = ReadyCondition(m.pod, conds[3], conds[:])
+	conds[2] = m.readyCondition(conds[3], m.apiConds)
 	st.Conditions = blk.conds[:]
+	if len(m.apiConds) > 0 {
+		st.Conditions = make([]v1.PodCondition, len(m.apiConds)+conditionCount)
+		copy(st.Conditions, m.apiConds)
+	}
+	m.smConds = m.apiConds
+	off := len(m.apiConds)
 	for k := range conds {
 		if !m.hasStatus {
 			m.condState[k] = conds[k].Status
 			m.condTimes[k] = m.now
 		}
-		st.Conditions[k] = m.condAt(k, conds[k])
+		st.Conditions[off+k] = m.condAt(k, conds[k])
 	}
 	st.StartTime = m.startTime // shared: statuses are read-only
 	if m.terminated {

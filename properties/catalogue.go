@@ -170,6 +170,9 @@ var catalogue = []Property{
 	restartCountMonotone().needs(ObsContainerStatuses),
 	restartCountMatchesStarts().needs(ObsActions | ObsContainerStatuses),
 	readyImpliesStarted().needs(ObsContainerStatuses),
+	// The gates' conditions and Ready, both in the statuses; not exact:
+	// the run's slack bounds the kubelet's reaction.
+	readyNeedsGates().needs(ObsConditions),
 	readyImpliesRunning().needs(ObsContainerStatuses),
 	// started = running, postStart done (hooks), startup success (probes).
 	startedFlag().needs(ObsActions | ObsHooks | ObsProbes | ObsRequests | ObsContainerStatuses),

@@ -24,14 +24,32 @@ const (
 // patchOf reports whether st is a patch of prev, and notes in changed
 // (indexed by spec position, grown as needed) which flags it changed of
 // each container.
+//
+// A controller's patch of a readiness gate's condition is a patch too: the
+// conditions the kubelet does not own may differ, and nothing else.
 func (t *tracker) patchOf(prev, st *v1.PodStatus, changed []uint8) ([]uint8, bool) {
 	if prev == nil || st.Phase != prev.Phase || st.Reason != prev.Reason || st.Message != prev.Message ||
-		len(st.Conditions) != len(prev.Conditions) ||
 		len(st.InitContainerStatuses) != len(prev.InitContainerStatuses) || len(st.ContainerStatuses) != len(prev.ContainerStatuses) {
 		return changed, false
 	}
+	other := false // a condition the kubelet does not own changed
+	j := 0
 	for k := range st.Conditions {
-		x, y := &st.Conditions[k], &prev.Conditions[k]
+		x := &st.Conditions[k]
+		if !model.KubeletCondition(x.Type) {
+			if y := findCond(prev.Conditions, x.Type); y == nil || y.Status != x.Status || y.Reason != x.Reason || y.Message != x.Message {
+				other = true
+			}
+			continue
+		}
+		for j < len(prev.Conditions) && !model.KubeletCondition(prev.Conditions[j].Type) {
+			j++
+		}
+		if j == len(prev.Conditions) {
+			return changed, false
+		}
+		y := &prev.Conditions[j]
+		j++
 		if x.Type != y.Type {
 			return changed, false
 		}
@@ -39,6 +57,11 @@ func (t *tracker) patchOf(prev, st *v1.PodStatus, changed []uint8) ([]uint8, boo
 			continue
 		}
 		if x.Status != y.Status || x.Reason != y.Reason || x.Message != y.Message || !x.LastTransitionTime.Equal(&y.LastTransitionTime) {
+			return changed, false
+		}
+	}
+	for ; j < len(prev.Conditions); j++ {
+		if model.KubeletCondition(prev.Conditions[j].Type) {
 			return changed, false
 		}
 	}
@@ -71,7 +94,9 @@ func (t *tracker) patchOf(prev, st *v1.PodStatus, changed []uint8) ([]uint8, boo
 			any = true
 		}
 	}
-	return changed, any
+	// For a pod with readiness gates, a status that repeats the last one
+	// may be a controller's patch of a gate's condition seen without the
+	// conditions: as old as the last generation too.
+	return changed, any || other || len(t.pi.pod.Spec.ReadinessGates) > 0
 }
-
 func isTrue(b *bool) bool { return b != nil && *b }

@@ -1197,6 +1197,15 @@ var mutations = []mutation{
 			c.Status, c.Reason, c.Message = v1.ConditionTrue, "", ""
 		})
 	}},
+	{"ready-needs-gates", "upstream/readiness-gates.yaml", 0, func(t *testing.T, acts []model.Action) []model.Action {
+		// The kubelet's sync after the controller turned a gate False
+		// keeps the pod Ready.
+		i := lastOf(t, acts, is(model.ActStatus, ""))
+		return editStatus(acts, i, func(st *v1.PodStatus) {
+			c := cond(st, v1.PodReady)
+			c.Status, c.Reason, c.Message = v1.ConditionTrue, "", ""
+		})
+	}},
 	{"kubectl-status-consistent", "examples/crashloop.yaml", 0, func(t *testing.T, acts []model.Action) []model.Action {
 		// CrashLoopBackOff shown for the first crash, which is not backed off
 		i := firstStatusWhere(t, acts, func(st *v1.PodStatus) bool { return statusOf(st, "app").State.Terminated != nil })

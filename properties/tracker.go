@@ -57,8 +57,8 @@ type podInfo struct {
 	boInit   time.Duration
 	boMax    time.Duration
 	boReset  time.Duration
-	rules    bool // ContainerRestartRules
-	events   []model.Event
+	rules    bool          // ContainerRestartRules
+	events   []model.Event // the deletes of Context.Events
 	// The world's script (Context.Behaviour), per container position; nil
 	// when the caller did not give it. slack: Context.Slack.
 	beh   []*model.ContainerBehaviour
@@ -82,7 +82,13 @@ func newPodInfo(ctx *Context) *podInfo {
 	pi.tgps = 30
 	pi.policy = v1.RestartPolicyAlways
 	pi.pod = ctx.Pod
-	pi.events = ctx.Events
+	// The deletes: a readiness gate's condition set by a controller is
+	// read from the statuses (ready-needs-gates).
+	for _, ev := range ctx.Events {
+		if ev.Type == model.EventDelete || ev.Type == model.EventForceDelete {
+			pi.events = append(pi.events, ev)
+		}
+	}
 	if ctx.Pod == nil {
 		pi.pod = &v1.Pod{}
 		return pi

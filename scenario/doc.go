@@ -126,9 +126,14 @@
 //	                                     # (excludes exitAfter and exitCode)
 //	events:                              # optional; sorted by at
 //	- at: 60s                            # virtual time; >= 0
-//	  type: Delete                       # Delete | ForceDelete
+//	  type: Delete                       # Delete | ForceDelete | SetCondition
 //	  gracePeriodSeconds: 10             # Delete only; >= 0; unset = the pod's
 //	                                     # terminationGracePeriodSeconds
+//	- at: 20s                            # a controller's status patch of a
+//	  type: SetCondition                 # readiness gate's condition
+//	  conditionType: example.com/lb      # SetCondition only: the conditionType
+//	                                     # of one of pod.spec.readinessGates
+//	  status: "True"                     # SetCondition only: True | False | Unknown
 //
 // Regular init containers have no probes and no hooks, so their behaviour
 // may not set probes, postStart or preStop; sidecars and app containers
@@ -198,7 +203,9 @@
 //     (a pod already being deleted; use an event of type Delete instead);
 //   - pod.status, if not empty (the model computes it);
 //   - pod.spec.activeDeadlineSeconds (DeadlineExceeded is not modelled);
-//   - pod.spec.readinessGates (set by controllers outside the kubelet);
+//   - a pod.spec.readinessGates conditionType the kubelet sets itself
+//     (Ready, ContainersReady, Initialized, PodScheduled,
+//     PodReadyToStartContainers, ...: it would overwrite the gate);
 //   - pod.spec.ephemeralContainers;
 //   - pod.spec.schedulingGates (a gated pod never reaches the node);
 //   - restartPolicy OnFailure or Never on an init container (under

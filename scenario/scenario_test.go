@@ -235,9 +235,36 @@ func TestBadInput(t *testing.T) {
 			want: []string{"pod.spec.activeDeadlineSeconds: Forbidden: unsupported by podconform's model"},
 		},
 		{
-			name: "readinessGates",
-			doc:  edit(t, scenarioDoc, "terminationGracePeriodSeconds: 30", "terminationGracePeriodSeconds: 30\n    readinessGates:\n    - conditionType: example.com/ready"),
-			want: []string{"pod.spec.readinessGates: Forbidden: unsupported by podconform's model"},
+			name: "readinessGates: not a qualified name",
+			doc:  edit(t, scenarioDoc, "terminationGracePeriodSeconds: 30", "terminationGracePeriodSeconds: 30\n    readinessGates:\n    - conditionType: -ready"),
+			want: []string{`pod.spec.readinessGates[0].conditionType: Invalid value: "-ready"`},
+		},
+		{
+			name: "readinessGates: a condition the kubelet owns",
+			doc:  edit(t, scenarioDoc, "terminationGracePeriodSeconds: 30", "terminationGracePeriodSeconds: 30\n    readinessGates:\n    - conditionType: Ready"),
+			want: []string{"pod.spec.readinessGates[0].conditionType: Forbidden: unsupported by podconform's model"},
+		},
+		{
+			name: "SetCondition: not a gate",
+			doc: edit(t, edit(t, scenarioDoc, "terminationGracePeriodSeconds: 30", "terminationGracePeriodSeconds: 30\n    readinessGates:\n    - conditionType: example.com/ready"),
+				"type: Delete\n  gracePeriodSeconds: 10", "type: SetCondition\n  conditionType: example.com/other\n  status: \"True\""),
+			want: []string{`events[0].conditionType: Invalid value: "example.com/other": must be the conditionType of one of pod.spec.readinessGates (example.com/ready)`},
+		},
+		{
+			name: "SetCondition: a bad status",
+			doc: edit(t, edit(t, scenarioDoc, "terminationGracePeriodSeconds: 30", "terminationGracePeriodSeconds: 30\n    readinessGates:\n    - conditionType: example.com/ready"),
+				"type: Delete\n  gracePeriodSeconds: 10", "type: SetCondition\n  conditionType: example.com/ready\n  status: \"Yes\""),
+			want: []string{`events[0].status: Unsupported value: "Yes"`},
+		},
+		{
+			name: "SetCondition: no gates, grace set",
+			doc:  edit(t, scenarioDoc, "type: Delete", "type: SetCondition\n  conditionType: example.com/ready\n  status: \"True\""),
+			want: []string{"events[0].conditionType", "and the pod has none", "events[0].gracePeriodSeconds: Forbidden: only for Delete"},
+		},
+		{
+			name: "condition fields on a delete",
+			doc:  edit(t, scenarioDoc, "type: Delete", "type: Delete\n  status: \"True\""),
+			want: []string{"events[0].status: Forbidden: only for SetCondition"},
 		},
 		{
 			name: "ephemeralContainers",

@@ -75,7 +75,7 @@ func (d *Document) ValidateFields() field.ErrorList {
 	podErrs, containers := validatePod(&d.Pod, profile, field.NewPath("pod"))
 	errs = append(errs, podErrs...)
 	errs = append(errs, validateBehaviour(d.Behaviour, containers, field.NewPath("behaviour"))...)
-	errs = append(errs, validateEvents(d.Events, field.NewPath("events"))...)
+	errs = append(errs, validateEvents(d.Events, d.Pod.Spec.ReadinessGates, field.NewPath("events"))...)
 	return errs
 }
 
@@ -154,8 +154,15 @@ func validatePod(pod *v1.Pod, profile model.Profile, p *field.Path) (field.Error
 	if spec.ActiveDeadlineSeconds != nil {
 		errs = append(errs, unsupported(sp.Child("activeDeadlineSeconds"), "the kubelet would fail the pod with reason DeadlineExceeded, which the model does not simulate"))
 	}
-	if len(spec.ReadinessGates) > 0 {
-		errs = append(errs, unsupported(sp.Child("readinessGates"), "readiness gates are set by controllers outside the kubelet, which the model does not simulate"))
+	for i, g := range spec.ReadinessGates {
+		gp := sp.Child("readinessGates").Index(i).Child("conditionType")
+		// The API server's rule (ValidateReadinessGates): a qualified name.
+		for _, msg := range validation.IsQualifiedName(string(g.ConditionType)) {
+			errs = append(errs, field.Invalid(gp, g.ConditionType, msg))
+		}
+		if model.KubeletCondition(g.ConditionType) {
+			errs = append(errs, unsupported(gp, "the kubelet owns that condition and overwrites a controller's value"))
+		}
 	}
 	if len(spec.EphemeralContainers) > 0 {
 		errs = append(errs, unsupported(sp.Child("ephemeralContainers"), "ephemeral containers are not modelled"))

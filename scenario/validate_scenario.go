@@ -3,8 +3,10 @@ package scenario
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
+	v1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
@@ -273,20 +275,31 @@ func validateProbeScripts(ps *model.ProbeScripts, info containerInfo, p *field.P
 	return errs
 }
 
-func validateEvents(events []model.Event, p *field.Path) field.ErrorList {
+func validateEvents(events []model.Event, gates []v1.PodReadinessGate, p *field.Path) field.ErrorList {
 	if len(events) > MaxEvents {
 		return field.ErrorList{field.TooMany(p, len(events), MaxEvents)}
 	}
 	var errs field.ErrorList
+	types := []model.EventType{model.EventDelete, model.EventForceDelete, model.EventSetCondition}
 	for i, e := range events {
 		ep := p.Index(i)
 		errs = append(errs, nonNegDuration(e.At.Duration, ep.Child("at"))...)
 		switch e.Type {
 		case model.EventDelete, model.EventForceDelete:
+		case model.EventSetCondition:
+			errs = append(errs, validateSetCondition(e, gates, ep)...)
 		case "":
-			errs = append(errs, field.Required(ep.Child("type"), "Delete or ForceDelete"))
+			errs = append(errs, field.Required(ep.Child("type"), "Delete, ForceDelete or SetCondition"))
 		default:
-			errs = append(errs, field.NotSupported(ep.Child("type"), e.Type, []model.EventType{model.EventDelete, model.EventForceDelete}))
+			errs = append(errs, field.NotSupported(ep.Child("type"), e.Type, types))
+		}
+		if e.Type != model.EventSetCondition {
+			if e.ConditionType != "" {
+				errs = append(errs, field.Forbidden(ep.Child("conditionType"), "only for SetCondition"))
+			}
+			if e.Status != "" {
+				errs = append(errs, field.Forbidden(ep.Child("status"), "only for SetCondition"))
+			}
 		}
 		if g := e.GracePeriodSeconds; g != nil {
 			if *g < 0 {
@@ -295,6 +308,9 @@ func validateEvents(events []model.Event, p *field.Path) field.ErrorList {
 			errs = append(errs, graceSeconds(*g, ep.Child("gracePeriodSeconds"))...)
 			if e.Type == model.EventForceDelete {
 				errs = append(errs, field.Forbidden(ep.Child("gracePeriodSeconds"), "may not be set for ForceDelete, whose grace period is 0"))
+			}
+			if e.Type == model.EventSetCondition {
+				errs = append(errs, field.Forbidden(ep.Child("gracePeriodSeconds"), "only for Delete"))
 			}
 		}
 		if i > 0 {
@@ -305,6 +321,39 @@ func validateEvents(events []model.Event, p *field.Path) field.ErrorList {
 		}
 	}
 	return errs
+}
+
+// validateSetCondition checks a SetCondition event: the condition of one of
+// the pod's readiness gates (the model follows no other condition a
+// controller sets), and a status the API server takes.
+func validateSetCondition(e model.Event, gates []v1.PodReadinessGate, ep *field.Path) field.ErrorList {
+	var errs field.ErrorList
+	switch e.Status {
+	case v1.ConditionTrue, v1.ConditionFalse, v1.ConditionUnknown:
+	case "":
+		errs = append(errs, field.Required(ep.Child("status"), "True, False or Unknown"))
+	default:
+		errs = append(errs, field.NotSupported(ep.Child("status"), e.Status, []v1.ConditionStatus{v1.ConditionTrue, v1.ConditionFalse, v1.ConditionUnknown}))
+	}
+	if e.ConditionType == "" {
+		return append(errs, field.Required(ep.Child("conditionType"), "the conditionType of one of pod.spec.readinessGates"))
+	}
+	for _, g := range gates {
+		if g.ConditionType == e.ConditionType {
+			return errs
+		}
+	}
+	names := make([]string, len(gates))
+	for i, g := range gates {
+		names[i] = string(g.ConditionType)
+	}
+	msg := "must be the conditionType of one of pod.spec.readinessGates"
+	if len(names) == 0 {
+		msg += ", and the pod has none"
+	} else {
+		msg += fmt.Sprintf(" (%s)", strings.Join(names, ", "))
+	}
+	return append(errs, field.Invalid(ep.Child("conditionType"), e.ConditionType, msg))
 }
 
 // LoadProfile reads a profile file (podconform run --profile: the fields

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
@@ -216,6 +217,8 @@ type run struct {
 	until   time.Duration
 	created bool
 	gone    bool
+	// conds: the readiness gates' conditions this run set.
+	conds map[v1.PodConditionType]v1.ConditionStatus
 }
 
 func (r *run) pods() interface {
@@ -244,20 +247,25 @@ func (r *run) cleanup() {
 	}
 }
 
-type pendingDelete struct {
+// pendingEvent is one of the world's API requests, due at at: a delete,
+// or a readiness gate's condition (cond).
+type pendingEvent struct {
 	at    time.Duration
 	grace *int64
 	force bool
+	cond  *model.Event
 }
 
-func (r *run) deletes() []pendingDelete {
-	var out []pendingDelete
-	for _, ev := range r.s.Events {
+func (r *run) deletes() []pendingEvent {
+	var out []pendingEvent
+	for i, ev := range r.s.Events {
 		switch ev.Type {
 		case model.EventDelete:
-			out = append(out, pendingDelete{at: ev.At.Duration, grace: ev.GracePeriodSeconds})
+			out = append(out, pendingEvent{at: ev.At.Duration, grace: ev.GracePeriodSeconds})
 		case model.EventForceDelete:
-			out = append(out, pendingDelete{at: ev.At.Duration, force: true})
+			out = append(out, pendingEvent{at: ev.At.Duration, force: true})
+		case model.EventSetCondition:
+			out = append(out, pendingEvent{at: ev.At.Duration, cond: &r.s.Events[i]})
 		}
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].at < out[j].at })
@@ -452,9 +460,12 @@ func (r *run) watchEvents(ctx context.Context, uid types.UID) (watch.Interface, 
 // deleteDue sends the world's next delete, due now, and notes it at its
 // scripted time (the send is a few milliseconds late). graceNow is the
 // grace in force (-1 before any delete): it only shrinks.
-func (r *run) deleteDue(ctx context.Context, dels *[]pendingDelete, o *observer, own int64, graceNow *int64) error {
+func (r *run) deleteDue(ctx context.Context, dels *[]pendingEvent, o *observer, own int64, graceNow *int64) error {
 	d := (*dels)[0]
 	*dels = (*dels)[1:]
+	if d.cond != nil {
+		return r.setCondition(ctx, d.cond)
+	}
 	grace, force := own, d.force
 	if d.grace != nil {
 		grace = *d.grace
@@ -474,6 +485,36 @@ func (r *run) deleteDue(ctx context.Context, dels *[]pendingDelete, o *observer,
 	}
 	*graceNow = grace
 	o.deletedAt(d.at, grace, force)
+	return nil
+}
+
+// setCondition is a controller's status patch of a readiness gate's
+// condition (a SetCondition event), as `kubectl patch pod
+// --subresource=status` sends it: a strategic merge of the one
+// condition, whose lastTransitionTime is now. A patch that would not
+// change the condition's status is not sent (the model sees no change
+// either). The API object's change reaches the trace through the watch.
+func (r *run) setCondition(ctx context.Context, ev *model.Event) error {
+	if r.conds == nil {
+		r.conds = map[v1.PodConditionType]v1.ConditionStatus{}
+	}
+	if r.conds[ev.ConditionType] == ev.Status {
+		return nil
+	}
+	r.conds[ev.ConditionType] = ev.Status
+	patch, err := json.Marshal(map[string]any{"status": map[string]any{"conditions": []v1.PodCondition{{
+		Type: ev.ConditionType, Status: ev.Status, LastTransitionTime: metav1.Now(),
+	}}}})
+	if err != nil {
+		return adapters.Errorf(adapters.ErrKindCrash, "encoding the condition patch: %v", err)
+	}
+	_, err = r.a.client.CoreV1().Pods(r.a.cfg.Namespace).Patch(ctx, r.pod.Name, types.StrategicMergePatchType, patch, metav1.PatchOptions{}, "status")
+	if apierrors.IsNotFound(err) {
+		return nil // gone already: the model's patch finds no object either
+	}
+	if err != nil {
+		return adapters.Errorf(adapters.ErrKindCrash, "setting condition %s of pod %s to %s (the adapter needs patch on pods/status): %v", ev.ConditionType, r.pod.Name, ev.Status, err)
+	}
 	return nil
 }
 

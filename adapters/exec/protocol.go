@@ -589,12 +589,13 @@ func actionFromWire(w *wireAction) (model.Action, *FieldError) {
 
 // inputKinds maps the wire names of input kinds to model input kinds.
 var inputKinds = map[string]model.InputKind{
-	"Tick":        model.InTick,
-	"Exit":        model.InExit,
-	"ProbeAnswer": model.InProbeAnswer,
-	"HookDone":    model.InHookDone,
-	"Delete":      model.InDelete,
-	"ForceDelete": model.InForceDelete,
+	"Tick":         model.InTick,
+	"Exit":         model.InExit,
+	"ProbeAnswer":  model.InProbeAnswer,
+	"HookDone":     model.InHookDone,
+	"Delete":       model.InDelete,
+	"ForceDelete":  model.InForceDelete,
+	"SetCondition": model.InSetCondition,
 }
 
 // AppendInput appends the protocol's JSON object of in to b (the "input"
@@ -644,6 +645,11 @@ func AppendInput(b []byte, in model.Input) ([]byte, error) {
 		}
 		b = append(b, `,"grace":`...)
 		b = strconv.AppendInt(b, g, 10)
+	case model.InSetCondition:
+		b = append(b, `,"conditionType":`...)
+		b = appendString(b, string(in.Condition))
+		b = append(b, `,"status":`...)
+		b = appendString(b, string(in.CondStatus))
 	default:
 		return b, ferr("kind", "unknown input kind %d", in.Kind)
 	}
@@ -660,6 +666,9 @@ type wireInput struct {
 	Success   *bool   `json:"success"`
 	OK        *bool   `json:"ok"`
 	Grace     *int64  `json:"grace"`
+	// ConditionType and Status of a SetCondition.
+	ConditionType *string `json:"conditionType"`
+	Status        *string `json:"status"`
 }
 
 // DecodeInput decodes one input object strictly: every field its kind uses
@@ -683,7 +692,7 @@ func decodeInput(data []byte) (model.Input, *FieldError) {
 	}
 	k, ok := inputKinds[*w.Kind]
 	if !ok {
-		return in, ferr("kind", "unknown input kind %q (want Tick, Exit, ProbeAnswer, HookDone, Delete or ForceDelete)", *w.Kind)
+		return in, ferr("kind", "unknown input kind %q (want Tick, Exit, ProbeAnswer, HookDone, Delete, ForceDelete or SetCondition)", *w.Kind)
 	}
 	in.Kind = k
 	if w.AtMs == nil {
@@ -701,6 +710,7 @@ func decodeInput(data []byte) (model.Input, *FieldError) {
 	all := []fld{
 		{"container", w.Container != nil}, {"exitCode", w.ExitCode != nil}, {"oomKilled", w.OOMKilled != nil},
 		{"probe", w.Probe != nil}, {"success", w.Success != nil}, {"ok", w.OK != nil}, {"grace", w.Grace != nil},
+		{"conditionType", w.ConditionType != nil}, {"status", w.Status != nil},
 	}
 	var uses []string
 	switch k {
@@ -712,6 +722,8 @@ func decodeInput(data []byte) (model.Input, *FieldError) {
 		uses = []string{"container", "ok"}
 	case model.InDelete:
 		uses = []string{"grace"}
+	case model.InSetCondition:
+		uses = []string{"conditionType", "status"}
 	}
 	for _, f := range all {
 		used := false
@@ -739,6 +751,11 @@ func decodeInput(data []byte) (model.Input, *FieldError) {
 		in.Grace = *w.Grace
 		if in.Grace < -1 {
 			return in, ferr("grace", "grace %d: want seconds, or -1 for the pod's own", in.Grace)
+		}
+	case model.InSetCondition:
+		in.Condition, in.CondStatus = v1.PodConditionType(*w.ConditionType), v1.ConditionStatus(*w.Status)
+		if fe := checkCondition(*w.ConditionType, *w.Status); fe != nil {
+			return in, fe
 		}
 	}
 	if w.Container != nil && *w.Container == "" {
@@ -990,6 +1007,21 @@ type wireEvent struct {
 	AtMs               *int64  `json:"atMs"`
 	Type               *string `json:"type"`
 	GracePeriodSeconds *int64  `json:"gracePeriodSeconds,omitempty"`
+	ConditionType      *string `json:"conditionType,omitempty"`
+	Status             *string `json:"status,omitempty"`
+}
+
+// checkCondition checks a SetCondition's condition type (set) and status
+// (True, False or Unknown).
+func checkCondition(ct, status string) *FieldError {
+	if ct == "" {
+		return ferr("conditionType", "empty condition type")
+	}
+	switch v1.ConditionStatus(status) {
+	case v1.ConditionTrue, v1.ConditionFalse, v1.ConditionUnknown:
+		return nil
+	}
+	return ferr("status", "condition status %q (want True, False or Unknown)", status)
 }
 
 // wireScenario is the scenario object of a run request: pod and profile as
@@ -1210,6 +1242,12 @@ func appendScenario(b []byte, s *model.Scenario) ([]byte, *FieldError) {
 			b = append(b, `,"gracePeriodSeconds":`...)
 			b = strconv.AppendInt(b, *e.GracePeriodSeconds, 10)
 		}
+		if e.Type == model.EventSetCondition {
+			b = append(b, `,"conditionType":`...)
+			b = appendString(b, string(e.ConditionType))
+			b = append(b, `,"status":`...)
+			b = appendString(b, string(e.Status))
+		}
 		b = append(b, '}')
 	}
 	return append(b, "]}"...), nil
@@ -1299,15 +1337,30 @@ func decodeScenario(data []byte) (*model.Scenario, *FieldError) {
 				return nil, within(path, ferr("atMs", "required"))
 			case we.Type == nil:
 				return nil, within(path, ferr("type", "required"))
-			case *we.Type != string(model.EventDelete) && *we.Type != string(model.EventForceDelete):
-				return nil, within(path, ferr("type", "unknown event type %q (want %s or %s)", *we.Type, model.EventDelete, model.EventForceDelete))
+			case *we.Type != string(model.EventDelete) && *we.Type != string(model.EventForceDelete) && *we.Type != string(model.EventSetCondition):
+				return nil, within(path, ferr("type", "unknown event type %q (want %s, %s or %s)", *we.Type, model.EventDelete, model.EventForceDelete, model.EventSetCondition))
 			case we.GracePeriodSeconds != nil && *we.GracePeriodSeconds < 0:
 				return nil, within(path, ferr("gracePeriodSeconds", "negative grace period %d", *we.GracePeriodSeconds))
+			case we.GracePeriodSeconds != nil && *we.Type == string(model.EventSetCondition):
+				return nil, within(path, ferr("gracePeriodSeconds", "not used by %s", *we.Type))
+			case (we.ConditionType != nil || we.Status != nil) && *we.Type != string(model.EventSetCondition):
+				return nil, within(path, ferr("conditionType", "conditionType and status are used by %s only", model.EventSetCondition))
+			case *we.Type == string(model.EventSetCondition) && we.ConditionType == nil:
+				return nil, within(path, ferr("conditionType", "required by %s", *we.Type))
+			case *we.Type == string(model.EventSetCondition) && we.Status == nil:
+				return nil, within(path, ferr("status", "required by %s", *we.Type))
 			}
 			if fe := checkMs("atMs", *we.AtMs); fe != nil {
 				return nil, within(path, fe)
 			}
-			s.Events = append(s.Events, model.Event{At: metav1.Duration{Duration: ms(*we.AtMs)}, Type: model.EventType(*we.Type), GracePeriodSeconds: we.GracePeriodSeconds})
+			ev := model.Event{At: metav1.Duration{Duration: ms(*we.AtMs)}, Type: model.EventType(*we.Type), GracePeriodSeconds: we.GracePeriodSeconds}
+			if ev.Type == model.EventSetCondition {
+				if fe := checkCondition(*we.ConditionType, *we.Status); fe != nil {
+					return nil, within(path, fe)
+				}
+				ev.ConditionType, ev.Status = v1.PodConditionType(*we.ConditionType), v1.ConditionStatus(*we.Status)
+			}
+			s.Events = append(s.Events, ev)
 		}
 	}
 	return s, nil

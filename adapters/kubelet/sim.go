@@ -94,6 +94,10 @@ type sim struct {
 	// probeCancel cancels the prober's workers' context (see Run and
 	// delete).
 	probeCancel context.CancelFunc
+	// apiConds: the conditions a controller set in the API object (the
+	// readiness gates'), in the order first set, in the bubble's time;
+	// replaced, never written into (gates.go).
+	apiConds []v1.PodCondition
 }
 
 // waiter is a goroutine of the kubelet's code (one of the parallel kills)
@@ -470,6 +474,8 @@ func (s *sim) apply(ctx context.Context, in model.Input) {
 		s.rt.hookDone(in.Container, in.HookOK)
 	case model.InDelete, model.InForceDelete:
 		s.delete(in)
+	case model.InSetCondition:
+		s.setCondition(in)
 	}
 }
 

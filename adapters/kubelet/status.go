@@ -75,6 +75,7 @@ func (g *statusGen) wrote() {
 	g.wrotePos, g.wroteAt = n, g.s.now()
 	g.patching, g.base = false, nil
 	g.mu.Unlock()
+	g.echo()
 }
 
 // patch is a probe result's write (SetContainerReadiness or
@@ -87,6 +88,7 @@ func (g *statusGen) patch(set func()) {
 	first := !g.patching
 	g.mu.Unlock()
 	var base *v1.PodStatus
+	before, _ := g.mgr.GetPodStatus(g.s.pod.UID)
 	if first {
 		if st, ok := g.mgr.GetPodStatus(g.s.pod.UID); ok {
 			base = &st
@@ -101,6 +103,10 @@ func (g *statusGen) patch(set func()) {
 	g.patching = true
 	g.wrotePos, g.wroteAt = n, g.s.now()
 	g.mu.Unlock()
+	if after, _ := g.mgr.GetPodStatus(g.s.pod.UID); !equality.Semantic.DeepEqual(before, after) {
+		// A write that changed nothing sends the API server nothing.
+		g.echo()
+	}
 }
 
 func newStatusGen(s *sim) *statusGen {
@@ -130,7 +136,14 @@ func (g *statusGen) generate(ctx context.Context, ps *kubecontainer.PodStatus, p
 		st.Reason, st.Message = old.Reason, old.Message
 	}
 	g.s.prober.UpdatePodStatus(ctx, pod, st)
+	// The conditions the kubelet does not own (readiness gates'), from
+	// the pod object, first; then the kubelet's.
 	st.Conditions = nil
+	for _, c := range pod.Status.Conditions {
+		if !kubetypes.PodConditionByKubelet(c.Type) {
+			st.Conditions = append(st.Conditions, c)
+		}
+	}
 	st.Conditions = append(st.Conditions, status.GeneratePodReadyToStartContainersCondition(pod, &old, ps))
 	allc := append(append([]v1.ContainerStatus{}, st.InitContainerStatuses...), st.ContainerStatuses...)
 	st.Conditions = append(st.Conditions, status.GeneratePodInitializedCondition(pod, &old, allc, st.Phase))
@@ -212,6 +225,9 @@ func (g *statusGen) flush() {
 	if !ok {
 		return
 	}
+	// The API server's view: the status manager's write keeps the
+	// object's conditions it does not own (mergePodStatus).
+	st = g.s.apiView(st)
 	// Compared as the trace shows it (whole seconds from the pod's
 	// creation), so that a status that differs only below the second is
 	// not a new one.
@@ -227,7 +243,8 @@ func (g *statusGen) flush() {
 	if base != nil && baseAt == at {
 		// A generation of this instant that probe results patched: it
 		// goes first, where it was written.
-		if b := g.s.toEpoch(base); !equality.Semantic.DeepEqual(g.published, b) && !equality.Semantic.DeepEqual(b, out) {
+		api := g.s.apiView(*base)
+		if b := g.s.toEpoch(&api); !equality.Semantic.DeepEqual(g.published, b) && !equality.Semantic.DeepEqual(b, out) {
 			g.published = b
 			g.mu.Unlock()
 			g.s.insertStatus(basePos, baseAt, b)

@@ -17,7 +17,8 @@ const longHook = time.Hour
 // FromTrace writes the behaviour script and events that make the world act
 // as it did in trace: each instance's exit time and code (or its reaction
 // to the stop signal), each probe's answers by the instance's age, each
-// hook's duration and outcome, and the deletes. Run on the same pod and
+// hook's duration and outcome, the deletes, and the changes of the
+// readiness gates' conditions the statuses show. Run on the same pod and
 // profile, the scenario reproduces the trace up to the order of world moves
 // that happened at the same instant.
 func FromTrace(name string, pod *v1.Pod, profile model.Profile, trace []model.Action) *scenario.Document {
@@ -48,9 +49,21 @@ func FromTrace(name string, pod *v1.Pod, profile model.Profile, trace []model.Ac
 		return insts[c][attempt]
 	}
 	var events []model.Event
+	// The readiness gates' conditions as the statuses so far show them: a
+	// change is a controller's SetCondition.
+	gates := map[v1.PodConditionType]v1.ConditionStatus{}
 	for i := range trace {
 		a := &trace[i]
 		switch a.Kind {
+		case model.ActStatus:
+			for _, g := range pod.Spec.ReadinessGates {
+				for _, c := range a.Status.Conditions {
+					if c.Type == g.ConditionType && gates[c.Type] != c.Status {
+						gates[c.Type] = c.Status
+						events = append(events, model.Event{At: metav1.Duration{Duration: a.At}, Type: model.EventSetCondition, ConditionType: c.Type, Status: c.Status})
+					}
+				}
+			}
 		case model.ActContainerStarted:
 			x := get(a.Container, a.Attempt)
 			x.start, x.started = a.At, true

@@ -1037,6 +1037,8 @@ func describeInput(in model.Input) string {
 		return fmt.Sprintf("delete (grace %d) at %v", in.Grace, in.At)
 	case model.InForceDelete:
 		return fmt.Sprintf("force delete at %v", in.At)
+	case model.InSetCondition:
+		return fmt.Sprintf("condition %s set to %s at %v", in.Condition, in.CondStatus, in.At)
 	}
 	return fmt.Sprintf("%s at %v", in.Kind, in.At)
 }

@@ -238,6 +238,8 @@ class Pod:
             self.delete(0, True)
         elif kind in ("Tick", "ProbeAnswer", "HookDone"):
             pass  # probes and hooks are never run (gap 3), so never answered
+        elif kind == "SetCondition":
+            pass  # a readiness gate's condition: this kubelet reports no statuses
         else:
             raise ValueError("unknown input kind %r" % kind)
         self.advance(t)  # timers set for this very instant fire now
