@@ -1821,6 +1821,50 @@ var facts = map[string][]fact{
 			},
 		},
 	},
+	"upstream/readiness-result-reads-old-gates.yaml": {
+		{
+			what:   "at 15s the readiness success first shows Ready False (ReadinessGatesNotReady: the gate's condition does not exist) beside the API's True condition, then, in the same instant, Ready True",
+			source: "pkg/kubelet/status/status_manager.go SetContainerReadiness (GeneratePodReadyCondition over its own copy's conditions); seen on the local real node, docs/upstream-differences.md section 2.35",
+			check: func(t tb, r *run) {
+				var at15 []*v1.PodStatus
+				for _, a := range r.statuses() {
+					if a.At == 15*time.Second {
+						at15 = append(at15, a.Status)
+					}
+				}
+				if len(at15) != 2 {
+					t.Fatalf("%d statuses at 15s, want 2 (the patch, then the sync's)", len(at15))
+				}
+				gate := func(st *v1.PodStatus) v1.ConditionStatus {
+					for _, c := range st.Conditions {
+						if c.Type == "example.com/load-balancer" {
+							return c.Status
+						}
+					}
+					return ""
+				}
+				ready := func(st *v1.PodStatus) v1.PodCondition {
+					for _, c := range st.Conditions {
+						if c.Type == v1.PodReady {
+							return c
+						}
+					}
+					return v1.PodCondition{}
+				}
+				first, second := ready(at15[0]), ready(at15[1])
+				if gate(at15[0]) != v1.ConditionTrue || first.Status != v1.ConditionFalse || first.Reason != model.ReasonReadinessGatesNotReady ||
+					first.Message != `corresponding condition of pod readiness gate "example.com/load-balancer" does not exist.` {
+					t.Errorf("first status at 15s: gate %q, Ready %s %s %q", gate(at15[0]), first.Status, first.Reason, first.Message)
+				}
+				if !at15[0].ContainerStatuses[0].Ready {
+					t.Errorf("first status at 15s: the container is not ready")
+				}
+				if second.Status != v1.ConditionTrue {
+					t.Errorf("second status at 15s: Ready %s %s, want True", second.Status, second.Reason)
+				}
+			},
+		},
+	},
 	"upstream/exec-readiness-during-termination.yaml": {
 		{
 			what:   "after the delete the exec readiness probe gives no result (the pod worker's context it runs on is cancelled), and the terminating pod stays Ready until its container exits at 81s",

@@ -59,7 +59,6 @@ func (m *Model) inSetCondition(in Input) error {
 		conds = append(conds, c)
 	}
 	m.apiConds = conds
-	m.gateGen++
 	if !m.hasStatus {
 		return nil // the kubelet's first generation copies it
 	}

@@ -968,8 +968,10 @@ func (m *Model) sync() {
 	m.syncAt = m.now
 	if m.hasGates() && !sameConds(m.smConds, m.apiConds) {
 		// The sync's generation reads the gates' conditions the config's
-		// reconcile brought into the pod object.
+		// reconcile brought into the pod object (and publish must not
+		// skip it: no action says so).
 		m.gateGen++
+		m.seq++
 	}
 	if !m.terminated {
 		m.generated(rStatusSync) // generateAPIPodStatus at the start of the sync

@@ -110,6 +110,8 @@ func TestRealNodeFindings(t *testing.T) {
 		"events-backoff-mid-back-off",        // section 3.10: a BackOff event at any moment of a back-off
 		"events-killing-after-force-delete",  // section 3.10: Killing after the object's removal
 		"force-delete-during-back-off",       // section 2.12: the API still showed the exit a back-off refused to restart
+		"readiness-result-old-gates",         // section 2.35: a readiness result patches Ready with the old gates, then the sync
+		"readiness-gates-e2e",                // section 2.35: pods.go's readiness-gates test; a sync after a gate's change generates again
 	} {
 		t.Run(name, func(t *testing.T) {
 			doc, a := loadFinding(t, name)
