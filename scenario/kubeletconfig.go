@@ -1,6 +1,7 @@
 package scenario
 
 import (
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -37,6 +38,42 @@ var kubeletGateDefaults = map[string]bool{
 	"ContainerRestartRules":              true,  // beta since 1.35
 }
 
+// decodeKubeletConfig reads the fields kubeletConfig maps, each on its
+// own, so that a value of the wrong type is reported with its field's
+// name.
+func decodeKubeletConfig(data []byte) (*kubeletConfig, error) {
+	var top map[string]json.RawMessage
+	if err := yaml.Unmarshal(data, &top); err != nil {
+		return nil, err
+	}
+	var kc kubeletConfig
+	var crash map[string]json.RawMessage
+	for _, f := range []struct {
+		raw  json.RawMessage
+		name string
+		into any
+	}{
+		{top["apiVersion"], "apiVersion", &kc.APIVersion},
+		{top["kind"], "kind", &kc.Kind},
+		{top["syncFrequency"], "syncFrequency", &kc.SyncFrequency},
+		{top["featureGates"], "featureGates", &kc.FeatureGates},
+		{top["crashLoopBackOff"], "crashLoopBackOff", &crash},
+	} {
+		if f.raw == nil {
+			continue
+		}
+		if err := json.Unmarshal(f.raw, f.into); err != nil {
+			return nil, fmt.Errorf("%s: %v", f.name, err)
+		}
+	}
+	if raw := crash["maxContainerRestartPeriod"]; raw != nil {
+		if err := json.Unmarshal(raw, &kc.CrashLoopBackOff.MaxContainerRestartPeriod); err != nil {
+			return nil, fmt.Errorf("crashLoopBackOff.maxContainerRestartPeriod: %v", err)
+		}
+	}
+	return &kc, nil
+}
+
 // isKubeletConfig reports whether data is a KubeletConfiguration
 // document (its kind says so).
 func isKubeletConfig(data []byte) bool {
@@ -64,8 +101,8 @@ func isKubeletConfig(data []byte) bool {
 //
 // Errors name the field, as the kubelet's validation would refuse it.
 func ProfileFromKubeletConfig(data []byte) (*model.Profile, error) {
-	var kc kubeletConfig
-	if err := yaml.Unmarshal(data, &kc); err != nil {
+	kc, err := decodeKubeletConfig(data)
+	if err != nil {
 		return nil, err
 	}
 	var errs field.ErrorList

@@ -69,6 +69,9 @@ func TestProfileFromKubeletConfig(t *testing.T) {
 		{"crashLoopBackOff: {maxContainerRestartPeriod: 301s}\n", "crashLoopBackOff.maxContainerRestartPeriod"},
 		{"featureGates: {KubeletCrashLoopBackOffMax: false}\ncrashLoopBackOff: {maxContainerRestartPeriod: 60s}\n", "crashLoopBackOff.maxContainerRestartPeriod"},
 		{"syncFrequency: 200ms\n", "syncFrequency"},
+		{"syncFrequency: abc\n", "syncFrequency"},
+		{"crashLoopBackOff: {maxContainerRestartPeriod: 12}\n", "crashLoopBackOff.maxContainerRestartPeriod"},
+		{"featureGates: [a]\n", "featureGates"},
 	}
 	for _, b := range bad {
 		_, err := scenario.ProfileFromKubeletConfig([]byte(head + b.cfg))

@@ -137,7 +137,7 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 	fixedProfile := fs.Bool("fixed-profile", false, "keep every scenario on the default profile: generated ones do not vary it, corpus files that set another are skipped (default true with --adapter kubelet, whose constants are the kubelet's)")
 	var cf clusterFlags
 	cf.register(fs)
-	profileFile := fs.String("profile", "", "a profile file with the implementation's own constants: the fields of a scenario's profile (YAML), or a kubelet's own configuration file (kind KubeletConfiguration), which is mapped as a v1.36 kubelet reads it: every scenario runs on it; corpus files that set another are skipped")
+	profileFile := fs.String("profile", "", "a profile file with the implementation's own constants: the fields of a scenario's profile (YAML), or a kubelet's own configuration file (kind KubeletConfiguration), which is mapped as a v1.36 kubelet reads it: every scenario runs on it; corpus files whose profile has other values (its name aside) are skipped")
 	baselineFile := fs.String("baseline", "", "a baseline file (podconform baseline writes one): the failures it lists are known and accepted, and only new ones fail the run")
 	maxFailures := fs.Int("max-failures", 0, "stop starting scenarios after this many failures (0: no limit; with --parallel above 1 the summary then depends on timing)")
 	fs.Usage = func() { fmt.Fprint(fs.Output(), runHelp); fs.PrintDefaults() }

@@ -729,18 +729,26 @@ func slug(s string) string {
 }
 
 // onProfile puts the corpus scenarios that set no profile on p, drops
-// those that set another, and returns the dropped files.
+// those that set another, and returns the dropped files. A profile's name
+// is a label: two profiles with the same values are the same (a saved
+// counterexample's podconform-localnode and the node's own kubelet
+// configuration, say).
 func onProfile(docs []*scenario.Document, files []string, p model.Profile) ([]*scenario.Document, []string, []string) {
 	var kd []*scenario.Document
 	var kf, skipped []string
-	want := p.WithDefaults()
+	unnamed := func(p model.Profile) model.Profile {
+		p = p.WithDefaults()
+		p.Name = ""
+		return p
+	}
+	want := unnamed(p)
 	for i, d := range docs {
 		switch {
 		case d.Profile == (model.Profile{}):
 			c := *d
 			c.Profile = p
 			kd, kf = append(kd, &c), append(kf, files[i])
-		case reflect.DeepEqual(d.Profile.WithDefaults(), want):
+		case reflect.DeepEqual(unnamed(d.Profile), want):
 			kd, kf = append(kd, d), append(kf, files[i])
 		default:
 			skipped = append(skipped, filepath.ToSlash(files[i]))
