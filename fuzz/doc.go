@@ -16,7 +16,8 @@
 //     bytes choose a pod and profile (gen.Pod, gen.Profile), then one of
 //     the world's enabled moves at a time (answer a probe, run the clock to
 //     the next timer, a container exit, a hook's return, a delete, a force
-//     delete), as internal/check's rapid state machine does, weighted as
+//     delete, a controller's status for a readiness gate), as
+//     internal/check's rapid state machine does, weighted as
 //     internal/gopterharness weighs them, for at most 100 moves. A move at
 //     a later time first runs the clock, then is taken from the moves
 //     enabled then. The zero padding ends the sequence.

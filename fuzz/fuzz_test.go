@@ -296,6 +296,9 @@ func (x *machine) move(t *rapid.T) bool {
 			add(model.InForceDelete, 1)
 		}
 	}
+	if len(movesOf(mv, model.InSetCondition)) > 0 {
+		add(model.InSetCondition, 6)
+	}
 	if len(kinds) == 0 {
 		return false
 	}
@@ -336,6 +339,9 @@ func (x *machine) move(t *rapid.T) bool {
 		x.deletes++
 	case model.InForceDelete:
 		x.deletes++
+	case model.InSetCondition:
+		in.Condition = uniform(t, "gate", cands).Condition
+		in.CondStatus = []v1.ConditionStatus{v1.ConditionTrue, v1.ConditionFalse, v1.ConditionUnknown}[pick(t, "status", 4, 2, 1)]
 	}
 	x.step(t, in)
 	return true

@@ -172,12 +172,19 @@ func drawGates(t *rapid.T, pc podCtx, evs []model.Event) ([]v1.PodReadinessGate,
 	return gates, out
 }
 
-// Pod generates valid pods (for the default profile) without behaviour.
+// Pod generates valid pods (for the default profile) without behaviour,
+// with readiness gates (if k.Gates) but no events to set them.
 func Pod(k Knobs) *rapid.Generator[v1.Pod] {
 	k = k.norm()
 	return rapid.Custom(func(t *rapid.T) v1.Pod {
 		pc := drawPodCtx(t, k, true)
 		pod, _ := drawPod(t, pc, false)
+		if k.Gates && chance(t, "readiness gates", 3) {
+			pod.Spec.ReadinessGates = []v1.PodReadinessGate{{ConditionType: gateTypes[0]}}
+			if chance(t, "second gate", 4) {
+				pod.Spec.ReadinessGates = append(pod.Spec.ReadinessGates, v1.PodReadinessGate{ConditionType: gateTypes[1]})
+			}
+		}
 		return pod
 	})
 }

@@ -174,4 +174,7 @@ type Move struct {
 	Container string
 	Probe     ProbeType
 	Hook      string
+	// Condition of a SetCondition: one of the pod's readiness gates'
+	// condition types (the world chooses the status).
+	Condition v1.PodConditionType
 }

@@ -652,7 +652,26 @@ func (m *Model) Enabled() []Move {
 	if !m.forced && !m.removed {
 		mv = append(mv, Move{Kind: InDelete}, Move{Kind: InForceDelete})
 	}
+	if !m.removed {
+		// A controller may set a readiness gate's condition at any time
+		// the object exists.
+		for i, g := range m.pod.Spec.ReadinessGates {
+			if !dupGate(m.pod.Spec.ReadinessGates[:i], g.ConditionType) {
+				mv = append(mv, Move{Kind: InSetCondition, Condition: g.ConditionType})
+			}
+		}
+	}
 	return mv
+}
+
+// dupGate reports whether gates already name condition type t.
+func dupGate(gates []v1.PodReadinessGate, t v1.PodConditionType) bool {
+	for _, g := range gates {
+		if g.ConditionType == t {
+			return true
+		}
+	}
+	return false
 }
 
 func (m *Model) find(name string) (int, error) {

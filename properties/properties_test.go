@@ -278,6 +278,9 @@ func walk(t *testing.T, s *model.Scenario, r *rand.Rand, steps int) ([]model.Act
 				deletes++
 			case model.InForceDelete:
 				deletes++
+			case model.InSetCondition:
+				in.Condition = mv.Condition
+				in.CondStatus = []v1.ConditionStatus{v1.ConditionTrue, v1.ConditionFalse, v1.ConditionUnknown}[r.IntN(3)]
 			}
 		} else if hasTimer {
 			in = model.Input{Kind: model.InTick, At: next}

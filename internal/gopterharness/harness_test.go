@@ -143,9 +143,7 @@ var mutantCases = []mutantCase{
 	{"restart-count-stuck", scenarioKills, 300,
 		"needs more than 5 restarts of one container, each after its back-off, in one sequence; " +
 			"gopter is not required to get there"},
-	{"gates-ignored", scenarioKills, 200,
-		"needs readiness gates and a controller's SetCondition events, which gopter's command set does not " +
-			"draw: it cannot get there"},
+	{"gates-ignored", bothKill, 400, ""},
 	{"force-delete-graceful", noKill, 200,
 		"the mutant turns a force delete into a delete with the pod's grace period, whose trace is exactly " +
 			"the reference model's trace of `delete(grace=-1)`: no property over traces can tell them apart"},
