@@ -1787,18 +1787,12 @@ var facts = map[string][]fact{
 			what:   "Running but not Ready until both gates' conditions are True (at 20s, not at 10s); not Ready again once one is False (at 30s); the containers stay ready throughout",
 			source: `test/e2e/common/node/pods.go "should support pod readiness gates" (v1.36.3); pkg/kubelet/status/generate.go GeneratePodReadyCondition; docs/semantics.md §9.8`,
 			check: func(t tb, r *run) {
-				ready := func(at time.Duration) v1.PodCondition {
+				ready := func(at time.Duration) *v1.PodCondition {
 					st := r.statusAt(t, at)
-					for _, c := range st.Conditions {
-						if c.Type == v1.PodReady {
-							if st.Phase != v1.PodRunning || !st.ContainerStatuses[0].Ready {
-								t.Errorf("at %v: phase %s, container ready %v: want Running, ready", at, st.Phase, st.ContainerStatuses[0].Ready)
-							}
-							return c
-						}
+					if st.Phase != v1.PodRunning || !st.ContainerStatuses[0].Ready {
+						t.Errorf("at %v: phase %s, container ready %v: want Running, ready", at, st.Phase, st.ContainerStatuses[0].Ready)
 					}
-					t.Fatalf("no Ready condition at %v", at)
-					return v1.PodCondition{}
+					return cond(t, st, v1.PodReady)
 				}
 				for _, w := range []struct {
 					at     time.Duration
@@ -1835,26 +1829,11 @@ var facts = map[string][]fact{
 				if len(at15) != 2 {
 					t.Fatalf("%d statuses at 15s, want 2 (the patch, then the sync's)", len(at15))
 				}
-				gate := func(st *v1.PodStatus) v1.ConditionStatus {
-					for _, c := range st.Conditions {
-						if c.Type == "example.com/load-balancer" {
-							return c.Status
-						}
-					}
-					return ""
-				}
-				ready := func(st *v1.PodStatus) v1.PodCondition {
-					for _, c := range st.Conditions {
-						if c.Type == v1.PodReady {
-							return c
-						}
-					}
-					return v1.PodCondition{}
-				}
-				first, second := ready(at15[0]), ready(at15[1])
-				if gate(at15[0]) != v1.ConditionTrue || first.Status != v1.ConditionFalse || first.Reason != model.ReasonReadinessGatesNotReady ||
+				gate := cond(t, at15[0], "example.com/load-balancer").Status
+				first, second := cond(t, at15[0], v1.PodReady), cond(t, at15[1], v1.PodReady)
+				if gate != v1.ConditionTrue || first.Status != v1.ConditionFalse || first.Reason != model.ReasonReadinessGatesNotReady ||
 					first.Message != `corresponding condition of pod readiness gate "example.com/load-balancer" does not exist.` {
-					t.Errorf("first status at 15s: gate %q, Ready %s %s %q", gate(at15[0]), first.Status, first.Reason, first.Message)
+					t.Errorf("first status at 15s: gate %q, Ready %s %s %q", gate, first.Status, first.Reason, first.Message)
 				}
 				if !at15[0].ContainerStatuses[0].Ready {
 					t.Errorf("first status at 15s: the container is not ready")

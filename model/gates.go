@@ -2,6 +2,7 @@ package model
 
 import (
 	v1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
 // Readiness gates (pod.spec.readinessGates). A controller outside the
@@ -40,23 +41,9 @@ func (m *Model) inSetCondition(in Input) error {
 	if m.removed {
 		return nil // the API object is gone: the patch finds nothing
 	}
-	k := -1
-	for i := range m.apiConds {
-		if m.apiConds[i].Type == in.Condition {
-			k = i
-			break
-		}
-	}
-	if k >= 0 && m.apiConds[k].Status == in.CondStatus {
+	conds, changed := PatchCondition(m.apiConds, in.Condition, in.CondStatus, m.epochAt(m.now))
+	if !changed {
 		return nil // no change: no watch event
-	}
-	conds := make([]v1.PodCondition, len(m.apiConds), len(m.apiConds)+1)
-	copy(conds, m.apiConds)
-	c := v1.PodCondition{Type: in.Condition, Status: in.CondStatus, LastTransitionTime: m.epochAt(m.now)}
-	if k >= 0 {
-		conds[k] = c
-	} else {
-		conds = append(conds, c)
 	}
 	m.apiConds = conds
 	if !m.hasStatus {
@@ -68,6 +55,33 @@ func (m *Model) inSetCondition(in Input) error {
 	m.reconcileReadiness(false)
 	m.emit(Action{Kind: ActStatus, Status: &st}, Cause{rule: rStatusConditionSet, name: string(in.Condition), f: condStatusFlag(in.CondStatus)})
 	return nil
+}
+
+// PatchCondition is the API server's part of a controller's status patch
+// of one pod condition: conds with condition t set to status, its last
+// transition time at, in a new slice (conds is not written into); a new
+// condition goes last. changed is false, and conds returned as it is,
+// when the condition already has that status.
+func PatchCondition(conds []v1.PodCondition, t v1.PodConditionType, status v1.ConditionStatus, at metav1.Time) (_ []v1.PodCondition, changed bool) {
+	k := -1
+	for i := range conds {
+		if conds[i].Type == t {
+			k = i
+			break
+		}
+	}
+	if k >= 0 && conds[k].Status == status {
+		return conds, false
+	}
+	out := make([]v1.PodCondition, len(conds), len(conds)+1)
+	copy(out, conds)
+	c := v1.PodCondition{Type: t, Status: status, LastTransitionTime: at}
+	if k >= 0 {
+		out[k] = c
+	} else {
+		out = append(out, c)
+	}
+	return out, true
 }
 
 // readyCondition is ReadyCondition with the gates' conditions gates (the

@@ -1,7 +1,6 @@
 package properties
 
 import (
-	"strings"
 	"time"
 
 	v1 "k8s.io/api/core/v1"
@@ -71,14 +70,8 @@ func (r *gatesRule) end(end time.Duration, _ bool) string {
 }
 
 func gateState(t v1.PodConditionType, c *v1.PodCondition) string {
-	var b strings.Builder
-	b.WriteString("readiness gate ")
-	b.WriteString(string(t))
 	if c == nil {
-		b.WriteString(" has no condition")
-	} else {
-		b.WriteString(" is ")
-		b.WriteString(string(c.Status))
+		return sprintf("readiness gate %s has no condition", t)
 	}
-	return b.String()
+	return sprintf("readiness gate %s is %s", t, c.Status)
 }

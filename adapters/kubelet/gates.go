@@ -31,24 +31,10 @@ func (s *sim) setCondition(in model.Input) {
 		s.mu.Unlock()
 		return // the patch finds no object
 	}
-	k := -1
-	for i := range s.apiConds {
-		if s.apiConds[i].Type == in.Condition {
-			k = i
-			break
-		}
-	}
-	if k >= 0 && s.apiConds[k].Status == in.CondStatus {
+	conds, changed := model.PatchCondition(s.apiConds, in.Condition, in.CondStatus, metav1.NewTime(time.Now()))
+	if !changed {
 		s.mu.Unlock()
 		return // no change: no watch event
-	}
-	conds := make([]v1.PodCondition, len(s.apiConds), len(s.apiConds)+1)
-	copy(conds, s.apiConds)
-	c := v1.PodCondition{Type: in.Condition, Status: in.CondStatus, LastTransitionTime: metav1.NewTime(time.Now())}
-	if k >= 0 {
-		conds[k] = c
-	} else {
-		conds = append(conds, c)
 	}
 	s.apiConds = conds
 	s.mu.Unlock()

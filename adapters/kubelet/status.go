@@ -88,11 +88,9 @@ func (g *statusGen) patch(set func()) {
 	first := !g.patching
 	g.mu.Unlock()
 	var base *v1.PodStatus
-	before, _ := g.mgr.GetPodStatus(g.s.pod.UID)
-	if first {
-		if st, ok := g.mgr.GetPodStatus(g.s.pod.UID); ok {
-			base = &st
-		}
+	before, ok := g.mgr.GetPodStatus(g.s.pod.UID)
+	if first && ok {
+		base = &before
 	}
 	set()
 	n := g.s.count()
